@@ -1,0 +1,607 @@
+//! Everything a user writes in TOML: `livery.toml`, `partners/<id>/partner.toml`,
+//! `themes/<name>/theme.toml`. Each file is deserialized strictly (unknown keys are
+//! errors), then validated once into resolved types that later stages trust.
+
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use toml::Spanned;
+
+use crate::error::Diagnostic;
+
+pub const PROJECT_FILE: &str = "livery.toml";
+pub const PARTNER_FILE: &str = "partner.toml";
+pub const THEME_FILE: &str = "theme.toml";
+
+// ---------------------------------------------------------------- livery.toml
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ProjectFile {
+    title: Option<String>,
+    #[serde(default = "default_theme")]
+    theme: String,
+    #[serde(default = "default_output_dir")]
+    output_dir: String,
+    #[serde(default)]
+    build: BuildFile,
+    #[serde(default)]
+    highlight: HighlightFile,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct BuildFile {
+    #[serde(default)]
+    drafts: bool,
+    #[serde(default)]
+    broken_links: LinkPolicy,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct HighlightFile {
+    #[serde(default = "default_light_highlight")]
+    light: Spanned<String>,
+    #[serde(default = "default_dark_highlight")]
+    dark: Spanned<String>,
+}
+
+impl Default for HighlightFile {
+    fn default() -> Self {
+        HighlightFile { light: default_light_highlight(), dark: default_dark_highlight() }
+    }
+}
+
+fn default_theme() -> String {
+    "default".into()
+}
+fn default_output_dir() -> String {
+    "public".into()
+}
+fn default_light_highlight() -> Spanned<String> {
+    Spanned::new(0..0, "GitHub".into())
+}
+fn default_dark_highlight() -> Spanned<String> {
+    Spanned::new(0..0, "OneHalfDark".into())
+}
+
+/// What a link to a missing page or file does to the build.
+#[derive(Deserialize, Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum LinkPolicy {
+    #[default]
+    Error,
+    Warn,
+}
+
+/// `livery.toml`, validated.
+#[derive(Debug, Clone)]
+pub struct ProjectConfig {
+    pub root: PathBuf,
+    pub title: String,
+    pub theme: String,
+    pub output_dir: PathBuf,
+    pub drafts: bool,
+    pub broken_links: LinkPolicy,
+    pub highlight_light: Spanned<String>,
+    pub highlight_dark: Spanned<String>,
+    /// The text of livery.toml, kept to point at highlight theme names in errors.
+    pub source: String,
+}
+
+pub fn load_project(root: &Path) -> Result<ProjectConfig, Diagnostic> {
+    let path = root.join(PROJECT_FILE);
+    if !path.is_file() {
+        return Err(Diagnostic::new(
+            PROJECT_FILE,
+            format!("no {PROJECT_FILE} in {}", root.display()),
+        )
+        .help("run livery in the project folder, or pass --root DIR"));
+    }
+    let source = read_text(root, Path::new(PROJECT_FILE))?;
+    let file: ProjectFile = parse_toml(Path::new(PROJECT_FILE), &source)?;
+    check_name(Path::new(PROJECT_FILE), "theme", &file.theme)?;
+    Ok(ProjectConfig {
+        root: root.to_owned(),
+        title: file.title.unwrap_or_else(|| "Knowledge base".into()),
+        theme: file.theme,
+        output_dir: root.join(file.output_dir),
+        drafts: file.build.drafts,
+        broken_links: file.build.broken_links,
+        highlight_light: file.highlight.light,
+        highlight_dark: file.highlight.dark,
+        source,
+    })
+}
+
+// ---------------------------------------------------------------- partner.toml
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PartnerFile {
+    name: Spanned<String>,
+    base_url: Spanned<String>,
+    #[serde(default = "default_language")]
+    language: Spanned<String>,
+    theme: Option<String>,
+    #[serde(default)]
+    brand: BrandFile,
+    #[serde(default)]
+    contact: Contact,
+    #[serde(default)]
+    vars: toml::Table,
+}
+
+fn default_language() -> Spanned<String> {
+    Spanned::new(0..0, "en".into())
+}
+
+/// Brand tokens as written in `theme.toml` (defaults) or `partner.toml` (overrides).
+#[derive(Deserialize, Default, Clone)]
+#[serde(deny_unknown_fields)]
+struct BrandFile {
+    logo: Option<Spanned<String>>,
+    favicon: Option<Spanned<String>>,
+    primary: Option<Spanned<String>>,
+    accent: Option<Spanned<String>>,
+    background: Option<Spanned<String>>,
+    text: Option<Spanned<String>>,
+    font: Option<Spanned<String>>,
+    heading_font: Option<Spanned<String>>,
+    mono_font: Option<Spanned<String>>,
+}
+
+/// How a partner's customers reach them; shown in the header and footer.
+#[derive(Deserialize, Serialize, Default, Debug, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct Contact {
+    pub support_email: Option<String>,
+    pub support_phone: Option<String>,
+    pub support_url: Option<String>,
+    pub status_page: Option<String>,
+}
+
+/// A partner's resolved brand: theme defaults with the partner's tokens on top.
+#[derive(Serialize, Debug, Clone)]
+pub struct Brand {
+    /// Paths relative to the site root, after static files are merged.
+    pub logo: Option<String>,
+    pub favicon: Option<String>,
+    pub primary: String,
+    pub accent: String,
+    pub background: String,
+    pub text: String,
+    pub font: String,
+    pub heading_font: String,
+    pub mono_font: String,
+}
+
+impl Brand {
+    /// The tokens as CSS custom properties, in a fixed order.
+    pub fn css_properties(&self) -> Vec<(&'static str, &str)> {
+        vec![
+            ("--brand-primary", &self.primary),
+            ("--brand-accent", &self.accent),
+            ("--brand-background", &self.background),
+            ("--brand-text", &self.text),
+            ("--brand-font", &self.font),
+            ("--brand-heading-font", &self.heading_font),
+            ("--brand-mono-font", &self.mono_font),
+        ]
+    }
+}
+
+/// `partners/<id>/partner.toml`, validated and merged with its theme's defaults.
+#[derive(Serialize, Debug, Clone)]
+pub struct Partner {
+    pub id: String,
+    pub name: String,
+    /// Always ends with `/`.
+    pub base_url: String,
+    pub language: String,
+    pub theme: String,
+    pub brand: Brand,
+    pub contact: Contact,
+    pub vars: toml::Table,
+    /// `partners/<id>`, absolute.
+    #[serde(skip)]
+    pub dir: PathBuf,
+}
+
+/// A partner file that parsed, waiting for its theme's brand defaults.
+pub struct PartnerDraft {
+    id: String,
+    dir: PathBuf,
+    path: PathBuf,
+    source: String,
+    file: PartnerFile,
+    pub theme: String,
+}
+
+/// Lists partner ids (folder names under `partners/`), sorted.
+pub fn partner_ids(root: &Path) -> Result<Vec<String>, Diagnostic> {
+    let dir = root.join("partners");
+    let entries = std::fs::read_dir(&dir).map_err(|e| {
+        Diagnostic::new("partners", format!("cannot read the partners folder: {e}"))
+            .help("create partners/<id>/partner.toml for each partner site to build")
+    })?;
+    let mut ids = Vec::new();
+    for entry in entries.flatten() {
+        if entry.path().is_dir() {
+            ids.push(entry.file_name().to_string_lossy().into_owned());
+        }
+    }
+    ids.sort();
+    if ids.is_empty() {
+        return Err(Diagnostic::new("partners", "there are no partners to build")
+            .help("create partners/<id>/partner.toml for each partner site to build"));
+    }
+    Ok(ids)
+}
+
+pub fn load_partner(
+    root: &Path,
+    id: &str,
+    project: &ProjectConfig,
+) -> Result<PartnerDraft, Diagnostic> {
+    let rel_dir = Path::new("partners").join(id);
+    let path = rel_dir.join(PARTNER_FILE);
+    if !is_valid_id(id) {
+        return Err(Diagnostic::new(&rel_dir, format!("`{id}` is not a valid partner id")).help(
+            "partner folder names become URL paths: use lowercase letters, digits, `-` and `_`, starting with a letter or digit",
+        ));
+    }
+    if !root.join(&path).is_file() {
+        return Err(Diagnostic::new(&path, "missing partner.toml")
+            .help("every folder under partners/ is a partner and needs a partner.toml (see README: partner.toml reference)"));
+    }
+    let source = read_text(root, &path)?;
+    let file: PartnerFile = parse_toml(&path, &source)?;
+    let theme = file.theme.clone().unwrap_or_else(|| project.theme.clone());
+    check_name(&path, "theme", &theme)?;
+    Ok(PartnerDraft { id: id.to_owned(), dir: root.join(&rel_dir), path, source, file, theme })
+}
+
+impl PartnerDraft {
+    /// Validates the partner against its theme's defaults; reports every problem in the file.
+    pub fn resolve(self, theme: &ThemeConfig) -> Result<Partner, Vec<Diagnostic>> {
+        let PartnerDraft { id, dir, path, source, file, theme: theme_name } = self;
+        let mut problems = Vec::new();
+        let at = |span: std::ops::Range<usize>, message: String| {
+            Diagnostic::new(&path, message).at_offset(&source, span.start)
+        };
+
+        let name = file.name.get_ref().trim().to_owned();
+        if name.is_empty() {
+            problems.push(
+                at(file.name.span(), "the partner name is empty".into())
+                    .help("set name = \"Your Brand\""),
+            );
+        }
+        let base_url = file.base_url.get_ref().trim().to_owned();
+        if !(base_url.starts_with("https://") || base_url.starts_with("http://"))
+            || base_url.contains(char::is_whitespace)
+        {
+            problems.push(
+                at(file.base_url.span(), format!("base_url `{base_url}` is not an absolute http(s) URL"))
+                    .help("write the address the site is published at, e.g. base_url = \"https://help.example.com\""),
+            );
+        }
+        let language = file.language.get_ref().clone();
+        if !is_language_tag(&language) {
+            problems.push(
+                at(file.language.span(), format!("`{language}` is not a language tag"))
+                    .help("use a BCP 47 tag such as \"en\", \"de\" or \"fr-CA\""),
+            );
+        }
+
+        let merged = merge_brand(&theme.brand, &file.brand);
+        let mut color = |token: &Option<Spanned<String>>, key: &str| -> String {
+            let Some(token) = token else { return String::new() };
+            let value = token.get_ref().trim();
+            if csscolorparser::parse(value).is_err() {
+                let diagnostic =
+                    Diagnostic::new(&path, format!("brand.{key} `{value}` is not a colour")).help(
+                        "use a CSS colour such as \"#0b5fff\", \"rgb(11 95 255)\" or \"teal\"",
+                    );
+                problems.push(if token.span().is_empty() {
+                    Diagnostic { path: theme.path.clone(), ..diagnostic }
+                } else {
+                    diagnostic.at_offset(&source, token.span().start)
+                });
+            }
+            value.to_owned()
+        };
+        let primary = color(&merged.primary, "primary");
+        let accent = color(&merged.accent, "accent");
+        let background = color(&merged.background, "background");
+        let text = color(&merged.text, "text");
+        let mut font = |token: &Option<Spanned<String>>, key: &str| -> String {
+            let Some(token) = token else { return String::new() };
+            let value = token.get_ref().trim();
+            if value.is_empty() || value.contains([';', '{', '}', '<', '>', '\\']) {
+                problems.push(
+                    at(token.span(), format!("brand.{key} `{value}` is not a font list")).help(
+                        "write a CSS font-family list such as \"Inter, system-ui, sans-serif\"",
+                    ),
+                );
+            }
+            value.to_owned()
+        };
+        let body_font = font(&merged.font, "font");
+        let heading_font = font(&merged.heading_font, "heading_font");
+        let mono_font = font(&merged.mono_font, "mono_font");
+
+        let mut static_file = |token: &Option<Spanned<String>>, key: &str| -> Option<String> {
+            let token = token.as_ref()?;
+            let value = token.get_ref().trim().trim_start_matches('/');
+            match safe_relative_path(value) {
+                Some(relative) if dir.join("static").join(&relative).is_file() => {
+                    Some(value.to_owned())
+                }
+                Some(_) => {
+                    problems.push(
+                        at(token.span(), format!("brand.{key} `{value}` does not exist")).help(
+                            format!(
+                                "put the file at {}/static/{value}",
+                                path.parent().unwrap().display()
+                            ),
+                        ),
+                    );
+                    None
+                }
+                None => {
+                    problems.push(
+                        at(
+                            token.span(),
+                            format!(
+                                "brand.{key} `{value}` points outside the partner's static folder"
+                            ),
+                        )
+                        .help("give a path relative to partners/<id>/static, without `..`"),
+                    );
+                    None
+                }
+            }
+        };
+        let logo = static_file(&file.brand.logo, "logo");
+        let favicon = static_file(&file.brand.favicon, "favicon");
+
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        let brand = Brand {
+            logo,
+            favicon,
+            primary,
+            accent,
+            background,
+            text,
+            font: body_font,
+            heading_font,
+            mono_font,
+        };
+        Ok(Partner {
+            id,
+            name,
+            base_url: format!("{}/", base_url.trim_end_matches('/')),
+            language,
+            theme: theme_name,
+            brand,
+            contact: file.contact,
+            vars: file.vars,
+            dir,
+        })
+    }
+}
+
+fn merge_brand(defaults: &BrandFile, partner: &BrandFile) -> BrandFile {
+    let pick = |mine: &Option<Spanned<String>>, theirs: &Option<Spanned<String>>| {
+        mine.clone().or_else(|| theirs.clone())
+    };
+    BrandFile {
+        logo: partner.logo.clone(),
+        favicon: partner.favicon.clone(),
+        primary: pick(&partner.primary, &defaults.primary),
+        accent: pick(&partner.accent, &defaults.accent),
+        background: pick(&partner.background, &defaults.background),
+        text: pick(&partner.text, &defaults.text),
+        font: pick(&partner.font, &defaults.font),
+        heading_font: pick(&partner.heading_font, &defaults.heading_font),
+        mono_font: pick(&partner.mono_font, &defaults.mono_font),
+    }
+}
+
+// ---------------------------------------------------------------- theme.toml
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ThemeFile {
+    name: String,
+    #[serde(default)]
+    description: String,
+    brand: BrandFile,
+}
+
+/// `themes/<name>/theme.toml`: metadata and the default brand every partner starts from.
+pub struct ThemeConfig {
+    pub name: String,
+    pub description: String,
+    pub path: PathBuf,
+    brand: BrandFile,
+}
+
+pub fn load_theme_config(root: &Path, name: &str) -> Result<ThemeConfig, Diagnostic> {
+    let dir = Path::new("themes").join(name);
+    let path = dir.join(THEME_FILE);
+    if !root.join(&dir).is_dir() {
+        return Err(Diagnostic::new(&dir, format!("theme `{name}` does not exist"))
+            .help("check `theme` in livery.toml or partner.toml; themes live in themes/<name>/"));
+    }
+    let source = read_text(root, &path)?;
+    let file: ThemeFile = parse_toml(&path, &source)?;
+    // Spans in the theme file would point into the wrong file when reported from a
+    // partner; the theme's own tokens are reported against theme.toml without a line.
+    let unspan = |token: Option<Spanned<String>>| token.map(|t| Spanned::new(0..0, t.into_inner()));
+    let brand = BrandFile {
+        logo: None,
+        favicon: None,
+        primary: unspan(file.brand.primary),
+        accent: unspan(file.brand.accent),
+        background: unspan(file.brand.background),
+        text: unspan(file.brand.text),
+        font: unspan(file.brand.font),
+        heading_font: unspan(file.brand.heading_font),
+        mono_font: unspan(file.brand.mono_font),
+    };
+    let missing: Vec<&str> = [
+        ("primary", &brand.primary),
+        ("accent", &brand.accent),
+        ("background", &brand.background),
+        ("text", &brand.text),
+        ("font", &brand.font),
+        ("heading_font", &brand.heading_font),
+        ("mono_font", &brand.mono_font),
+    ]
+    .into_iter()
+    .filter(|(_, token)| token.is_none())
+    .map(|(key, _)| key)
+    .collect();
+    if !missing.is_empty() {
+        return Err(Diagnostic::new(
+            &path,
+            format!("[brand] lacks default tokens: {}", missing.join(", ")),
+        )
+        .help("a theme defines every brand token so partners only override what they change"));
+    }
+    Ok(ThemeConfig { name: file.name, description: file.description, path, brand })
+}
+
+// ---------------------------------------------------------------- shared helpers
+
+/// Reads a project file as UTF-8, dropping a byte-order mark.
+pub fn read_text(root: &Path, relative: &Path) -> Result<String, Diagnostic> {
+    let bytes = std::fs::read(root.join(relative))
+        .map_err(|e| Diagnostic::new(relative, format!("cannot read the file: {e}")))?;
+    match String::from_utf8(bytes) {
+        Ok(mut text) => {
+            if text.starts_with('\u{feff}') {
+                text.drain(..3);
+            }
+            Ok(text)
+        }
+        Err(e) => {
+            let offset = e.utf8_error().valid_up_to();
+            let valid = String::from_utf8_lossy(&e.as_bytes()[..offset]).into_owned();
+            Err(Diagnostic::new(
+                relative,
+                format!("the file is not valid UTF-8 (bad byte at offset {offset})"),
+            )
+            .at_offset(&valid, offset)
+            .help("save the file as UTF-8"))
+        }
+    }
+}
+
+/// Deserializes a whole TOML file, turning a syntax or schema error into a located diagnostic.
+pub fn parse_toml<T: DeserializeOwned>(path: &Path, text: &str) -> Result<T, Diagnostic> {
+    parse_toml_in(path, text, 0..text.len())
+}
+
+/// Deserializes the TOML in `range` of a file (front matter), with locations
+/// relative to the whole file, never to the block.
+pub fn parse_toml_in<T: DeserializeOwned>(
+    path: &Path,
+    file_text: &str,
+    range: Range<usize>,
+) -> Result<T, Diagnostic> {
+    toml::from_str(&file_text[range.clone()]).map_err(|error| {
+        let message = error.message().trim().to_owned();
+        let mut diagnostic = Diagnostic::new(path, message.clone());
+        if let Some(span) = error.span() {
+            diagnostic = diagnostic.at_offset(file_text, range.start + span.start);
+        }
+        diagnostic.help(toml_help(&message))
+    })
+}
+
+fn toml_help(message: &str) -> &'static str {
+    if message.contains("unknown field") {
+        "remove or rename the key; the README lists every key livery reads"
+    } else if message.contains("invalid type") || message.contains("missing field") {
+        "fix the value (strings are quoted, numbers are not, lists use [ ]); the README lists every key"
+    } else {
+        "fix the TOML syntax at this place"
+    }
+}
+
+fn check_name(path: &Path, key: &str, value: &str) -> Result<(), Diagnostic> {
+    if is_valid_id(value) {
+        Ok(())
+    } else {
+        Err(Diagnostic::new(path, format!("{key} `{value}` is not a valid name"))
+            .help("use lowercase letters, digits, `-` and `_`"))
+    }
+}
+
+pub fn is_valid_id(id: &str) -> bool {
+    let mut chars = id.chars();
+    chars.next().is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
+}
+
+fn is_language_tag(tag: &str) -> bool {
+    let mut parts = tag.split('-');
+    let primary = parts.next().unwrap_or_default();
+    (2..=3).contains(&primary.len())
+        && primary.chars().all(|c| c.is_ascii_lowercase())
+        && parts.all(|p| (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()))
+}
+
+/// A relative path that stays inside its base folder, or None.
+pub fn safe_relative_path(value: &str) -> Option<PathBuf> {
+    let path = Path::new(value);
+    let mut clean = PathBuf::new();
+    for component in path.components() {
+        match component {
+            std::path::Component::Normal(part) => clean.push(part),
+            std::path::Component::CurDir => {}
+            _ => return None,
+        }
+    }
+    (!clean.as_os_str().is_empty()).then_some(clean)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn partner_ids_are_url_safe() {
+        assert!(is_valid_id("acme"));
+        assert!(is_valid_id("acme-eu_2"));
+        assert!(!is_valid_id("Acme"));
+        assert!(!is_valid_id("-acme"));
+        assert!(!is_valid_id("ac me"));
+        assert!(!is_valid_id(""));
+    }
+
+    #[test]
+    fn language_tags() {
+        assert!(is_language_tag("en"));
+        assert!(is_language_tag("fr-CA"));
+        assert!(!is_language_tag("english"));
+        assert!(!is_language_tag(""));
+    }
+
+    #[test]
+    fn relative_paths_cannot_escape() {
+        assert_eq!(safe_relative_path("img/logo.svg"), Some(PathBuf::from("img/logo.svg")));
+        assert_eq!(safe_relative_path("../../etc/passwd"), None);
+        assert_eq!(safe_relative_path("/etc/passwd"), None);
+        assert_eq!(safe_relative_path(""), None);
+    }
+}

@@ -1,0 +1,284 @@
+//! Errors as data: every problem a user can cause names its file, and line and
+//! column where known, and says what to do. A build collects all of them
+//! instead of stopping at the first.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        })
+    }
+}
+
+/// One problem with the project, located in a file the user wrote.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    /// Path relative to the project root, as the user would type it.
+    pub path: PathBuf,
+    pub line: Option<usize>,
+    pub column: Option<usize>,
+    /// The partner this problem applies to, when only some partners are affected.
+    pub partner: Option<String>,
+    pub message: String,
+    pub help: Option<String>,
+    /// The offending source line, shown with a caret under `column`.
+    pub source_line: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn new(path: impl Into<PathBuf>, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Error,
+            path: path.into(),
+            line: None,
+            column: None,
+            partner: None,
+            message: message.into(),
+            help: None,
+            source_line: None,
+        }
+    }
+
+    /// Locates the diagnostic at a byte offset of `source`, the whole file text.
+    pub fn at_offset(mut self, source: &str, offset: usize) -> Self {
+        let (line, column) = line_col(source, offset);
+        self.line = Some(line);
+        self.column = Some(column);
+        self.source_line = source.lines().nth(line - 1).map(str::to_owned);
+        self
+    }
+
+    pub fn warning(mut self) -> Self {
+        self.severity = Severity::Warning;
+        self
+    }
+
+    pub fn at_line(mut self, line: usize, column: Option<usize>) -> Self {
+        self.line = Some(line);
+        self.column = column;
+        self
+    }
+
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn for_partner(mut self, partner: &str) -> Self {
+        self.partner = Some(partner.to_owned());
+        self
+    }
+
+    /// `path:line:col`, the form editors and terminals turn into links.
+    pub fn location(&self) -> String {
+        let mut location = self.path.display().to_string();
+        if let Some(line) = self.line {
+            location.push_str(&format!(":{line}"));
+            if let Some(column) = self.column {
+                location.push_str(&format!(":{column}"));
+            }
+        }
+        location
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}: ", self.severity, self.location())?;
+        if let Some(partner) = &self.partner {
+            write!(f, "[partner {partner}] ")?;
+        }
+        write!(f, "{}", self.message)?;
+        if let (Some(line), Some(text)) = (self.line, &self.source_line) {
+            let gutter = " ".repeat(line.to_string().len());
+            write!(f, "\n{gutter} |\n{line} | {text}")?;
+            if let Some(column) = self.column {
+                // Columns count characters; tabs keep their width so the caret lines up.
+                let pad: String = text
+                    .chars()
+                    .take(column.saturating_sub(1))
+                    .map(|c| if c == '\t' { '\t' } else { ' ' })
+                    .collect();
+                write!(f, "\n{gutter} | {pad}^")?;
+            }
+        }
+        if let Some(help) = &self.help {
+            write!(f, "\n  = help: {help}")?;
+        }
+        Ok(())
+    }
+}
+
+/// 1-based line and column (in characters) of a byte offset.
+pub fn line_col(source: &str, offset: usize) -> (usize, usize) {
+    let offset = floor_char_boundary(source, offset.min(source.len()));
+    let before = &source[..offset];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let column = before[line_start..].chars().count() + 1;
+    (line, column)
+}
+
+/// Line starts of a file, for many offset-to-line lookups in one text.
+pub struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> Self {
+        let starts =
+            std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
+        LineIndex { starts }
+    }
+
+    /// 1-based line and column (in characters) of `offset` in `text`, the indexed text.
+    pub fn line_col(&self, text: &str, offset: usize) -> (usize, usize) {
+        let offset = floor_char_boundary(text, offset.min(text.len()));
+        let line = self.starts.partition_point(|&start| start <= offset);
+        let column = text[self.starts[line - 1]..offset].chars().count() + 1;
+        (line, column)
+    }
+}
+
+fn floor_char_boundary(s: &str, mut index: usize) -> usize {
+    while !s.is_char_boundary(index) {
+        index -= 1;
+    }
+    index
+}
+
+/// Everything that can stop a livery command.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The command line asked for something impossible (exit code 2).
+    #[error("{0}")]
+    Usage(String),
+    /// The project has problems the user must fix (exit code 1).
+    #[error("{}", render_all(.0))]
+    Project(Vec<Diagnostic>),
+    /// The machine failed us: disk full, permissions (exit code 1).
+    #[error("error: {}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+impl Error {
+    pub fn io(path: &Path, source: std::io::Error) -> Self {
+        Error::Io { path: path.to_owned(), source }
+    }
+
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            Error::Usage(_) => 2,
+            Error::Project(_) | Error::Io { .. } => 1,
+        }
+    }
+}
+
+impl From<Diagnostic> for Error {
+    fn from(diagnostic: Diagnostic) -> Self {
+        Error::Project(vec![diagnostic])
+    }
+}
+
+impl From<Vec<Diagnostic>> for Error {
+    fn from(diagnostics: Vec<Diagnostic>) -> Self {
+        Error::Project(diagnostics)
+    }
+}
+
+fn render_all(diagnostics: &[Diagnostic]) -> String {
+    let mut out: Vec<String> = diagnostics.iter().map(ToString::to_string).collect();
+    let count = diagnostics.len();
+    out.push(format!(
+        "{count} error{} found; nothing was written",
+        if count == 1 { "" } else { "s" }
+    ));
+    out.join("\n\n")
+}
+
+/// Collects diagnostics from independent steps so a build reports all of them.
+#[derive(Debug, Default)]
+pub struct Problems(Vec<Diagnostic>);
+
+impl Problems {
+    pub fn push(&mut self, diagnostic: Diagnostic) {
+        self.0.push(diagnostic);
+    }
+
+    pub fn extend(&mut self, diagnostics: impl IntoIterator<Item = Diagnostic>) {
+        self.0.extend(diagnostics);
+    }
+
+    /// Keeps the value of a step that succeeded; records the problems of one that did not.
+    pub fn take<T>(&mut self, result: Result<T, Vec<Diagnostic>>) -> Option<T> {
+        match result {
+            Ok(value) => Some(value),
+            Err(diagnostics) => {
+                self.0.extend(diagnostics);
+                None
+            }
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Ok when nothing went wrong, otherwise every problem in a stable order.
+    pub fn finish(mut self) -> Result<(), Error> {
+        if self.0.is_empty() {
+            return Ok(());
+        }
+        self.0.sort_by(|a, b| {
+            (&a.path, a.line, a.column, &a.partner).cmp(&(&b.path, b.line, b.column, &b.partner))
+        });
+        self.0.dedup();
+        Err(Error::Project(self.0))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_col_counts_from_one_and_in_characters() {
+        let text = "a = 1\nnäme = \"x\"\n";
+        assert_eq!(line_col(text, 0), (1, 1));
+        let offset = text.find('"').unwrap();
+        assert_eq!(line_col(text, offset), (2, 8));
+        let index = LineIndex::new(text);
+        assert_eq!(index.line_col(text, offset), (2, 8));
+        assert_eq!(index.line_col(text, 0), (1, 1));
+        assert_eq!(index.line_col(text, text.len()), (3, 1));
+    }
+
+    #[test]
+    fn display_shows_location_snippet_and_help() {
+        let source = "name = \"Acme\"\nprimary = \"#12345g\"\n";
+        let offset = source.find("\"#1").unwrap();
+        let diagnostic = Diagnostic::new("partners/acme/partner.toml", "`#12345g` is not a colour")
+            .at_offset(source, offset)
+            .help("use a CSS colour such as \"#0b5fff\"");
+        let text = diagnostic.to_string();
+        assert_eq!(
+            text,
+            "error: partners/acme/partner.toml:2:11: `#12345g` is not a colour\n  |\n2 | primary = \"#12345g\"\n  |           ^\n  = help: use a CSS colour such as \"#0b5fff\""
+        );
+    }
+}

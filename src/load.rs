@@ -1,0 +1,102 @@
+//! Walks the content tree into sorted source files and assets. Reads, never parses.
+
+use std::path::{Path, PathBuf};
+
+use walkdir::WalkDir;
+
+use crate::config::read_text;
+use crate::error::Diagnostic;
+use crate::page::{CONTENT_DIR, SourceFile};
+
+/// The shared content as found on disk.
+#[derive(Debug, Default)]
+pub struct ContentTree {
+    /// Markdown files, sorted by path.
+    pub pages: Vec<SourceFile>,
+    /// Other files (images, PDFs), content-relative, published at the same path.
+    pub assets: Vec<PathBuf>,
+}
+
+pub fn load_content(root: &Path) -> Result<ContentTree, Vec<Diagnostic>> {
+    let content_root = root.join(CONTENT_DIR);
+    if !content_root.is_dir() {
+        return Err(vec![
+            Diagnostic::new(CONTENT_DIR, "there is no content folder")
+                .help("create content/_index.md (the home page) and your pages under content/"),
+        ]);
+    }
+    let canonical_root = content_root.canonicalize().unwrap_or_else(|_| content_root.clone());
+    let mut tree = ContentTree::default();
+    let mut problems = Vec::new();
+    let walker = WalkDir::new(&content_root)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|entry| entry.depth() == 0 || !is_hidden_or_private(entry.file_name()));
+    for entry in walker {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(error) => {
+                let path = error
+                    .path()
+                    .map(|p| relative_to(root, p))
+                    .unwrap_or_else(|| CONTENT_DIR.into());
+                problems.push(
+                    Diagnostic::new(path, format!("cannot read: {error}"))
+                        .help("fix the permissions, or remove the broken or looping symlink"),
+                );
+                continue;
+            }
+        };
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let relative = entry.path().strip_prefix(&content_root).unwrap_or(entry.path()).to_owned();
+        let display = Path::new(CONTENT_DIR).join(&relative);
+        if entry.path_is_symlink() {
+            let inside =
+                entry.path().canonicalize().is_ok_and(|target| target.starts_with(&canonical_root));
+            if !inside {
+                problems.push(
+                    Diagnostic::new(&display, "this symlink points outside the content folder")
+                        .help("copy the file into content/ instead of linking to it"),
+                );
+                continue;
+            }
+        }
+        if relative.extension().is_some_and(|ext| ext == "md") {
+            if let Some(problem) = check_url_safe(&relative, &display) {
+                problems.push(problem);
+                continue;
+            }
+            match read_text(root, &display) {
+                Ok(text) => tree.pages.push(SourceFile { path: relative, text }),
+                Err(diagnostic) => problems.push(diagnostic),
+            }
+        } else {
+            tree.assets.push(relative);
+        }
+    }
+    if problems.is_empty() { Ok(tree) } else { Err(problems) }
+}
+
+/// `.git`, `.DS_Store` and `_snippets` are not pages; `_index.md` is.
+fn is_hidden_or_private(name: &std::ffi::OsStr) -> bool {
+    let name = name.to_string_lossy();
+    name.starts_with('.') || (name.starts_with('_') && name != "_index.md")
+}
+
+/// Page paths become URLs; keep them to characters that need no escaping anywhere.
+fn check_url_safe(relative: &Path, display: &Path) -> Option<Diagnostic> {
+    let bad = relative.iter().map(|part| part.to_string_lossy()).find(|part| {
+        !part.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+    })?;
+    Some(
+        Diagnostic::new(display, format!("`{bad}` cannot be part of a URL"))
+            .help("rename it using only letters a-z, A-Z, digits, `-`, `_` and `.`"),
+    )
+}
+
+fn relative_to(root: &Path, path: &Path) -> PathBuf {
+    path.strip_prefix(root).unwrap_or(path).to_owned()
+}

@@ -1,0 +1,86 @@
+//! The `livery` command: parses arguments, runs a library command, prints the
+//! report, and maps the outcome to an exit code (0 ok, 1 project errors, 2 usage).
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(
+    name = "livery",
+    version,
+    about = "One shared tree of markdown runbooks, many fully branded static help centers"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build every partner's site (or the ones named) into the output folder.
+    #[command(
+        after_help = "Examples:\n  livery build\n  livery build --partner acme --partner globex\n  livery build --root ../kb --out /tmp/sites -q"
+    )]
+    Build {
+        /// Project folder (the one holding livery.toml).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Output folder; each partner is written to OUT/<id>/ [default: livery.toml's output_dir, "public"].
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Build only this partner; repeat for several.
+        #[arg(long = "partner", value_name = "ID")]
+        partners: Vec<String>,
+        /// Include pages marked `draft = true`.
+        #[arg(long)]
+        drafts: bool,
+        /// Print nothing but errors and warnings.
+        #[arg(short, long)]
+        quiet: bool,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Build { root, out, partners, drafts, quiet } => {
+            let options = livery::BuildOptions { root, out, partners, drafts };
+            let started = std::time::Instant::now();
+            match livery::build(&options) {
+                Ok(report) => {
+                    for warning in &report.warnings {
+                        eprintln!("{warning}\n");
+                    }
+                    if !quiet {
+                        for p in &report.partners {
+                            println!(
+                                "{:<12} {:>5} pages  {:>5} files ({} written, {} unchanged)  {:>6.0} ms  -> {}",
+                                p.id,
+                                p.pages,
+                                p.files,
+                                p.written,
+                                p.unchanged,
+                                p.elapsed.as_secs_f64() * 1000.0,
+                                report.out_dir.join(&p.id).display()
+                            );
+                        }
+                        println!(
+                            "built {} partner site{} from {} pages in {:.0} ms",
+                            report.partners.len(),
+                            if report.partners.len() == 1 { "" } else { "s" },
+                            report.markdown_conversions,
+                            started.elapsed().as_secs_f64() * 1000.0
+                        );
+                    }
+                    ExitCode::SUCCESS
+                }
+                Err(error) => {
+                    eprintln!("{error}");
+                    ExitCode::from(error.exit_code() as u8)
+                }
+            }
+        }
+    }
+}

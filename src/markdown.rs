@@ -1,0 +1,474 @@
+//! Markdown to HTML, once per page for every partner: heading ids and the table of
+//! contents, GFM alerts as callouts, highlighted code, and relative links rewritten
+//! to pretty URLs (each recorded with its line so a broken one can be reported).
+
+use std::ops::Range;
+use std::path::{Component, Path, PathBuf};
+
+use pulldown_cmark::{
+    BlockQuoteKind, CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd,
+};
+use serde::Serialize;
+
+use crate::error::LineIndex;
+use crate::highlight::Highlighter;
+use crate::urls;
+
+/// All pulldown-cmark options livery uses, in one place.
+pub fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_GFM
+}
+
+/// One entry of a page's table of contents (h2 and h3).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TocEntry {
+    pub level: u8,
+    pub id: String,
+    pub title: String,
+}
+
+/// What a relative link in the content points at, resolved against the content root.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LinkTarget {
+    /// Another page (`.md`), by content-relative path.
+    Page { path: PathBuf, anchor: Option<String> },
+    /// An anchor on the same page.
+    Anchor(String),
+    /// A file next to the content (an image, a PDF), by content-relative path.
+    File(PathBuf),
+    /// A relative link that climbs above the content folder.
+    OutsideContent,
+}
+
+/// A link found in the content, with where it was written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Link {
+    pub target: LinkTarget,
+    pub written: String,
+    pub line: usize,
+    pub column: usize,
+}
+
+/// The partner-independent result of converting one page.
+#[derive(Debug, Clone, Default)]
+pub struct Converted {
+    pub html: String,
+    pub toc: Vec<TocEntry>,
+    /// Every id a link may point at: headings and footnotes.
+    pub anchors: Vec<String>,
+    pub links: Vec<Link>,
+    /// The text of a leading `# heading` lifted out to serve as the title.
+    pub lifted_title: Option<String>,
+    /// Plain text of the page, for descriptions and search.
+    pub text: String,
+}
+
+/// Where the markdown sits and where its page will be published.
+pub struct Input<'a> {
+    /// The whole file, front matter included, so lines are file-relative.
+    pub file_text: &'a str,
+    pub body: Range<usize>,
+    /// Content-relative path of the source file, e.g. `security/access-review.md`.
+    pub source: &'a Path,
+    /// URL of the page relative to the site root, e.g. `security/access-review/`.
+    pub url: &'a str,
+    /// Lift a leading `# heading` out of the body to use as the page title.
+    pub lift_title: bool,
+}
+
+pub fn convert(input: &Input, highlighter: &Highlighter) -> Converted {
+    let body = &input.file_text[input.body.clone()];
+    let lines = LineIndex::new(input.file_text);
+    let mut converter = Converter {
+        input,
+        lines: &lines,
+        highlighter,
+        out: Converted::default(),
+        events: Vec::new(),
+    };
+    let mut parser = Parser::new_ext(body, options()).into_offset_iter().peekable();
+    let mut is_first_event = true;
+
+    while let Some((event, range)) = parser.next() {
+        let first_block = std::mem::take(&mut is_first_event);
+        match event {
+            Event::Start(Tag::Heading { level, id, classes, attrs }) => {
+                let inner: Vec<Event> =
+                    take_until(&mut parser, |e| matches!(e, Event::End(TagEnd::Heading(_))));
+                let text = plain_text(&inner);
+                if first_block && input.lift_title && level == HeadingLevel::H1 {
+                    converter.out.lifted_title = Some(text);
+                } else {
+                    converter.heading(level, id, classes, attrs, inner, text);
+                }
+            }
+            Event::Start(Tag::CodeBlock(kind)) => {
+                let inner = take_until(&mut parser, |e| matches!(e, Event::End(TagEnd::CodeBlock)));
+                converter.code_block(kind, &inner);
+            }
+            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+                let dest_url = converter.link(dest_url, input.body.start + range.start);
+                converter.events.push(Event::Start(Tag::Link { link_type, dest_url, title, id }));
+            }
+            Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
+                let dest_url = converter.link(dest_url, input.body.start + range.start);
+                converter.events.push(Event::Start(Tag::Image { link_type, dest_url, title, id }));
+            }
+            Event::Start(Tag::BlockQuote(Some(kind))) => {
+                let (class, label) = alert(kind);
+                converter.events.push(Event::Html(
+                    format!("<div class=\"callout callout-{class}\" role=\"note\"><p class=\"callout-title\">{label}</p>\n")
+                        .into(),
+                ));
+            }
+            Event::End(TagEnd::BlockQuote(Some(_))) => {
+                converter.events.push(Event::Html("</div>\n".into()))
+            }
+            Event::Start(Tag::FootnoteDefinition(ref label)) => {
+                converter.out.anchors.push(label.to_string());
+                converter.events.push(event);
+            }
+            Event::TaskListMarker(done) => {
+                let (checked, label) = if done { (" checked", "done") } else { ("", "to do") };
+                converter.events.push(Event::Html(
+                    format!("<input type=\"checkbox\" class=\"task\" disabled{checked} aria-label=\"{label}\"> ").into(),
+                ));
+            }
+            Event::Text(ref text) | Event::Code(ref text) => {
+                push_text(&mut converter.out.text, text);
+                converter.events.push(event);
+            }
+            other => converter.events.push(other),
+        }
+    }
+
+    let mut html = String::with_capacity(body.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, converter.events.into_iter());
+    converter.out.html = html;
+    converter.out
+}
+
+struct Converter<'i, 'a> {
+    input: &'i Input<'i>,
+    lines: &'i LineIndex,
+    highlighter: &'i Highlighter,
+    out: Converted,
+    events: Vec<Event<'a>>,
+}
+
+impl<'a> Converter<'_, 'a> {
+    fn heading(
+        &mut self,
+        level: HeadingLevel,
+        id: Option<CowStr<'a>>,
+        classes: Vec<CowStr<'a>>,
+        attrs: Vec<(CowStr<'a>, Option<CowStr<'a>>)>,
+        inner: Vec<Event<'a>>,
+        text: String,
+    ) {
+        let base = id.map(|id| id.to_string()).unwrap_or_else(|| {
+            let slug = slug::slugify(&text);
+            if slug.is_empty() { "section".to_owned() } else { slug }
+        });
+        let id = unique_id(&self.out.anchors, base);
+        self.out.anchors.push(id.clone());
+        let level_number = level as u8;
+        if (2..=3).contains(&level_number) {
+            self.out.toc.push(TocEntry {
+                level: level_number,
+                id: id.clone(),
+                title: text.clone(),
+            });
+        }
+        push_text(&mut self.out.text, &text);
+
+        let mut inner_html = String::new();
+        pulldown_cmark::html::push_html(&mut inner_html, inner.into_iter());
+        let mut open = format!("<h{level_number} id=\"{}\"", escape(&id));
+        if !classes.is_empty() {
+            let classes: Vec<&str> = classes.iter().map(|c| c.as_ref()).collect();
+            open.push_str(&format!(" class=\"{}\"", escape(&classes.join(" "))));
+        }
+        for (name, value) in attrs {
+            open.push_str(&format!(
+                " {}=\"{}\"",
+                escape(&name),
+                escape(value.as_deref().unwrap_or(""))
+            ));
+        }
+        self.events.push(Event::Html(
+            format!(
+                "{open}>{inner_html}<a class=\"anchor\" href=\"#{id}\" aria-label=\"Link to this section: {label}\">#</a></h{level_number}>\n",
+                id = escape(&id),
+                label = escape(&text)
+            )
+            .into(),
+        ));
+    }
+
+    fn code_block(&mut self, kind: CodeBlockKind, inner: &[Event]) {
+        let code: String = inner
+            .iter()
+            .filter_map(|e| match e {
+                Event::Text(t) => Some(t.as_ref()),
+                _ => None,
+            })
+            .collect();
+        let language = match &kind {
+            CodeBlockKind::Fenced(info) => {
+                info.split([' ', ',', '{']).next().unwrap_or("").to_owned()
+            }
+            CodeBlockKind::Indented => String::new(),
+        };
+        let highlighted =
+            (!language.is_empty()).then(|| self.highlighter.highlight(&code, &language)).flatten();
+        let body = highlighted.unwrap_or_else(|| escape(&code));
+        let data_lang = if language.is_empty() {
+            String::new()
+        } else {
+            format!(" data-lang=\"{}\"", escape(&language))
+        };
+        self.events.push(Event::Html(
+            format!("<pre class=\"hl-code\"{data_lang}><code>{body}</code></pre>\n").into(),
+        ));
+    }
+
+    /// Records a link and returns the URL to publish in its place.
+    fn link(&mut self, dest: CowStr<'a>, offset: usize) -> CowStr<'a> {
+        let Some(target) = resolve_link(self.input.source, &dest) else { return dest };
+        let (line, column) = self.lines.line_col(self.input.file_text, offset);
+        let href = match &target {
+            LinkTarget::Page { path, anchor } => {
+                let mut href = urls::relative(self.input.url, &urls::page_url(path));
+                if let Some(anchor) = anchor {
+                    href.push('#');
+                    href.push_str(anchor);
+                }
+                Some(href)
+            }
+            LinkTarget::File(path) => {
+                Some(urls::relative(self.input.url, &urls::path_to_url(path)))
+            }
+            LinkTarget::Anchor(_) | LinkTarget::OutsideContent => None,
+        };
+        self.out.links.push(Link { target, written: dest.to_string(), line, column });
+        href.map_or(dest, CowStr::from)
+    }
+}
+
+/// Resolves a link as written in `source`; None for links livery leaves alone
+/// (external URLs, `mailto:`, links into the site root such as `/downloads/`).
+pub fn resolve_link(source: &Path, dest: &str) -> Option<LinkTarget> {
+    if dest.is_empty() || dest.starts_with("//") || has_scheme(dest) {
+        return None;
+    }
+    if let Some(anchor) = dest.strip_prefix('#') {
+        return Some(LinkTarget::Anchor(anchor.to_owned()));
+    }
+    let (path_part, anchor) = match dest.split_once('#') {
+        Some((path, anchor)) => (path, Some(anchor.to_owned())),
+        None => (dest, None),
+    };
+    let path_part = path_part.split('?').next().unwrap_or_default();
+    let is_markdown = path_part.ends_with(".md");
+    let (base, relative) = match path_part.strip_prefix('/') {
+        // `/security/x.md` means the content root; other root links are left alone.
+        Some(rooted) if is_markdown => (PathBuf::new(), rooted),
+        Some(_) => return None,
+        None => (source.parent().map(Path::to_owned).unwrap_or_default(), path_part),
+    };
+    if relative.ends_with('/') || Path::new(relative).extension().is_none() {
+        return None;
+    }
+    let Some(path) = normalize(&base.join(relative)) else {
+        return Some(LinkTarget::OutsideContent);
+    };
+    Some(if is_markdown { LinkTarget::Page { path, anchor } } else { LinkTarget::File(path) })
+}
+
+fn has_scheme(dest: &str) -> bool {
+    match dest.find(':') {
+        Some(colon) => {
+            dest[..colon].chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+        }
+        None => false,
+    }
+}
+
+/// Folds `.` and `..`; None if the path climbs above its root.
+fn normalize(path: &Path) -> Option<PathBuf> {
+    let mut parts: Vec<&std::ffi::OsStr> = Vec::new();
+    for component in path.components() {
+        match component {
+            Component::Normal(part) => parts.push(part),
+            Component::CurDir => {}
+            Component::ParentDir => {
+                parts.pop()?;
+            }
+            Component::RootDir | Component::Prefix(_) => return None,
+        }
+    }
+    Some(parts.iter().collect())
+}
+
+fn alert(kind: BlockQuoteKind) -> (&'static str, &'static str) {
+    match kind {
+        BlockQuoteKind::Note => ("note", "Note"),
+        BlockQuoteKind::Tip => ("tip", "Tip"),
+        BlockQuoteKind::Important => ("important", "Important"),
+        BlockQuoteKind::Warning => ("warning", "Warning"),
+        BlockQuoteKind::Caution => ("caution", "Caution"),
+    }
+}
+
+fn take_until<'a>(
+    parser: &mut impl Iterator<Item = (Event<'a>, Range<usize>)>,
+    is_end: impl Fn(&Event) -> bool,
+) -> Vec<Event<'a>> {
+    let mut inner = Vec::new();
+    for (event, _) in parser.by_ref() {
+        if is_end(&event) {
+            break;
+        }
+        inner.push(event);
+    }
+    inner
+}
+
+fn plain_text(events: &[Event]) -> String {
+    let mut text = String::new();
+    for event in events {
+        if let Event::Text(t) | Event::Code(t) = event {
+            text.push_str(t);
+        }
+    }
+    text.trim().to_owned()
+}
+
+fn push_text(buffer: &mut String, text: &str) {
+    if !buffer.is_empty() && !buffer.ends_with(' ') {
+        buffer.push(' ');
+    }
+    buffer.push_str(text.trim());
+}
+
+fn unique_id(taken: &[String], base: String) -> String {
+    if !taken.contains(&base) {
+        return base;
+    }
+    (1..)
+        .map(|n| format!("{base}-{n}"))
+        .find(|candidate| !taken.contains(candidate))
+        .unwrap_or(base)
+}
+
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    pulldown_cmark_escape::escape_html(&mut out, text).expect("writing to a String cannot fail");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn convert_body(source: &str, body: &str) -> Converted {
+        let input = Input {
+            file_text: body,
+            body: 0..body.len(),
+            source: Path::new(source),
+            url: &urls::page_url(Path::new(source)),
+            lift_title: true,
+        };
+        convert(&input, &Highlighter::new())
+    }
+
+    #[test]
+    fn headings_get_unique_ids_and_h2_h3_enter_the_toc() {
+        let out =
+            convert_body("a.md", "## Check it\n\n### Check it\n\n#### Deep\n\n## Custom {#mine}\n");
+        assert_eq!(out.anchors, ["check-it", "check-it-1", "deep", "mine"]);
+        assert_eq!(
+            out.toc.iter().map(|t| t.id.as_str()).collect::<Vec<_>>(),
+            ["check-it", "check-it-1", "mine"]
+        );
+        assert!(
+            out.html.contains("<h2 id=\"check-it\">Check it<a class=\"anchor\" href=\"#check-it\"")
+        );
+    }
+
+    #[test]
+    fn leading_h1_becomes_the_title_and_leaves_the_body() {
+        let out = convert_body("a.md", "# Backup restore\n\nText.\n\n# Second\n");
+        assert_eq!(out.lifted_title.as_deref(), Some("Backup restore"));
+        assert!(!out.html.contains("Backup restore"));
+        assert!(out.html.contains("<h1 id=\"second\">"));
+    }
+
+    #[test]
+    fn relative_md_links_become_pretty_urls_with_line_numbers() {
+        let out = convert_body(
+            "runbooks/restore.md",
+            "Intro\n\nSee [the review](../security/access-review.md#steps).\n",
+        );
+        assert!(out.html.contains("href=\"../../security/access-review/#steps\""), "{}", out.html);
+        assert_eq!(
+            out.links,
+            vec![Link {
+                target: LinkTarget::Page {
+                    path: "security/access-review.md".into(),
+                    anchor: Some("steps".into())
+                },
+                written: "../security/access-review.md#steps".into(),
+                line: 3,
+                column: 5,
+            }]
+        );
+    }
+
+    #[test]
+    fn links_to_sections_and_files_resolve_to_their_outputs() {
+        let out = convert_body(
+            "playbooks/a.md",
+            "[s](_index.md) [r](/runbooks/_index.md) ![d](img/d.png)",
+        );
+        assert!(out.html.contains("href=\"../../playbooks/\""), "{}", out.html);
+        assert!(out.html.contains("href=\"../../runbooks/\""), "{}", out.html);
+        assert!(out.html.contains("src=\"../../playbooks/img/d.png\""), "{}", out.html);
+    }
+
+    #[test]
+    fn external_links_are_left_alone() {
+        for dest in
+            ["https://example.com/a.md", "mailto:x@example.com", "/downloads/", "../runbooks/"]
+        {
+            assert_eq!(resolve_link(Path::new("a/b.md"), dest), None, "{dest}");
+        }
+        assert_eq!(resolve_link(Path::new("a.md"), "../../x.md"), Some(LinkTarget::OutsideContent));
+    }
+
+    #[test]
+    fn code_is_highlighted_with_classes_and_unknown_languages_are_escaped() {
+        let out = convert_body("a.md", "```toml\nname = \"x\"\n```\n\n```nope\n<b>\n```\n");
+        assert!(
+            out.html.contains("<pre class=\"hl-code\" data-lang=\"toml\"><code><span class=\"hl-")
+        );
+        assert!(out.html.contains("<code>&lt;b&gt;\n</code>"));
+    }
+
+    #[test]
+    fn gfm_alerts_tables_and_task_lists() {
+        let out = convert_body(
+            "a.md",
+            "> [!WARNING]\n> Careful.\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n- [x] done\n- [ ] open\n",
+        );
+        assert!(out.html.contains("<div class=\"callout callout-warning\" role=\"note\"><p class=\"callout-title\">Warning</p>"));
+        assert!(out.html.contains("<table>"));
+        assert!(out.html.contains("type=\"checkbox\" class=\"task\" disabled checked"));
+    }
+}

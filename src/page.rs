@@ -1,0 +1,397 @@
+//! Source files become pages: front matter split off (with file-relative lines),
+//! validated, the markdown converted once, the title taken from the front matter,
+//! else the first `# heading`, else the file name.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use toml::Spanned;
+
+use crate::config::parse_toml_in;
+use crate::error::Diagnostic;
+use crate::highlight::Highlighter;
+use crate::markdown::{self, Converted};
+use crate::urls;
+
+/// Folder of the shared content tree, relative to the project root.
+pub const CONTENT_DIR: &str = "content";
+
+/// A markdown file as read from disk, before any parsing.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// Relative to the content folder, e.g. `security/access-review.md`.
+    pub path: PathBuf,
+    pub text: String,
+}
+
+impl SourceFile {
+    /// The path users see in messages: relative to the project root.
+    pub fn display_path(&self) -> PathBuf {
+        Path::new(CONTENT_DIR).join(&self.path)
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct FrontMatter {
+    title: Option<String>,
+    description: Option<String>,
+    weight: Option<i64>,
+    #[serde(default)]
+    tags: Vec<String>,
+    owner: Option<String>,
+    last_reviewed: Option<Spanned<toml::value::Datetime>>,
+    #[serde(default)]
+    draft: bool,
+    template: Option<Spanned<String>>,
+    #[serde(default)]
+    extra: toml::Table,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PageKind {
+    /// An `_index.md` (or a folder without one): lists its children.
+    Section,
+    Page,
+}
+
+/// A calendar date from front matter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Date {
+    pub year: u16,
+    pub month: u8,
+    pub day: u8,
+}
+
+impl fmt::Display for Date {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+/// A template named in front matter, with the line it was named on.
+#[derive(Debug, Clone)]
+pub struct TemplateChoice {
+    pub name: String,
+    pub line: usize,
+    pub column: usize,
+}
+
+/// One page of the shared content, the same for every partner.
+#[derive(Debug, Clone)]
+pub struct Page {
+    /// Relative to the content folder; for a folder without `_index.md`, `<folder>/_index.md`.
+    pub source: PathBuf,
+    pub kind: PageKind,
+    /// Site URL, e.g. `security/access-review/`.
+    pub url: String,
+    pub title: String,
+    pub description: Option<String>,
+    pub weight: Option<i64>,
+    pub tags: Vec<String>,
+    pub owner: Option<String>,
+    pub last_reviewed: Option<Date>,
+    pub template: Option<TemplateChoice>,
+    pub draft: bool,
+    pub extra: toml::Table,
+    pub content: Converted,
+}
+
+impl Page {
+    pub fn display_path(&self) -> PathBuf {
+        Path::new(CONTENT_DIR).join(&self.source)
+    }
+
+    /// The section this page belongs to, as its `_index.md` path; None for the home page.
+    pub fn parent_source(&self) -> Option<PathBuf> {
+        let dir = self.source.parent()?;
+        let dir = if self.kind == PageKind::Section { dir.parent()? } else { dir };
+        Some(dir.join("_index.md"))
+    }
+}
+
+/// Where the TOML front matter is, as byte ranges of the file.
+struct Split {
+    front_matter: Option<std::ops::Range<usize>>,
+    body: std::ops::Range<usize>,
+}
+
+fn split_front_matter(file: &SourceFile) -> Result<Split, Diagnostic> {
+    let text = file.text.as_str();
+    let first_line_end = text.find('\n').map_or(text.len(), |i| i + 1);
+    let first_line = text[..first_line_end].trim_end();
+    if first_line == "---" {
+        return Err(Diagnostic::new(
+            file.display_path(),
+            "front matter must be TOML between `+++` lines",
+        )
+        .at_line(1, Some(1))
+        .help("replace the `---` lines with `+++` and write the fields as TOML: title = \"…\""));
+    }
+    if first_line != "+++" {
+        return Ok(Split { front_matter: None, body: 0..text.len() });
+    }
+    let mut offset = first_line_end;
+    while offset < text.len() {
+        let line_end = text[offset..].find('\n').map_or(text.len(), |i| offset + i + 1);
+        if text[offset..line_end].trim_end() == "+++" {
+            return Ok(Split {
+                front_matter: Some(first_line_end..offset),
+                body: line_end..text.len(),
+            });
+        }
+        offset = line_end;
+    }
+    Err(Diagnostic::new(file.display_path(), "the front matter opened here is never closed")
+        .at_line(1, Some(1))
+        .help("end the front matter with a line containing only `+++`"))
+}
+
+pub fn parse(file: &SourceFile, highlighter: &Highlighter) -> Result<Page, Diagnostic> {
+    let display_path = file.display_path();
+    let split = split_front_matter(file)?;
+    let front: FrontMatter = match &split.front_matter {
+        Some(range) => parse_toml_in(&display_path, &file.text, range.clone())?,
+        None => FrontMatter::default(),
+    };
+    let front_start = split.front_matter.as_ref().map_or(0, |r| r.start);
+    let locate =
+        |span: std::ops::Range<usize>| crate::error::line_col(&file.text, front_start + span.start);
+
+    let last_reviewed = match &front.last_reviewed {
+        Some(value) => Some(to_date(value.get_ref()).ok_or_else(|| {
+            let (line, column) = locate(value.span());
+            Diagnostic::new(
+                &display_path,
+                format!("last_reviewed `{}` is not a date", value.get_ref()),
+            )
+            .at_line(line, Some(column))
+            .help("write a bare date without quotes or time: last_reviewed = 2026-10-01")
+        })?),
+        None => None,
+    };
+    let template = front.template.as_ref().map(|t| {
+        let (line, column) = locate(t.span());
+        TemplateChoice { name: t.get_ref().clone(), line, column }
+    });
+
+    let url = urls::page_url(&file.path);
+    let input = markdown::Input {
+        file_text: &file.text,
+        body: split.body,
+        source: &file.path,
+        url: &url,
+        lift_title: front.title.is_none(),
+    };
+    let content = markdown::convert(&input, highlighter);
+    let title = front
+        .title
+        .clone()
+        .or_else(|| content.lifted_title.clone())
+        .unwrap_or_else(|| humanize(&file.path));
+    let kind = if file.path.file_name() == Some("_index.md".as_ref()) {
+        PageKind::Section
+    } else {
+        PageKind::Page
+    };
+    Ok(Page {
+        source: file.path.clone(),
+        kind,
+        url,
+        title,
+        description: front.description,
+        weight: front.weight,
+        tags: front.tags,
+        owner: front.owner,
+        last_reviewed,
+        template,
+        draft: front.draft,
+        extra: front.extra,
+        content,
+    })
+}
+
+fn to_date(value: &toml::value::Datetime) -> Option<Date> {
+    let date = value.date?;
+    if value.time.is_some() || value.offset.is_some() {
+        return None;
+    }
+    Some(Date { year: date.year, month: date.month, day: date.day })
+}
+
+/// Every source file parsed in parallel, drafts left out (unless asked for), folders
+/// without an `_index.md` given an implicit section, and duplicate URLs reported.
+pub fn parse_all(
+    files: &[SourceFile],
+    highlighter: &Highlighter,
+    include_drafts: bool,
+) -> (Vec<Page>, Vec<Diagnostic>) {
+    let results: Vec<Result<Page, Diagnostic>> =
+        files.par_iter().map(|file| parse(file, highlighter)).collect();
+    let mut pages = Vec::new();
+    let mut problems = Vec::new();
+    for result in results {
+        match result {
+            Ok(page) if page.draft && !include_drafts => {}
+            Ok(page) => pages.push(page),
+            Err(diagnostic) => problems.push(diagnostic),
+        }
+    }
+    add_implicit_sections(&mut pages);
+    problems.extend(duplicate_urls(&pages));
+    pages.sort_by(|a, b| a.source.cmp(&b.source));
+    (pages, problems)
+}
+
+/// Every folder holding pages is a section, with or without an `_index.md`.
+fn add_implicit_sections(pages: &mut Vec<Page>) {
+    let existing: std::collections::BTreeSet<PathBuf> =
+        pages.iter().map(|p| p.source.clone()).collect();
+    let mut needed = BTreeMap::new();
+    for page in pages.iter() {
+        let mut parent = page.parent_source();
+        while let Some(index) = parent {
+            if existing.contains(&index) || needed.contains_key(&index) {
+                break;
+            }
+            let dir = index.parent().map(Path::to_owned).unwrap_or_default();
+            parent = dir.parent().map(|d| d.join("_index.md"));
+            needed.insert(index, dir);
+        }
+    }
+    if !existing.contains(Path::new("_index.md")) {
+        needed.insert(PathBuf::from("_index.md"), PathBuf::new());
+    }
+    for (source, dir) in needed {
+        let title = if dir.as_os_str().is_empty() { "Home".to_owned() } else { humanize(&dir) };
+        pages.push(Page {
+            url: urls::page_url(&source),
+            source,
+            kind: PageKind::Section,
+            title,
+            description: None,
+            weight: None,
+            tags: Vec::new(),
+            owner: None,
+            last_reviewed: None,
+            template: None,
+            draft: false,
+            extra: toml::Table::new(),
+            content: Converted::default(),
+        });
+    }
+}
+
+fn duplicate_urls(pages: &[Page]) -> Vec<Diagnostic> {
+    let mut by_url: BTreeMap<&str, Vec<&Page>> = BTreeMap::new();
+    for page in pages {
+        by_url.entry(&page.url).or_default().push(page);
+    }
+    by_url
+        .values()
+        .filter(|same| same.len() > 1)
+        .map(|same| {
+            let paths: Vec<String> =
+                same.iter().map(|p| p.display_path().display().to_string()).collect();
+            Diagnostic::new(
+                same[1].display_path(),
+                format!("{} all publish to /{}", paths.join(" and "), same[0].url),
+            )
+            .help("rename one of them, or move the page's text into the folder's _index.md")
+        })
+        .collect()
+}
+
+/// `access-review` → `Access review`; `AJAX_Security` → `AJAX Security`.
+fn humanize(path: &Path) -> String {
+    let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let words = stem.replace(['-', '_'], " ");
+    let mut chars = words.trim().chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => stem,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn source(path: &str, text: &str) -> SourceFile {
+        SourceFile { path: path.into(), text: text.into() }
+    }
+
+    #[test]
+    fn front_matter_errors_name_the_file_line() {
+        let file = source("a.md", "+++\ntitle = \"A\"\nweight = \"ten\"\n+++\nBody\n");
+        let error = parse(&file, &Highlighter::new()).unwrap_err();
+        assert_eq!(error.location(), "content/a.md:3:10");
+        assert!(error.message.contains("invalid type"), "{}", error.message);
+    }
+
+    #[test]
+    fn crlf_front_matter_is_read() {
+        let file = source("a.md", "+++\r\ntitle = \"A\"\r\n+++\r\n\r\nBody\r\n");
+        let page = parse(&file, &Highlighter::new()).unwrap();
+        assert_eq!(page.title, "A");
+        assert!(page.content.html.contains("Body"));
+    }
+
+    #[test]
+    fn unclosed_front_matter_is_an_error() {
+        let file = source("a.md", "+++\ntitle = \"A\"\nBody\n");
+        let error = parse(&file, &Highlighter::new()).unwrap_err();
+        assert!(error.message.contains("never closed"));
+    }
+
+    #[test]
+    fn title_falls_back_to_heading_then_file_name() {
+        let page = parse(
+            &source("x/backup-restore.md", "# Restore a backup\n\nText"),
+            &Highlighter::new(),
+        )
+        .unwrap();
+        assert_eq!(page.title, "Restore a backup");
+        let page = parse(&source("x/backup-restore.md", "Text only"), &Highlighter::new()).unwrap();
+        assert_eq!(page.title, "Backup restore");
+    }
+
+    #[test]
+    fn dates_must_be_bare_dates() {
+        let file = source("a.md", "+++\nlast_reviewed = 2026-10-01T10:00:00\n+++\n");
+        let error = parse(&file, &Highlighter::new()).unwrap_err();
+        assert_eq!(error.location(), "content/a.md:2:17");
+    }
+
+    #[test]
+    fn folders_without_index_become_sections_and_duplicate_urls_are_errors() {
+        let files = vec![source("a/b.md", "x"), source("a/b/_index.md", "y")];
+        let (pages, problems) = parse_all(&files, &Highlighter::new(), false);
+        let sources: Vec<_> =
+            pages.iter().map(|p| p.source.to_string_lossy().into_owned()).collect();
+        assert_eq!(sources, ["_index.md", "a/_index.md", "a/b/_index.md", "a/b.md"]);
+        assert_eq!(problems.len(), 1);
+        assert!(problems[0].message.contains("publish to /a/b/"), "{}", problems[0].message);
+    }
+
+    #[test]
+    fn drafts_are_left_out_unless_asked_for() {
+        let files = vec![source("a.md", "+++\ndraft = true\n+++\nx")];
+        assert!(
+            parse_all(&files, &Highlighter::new(), false)
+                .0
+                .iter()
+                .all(|p| p.source != Path::new("a.md"))
+        );
+        assert!(
+            parse_all(&files, &Highlighter::new(), true)
+                .0
+                .iter()
+                .any(|p| p.source == Path::new("a.md"))
+        );
+    }
+}

@@ -1,0 +1,169 @@
+//! Per partner: which pages the site carries, how they nest, the reading order, and
+//! the navigation. Built once per partner; each page's view of it (its breadcrumbs,
+//! its expanded branch of the sidebar) costs only the size of that view.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use serde::Serialize;
+
+use crate::config::Partner;
+use crate::page::{Page, PageKind};
+
+pub struct SitePlan<'a> {
+    pub partner: &'a Partner,
+    /// Carried pages in reading order: the home page, then each section followed by its children.
+    pub pages: Vec<&'a Page>,
+    parent: Vec<Option<usize>>,
+    children: Vec<Vec<usize>>,
+    by_source: HashMap<&'a Path, usize>,
+}
+
+/// A link to a page, as templates receive it. `url` is a site URL; templates
+/// prefix it with `root` to make it relative to the page being rendered.
+#[derive(Debug, Clone, Serialize)]
+pub struct PageRef {
+    pub title: String,
+    pub url: String,
+    pub description: Option<String>,
+    pub kind: PageKind,
+}
+
+/// One entry of the sidebar. Only the current page's branch is expanded, so the
+/// sidebar's size is bounded by one path, not by the size of the site.
+#[derive(Debug, Clone, Serialize)]
+pub struct NavItem {
+    pub title: String,
+    pub url: String,
+    pub section: bool,
+    /// This is the page being rendered.
+    pub current: bool,
+    /// This item contains the page being rendered (or is it).
+    pub open: bool,
+    pub children: Vec<NavItem>,
+}
+
+/// Plans one partner's site. `pages` must contain the home page (`_index.md`).
+pub fn plan<'a>(
+    partner: &'a Partner,
+    pages: &'a [Page],
+    carries: impl Fn(&Page) -> bool,
+) -> SitePlan<'a> {
+    let carried: Vec<&Page> = pages.iter().filter(|p| carries(p)).collect();
+    let by_source: HashMap<&Path, usize> =
+        carried.iter().enumerate().map(|(i, p)| (p.source.as_path(), i)).collect();
+    let mut children = vec![Vec::new(); carried.len()];
+    let mut roots = Vec::new();
+    for (index, page) in carried.iter().enumerate() {
+        match page.parent_source().and_then(|parent| by_source.get(parent.as_path())) {
+            Some(&parent) => children[parent].push(index),
+            None => roots.push(index),
+        }
+    }
+    for list in &mut children {
+        list.sort_by(|&a, &b| order_key(carried[a]).cmp(&order_key(carried[b])));
+    }
+    roots.sort_by(|&a, &b| order_key(carried[a]).cmp(&order_key(carried[b])));
+
+    // Reading order: depth-first from the home page.
+    let mut order = Vec::with_capacity(carried.len());
+    let mut stack: Vec<usize> = roots.into_iter().rev().collect();
+    while let Some(index) = stack.pop() {
+        order.push(index);
+        stack.extend(children[index].iter().rev());
+    }
+    let mut new_index = vec![0; carried.len()];
+    for (position, &old) in order.iter().enumerate() {
+        new_index[old] = position;
+    }
+    let mut parent = vec![None; carried.len()];
+    let mut reordered_children = vec![Vec::new(); carried.len()];
+    for (old, kids) in children.into_iter().enumerate() {
+        reordered_children[new_index[old]] = kids.iter().map(|&k| new_index[k]).collect();
+        for &kid in &kids {
+            parent[new_index[kid]] = Some(new_index[old]);
+        }
+    }
+    let pages: Vec<&Page> = order.iter().map(|&i| carried[i]).collect();
+    let by_source = pages.iter().enumerate().map(|(i, p)| (p.source.as_path(), i)).collect();
+    SitePlan { partner, pages, parent, children: reordered_children, by_source }
+}
+
+/// Sidebar order: `weight` first (pages without one last), then title.
+fn order_key(page: &Page) -> (i64, String, &Path) {
+    (page.weight.unwrap_or(i64::MAX), page.title.to_lowercase(), page.source.as_path())
+}
+
+impl<'a> SitePlan<'a> {
+    pub fn carries(&self, source: &Path) -> bool {
+        self.by_source.contains_key(source)
+    }
+
+    pub fn page(&self, source: &Path) -> Option<&'a Page> {
+        self.by_source.get(source).map(|&i| self.pages[i])
+    }
+
+    pub fn page_ref(&self, index: usize) -> PageRef {
+        let page = self.pages[index];
+        PageRef {
+            title: page.title.clone(),
+            url: page.url.clone(),
+            description: page.description.clone(),
+            kind: page.kind,
+        }
+    }
+
+    pub fn children(&self, index: usize) -> Vec<PageRef> {
+        self.children[index].iter().map(|&i| self.page_ref(i)).collect()
+    }
+
+    /// From the home page down to the page's parent.
+    pub fn breadcrumbs(&self, index: usize) -> Vec<PageRef> {
+        let mut trail = Vec::new();
+        let mut current = self.parent[index];
+        while let Some(i) = current {
+            trail.push(self.page_ref(i));
+            current = self.parent[i];
+        }
+        trail.reverse();
+        trail
+    }
+
+    pub fn previous(&self, index: usize) -> Option<PageRef> {
+        index.checked_sub(1).filter(|&i| i > 0).map(|i| self.page_ref(i))
+    }
+
+    pub fn next(&self, index: usize) -> Option<PageRef> {
+        (index > 0 && index + 1 < self.pages.len()).then(|| self.page_ref(index + 1))
+    }
+
+    /// The sidebar as seen from page `index` (None for pages outside the tree, like 404).
+    pub fn nav(&self, index: Option<usize>) -> Vec<NavItem> {
+        let mut open = vec![];
+        let mut current = index;
+        while let Some(i) = current {
+            open.push(i);
+            current = self.parent[i];
+        }
+        let top: &[usize] = if self.pages.is_empty() { &[] } else { &self.children[0] };
+        top.iter().map(|&i| self.nav_item(i, index, &open)).collect()
+    }
+
+    fn nav_item(&self, i: usize, current: Option<usize>, open: &[usize]) -> NavItem {
+        let page = self.pages[i];
+        let is_open = open.contains(&i);
+        let children = if is_open {
+            self.children[i].iter().map(|&c| self.nav_item(c, current, open)).collect()
+        } else {
+            vec![]
+        };
+        NavItem {
+            title: page.title.clone(),
+            url: page.url.clone(),
+            section: page.kind == PageKind::Section,
+            current: current == Some(i),
+            open: is_open,
+            children,
+        }
+    }
+}

@@ -1,0 +1,296 @@
+//! One partner's site, rendered in memory: every page through its tera template (in
+//! parallel with rayon), the 404 page, sitemap, robots.txt, brand stylesheet, and the
+//! static and content files to copy.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::config::Partner;
+use crate::error::Diagnostic;
+use crate::markdown::TocEntry;
+use crate::page::{Page, PageKind};
+use crate::plan::{NavItem, PageRef, SitePlan};
+use crate::theme::Theme;
+use crate::urls;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Contents {
+    Bytes(Vec<u8>),
+    /// A file published unchanged, copied from its source.
+    Copy(PathBuf),
+}
+
+/// A file of the finished site, at a path relative to the site root.
+#[derive(Debug, Clone)]
+pub struct OutputFile {
+    pub path: String,
+    pub contents: Contents,
+}
+
+/// The partner's brand tokens as CSS custom properties.
+pub fn brand_css(partner: &Partner) -> String {
+    let mut css = String::from(":root {\n");
+    for (name, value) in partner.brand.css_properties() {
+        css.push_str(&format!("  {name}: {value};\n"));
+    }
+    css.push_str("}\n");
+    css
+}
+
+/// Files livery generates for a partner, by site path.
+pub fn generated_files(partner: &Partner, highlight_css: &str) -> BTreeMap<String, Vec<u8>> {
+    BTreeMap::from([
+        ("brand.css".to_owned(), brand_css(partner).into_bytes()),
+        ("highlight.css".to_owned(), highlight_css.as_bytes().to_vec()),
+    ])
+}
+
+#[derive(Serialize)]
+struct SiteContext<'a> {
+    title: &'a str,
+    base_url: &'a str,
+    language: &'a str,
+}
+
+#[derive(Serialize)]
+struct PageContext<'a> {
+    title: &'a str,
+    /// The front matter description, if the author wrote one.
+    description: Option<&'a str>,
+    /// The description, or else the opening words of the page: for meta tags.
+    summary: String,
+    url: &'a str,
+    permalink: String,
+    content: &'a str,
+    kind: PageKind,
+    is_home: bool,
+    tags: &'a [String],
+    owner: Option<&'a str>,
+    last_reviewed: Option<String>,
+    extra: &'a toml::Table,
+    source: String,
+}
+
+#[derive(Serialize)]
+struct Context<'a> {
+    /// Prefix that leads from this page back to the site root (`../../`).
+    root: String,
+    partner: &'a Partner,
+    site: SiteContext<'a>,
+    vars: &'a toml::Table,
+    page: PageContext<'a>,
+    /// A section's pages and subsections, in navigation order.
+    children: Vec<PageRef>,
+    nav: Vec<NavItem>,
+    breadcrumbs: Vec<PageRef>,
+    previous: Option<PageRef>,
+    next: Option<PageRef>,
+    toc: &'a [TocEntry],
+}
+
+pub fn render_site(
+    plan: &SitePlan,
+    theme: &Theme,
+    generated: &BTreeMap<String, Vec<u8>>,
+    content_assets: &[PathBuf],
+    content_root: &std::path::Path,
+) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+    let rendered: Vec<Result<OutputFile, Diagnostic>> = (0..plan.pages.len())
+        .into_par_iter()
+        .map(|index| render_page(plan, theme, index))
+        .collect();
+    let mut files = Vec::with_capacity(rendered.len() + theme.statics.len() + 4);
+    let mut problems = Vec::new();
+    for result in rendered {
+        match result {
+            Ok(file) => files.push(file),
+            Err(diagnostic) => problems.push(diagnostic.for_partner(&plan.partner.id)),
+        }
+    }
+    match render_not_found(plan, theme) {
+        Ok(file) => files.push(file),
+        Err(diagnostic) => problems.push(diagnostic.for_partner(&plan.partner.id)),
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    files.push(OutputFile {
+        path: "sitemap.xml".into(),
+        contents: Contents::Bytes(sitemap(plan).into_bytes()),
+    });
+    files.push(OutputFile {
+        path: "robots.txt".into(),
+        contents: Contents::Bytes(robots(plan.partner).into_bytes()),
+    });
+    for (path, bytes) in generated {
+        files.push(OutputFile { path: path.clone(), contents: Contents::Bytes(bytes.clone()) });
+    }
+    for (path, file) in &theme.statics {
+        files
+            .push(OutputFile { path: path.clone(), contents: Contents::Copy(file.source.clone()) });
+    }
+    for asset in content_assets {
+        files.push(OutputFile {
+            path: urls::path_to_file(asset),
+            contents: Contents::Copy(content_root.join(asset)),
+        });
+    }
+    Ok(files)
+}
+
+fn template_for(page: &Page, theme: &Theme) -> Result<String, Diagnostic> {
+    if let Some(choice) = &page.template {
+        if !theme.has_template(&choice.name) {
+            return Err(Diagnostic::new(
+                page.display_path(),
+                format!("there is no template `{}`", choice.name),
+            )
+            .at_line(choice.line, Some(choice.column))
+            .help(
+                "name a template of the theme or partners/<id>/templates, or remove `template`",
+            ));
+        }
+        return Ok(choice.name.clone());
+    }
+    Ok(match page.kind {
+        PageKind::Section if page.url.is_empty() => "index.html",
+        PageKind::Section => "section.html",
+        PageKind::Page => "page.html",
+    }
+    .to_owned())
+}
+
+fn render_page(plan: &SitePlan, theme: &Theme, index: usize) -> Result<OutputFile, Diagnostic> {
+    let page = plan.pages[index];
+    let template = template_for(page, theme)?;
+    let context = Context {
+        root: urls::root_prefix(&page.url),
+        partner: plan.partner,
+        site: site_context(plan.partner),
+        vars: &plan.partner.vars,
+        page: page_context(plan.partner, page),
+        children: plan.children(index),
+        nav: plan.nav(Some(index)),
+        breadcrumbs: plan.breadcrumbs(index),
+        previous: plan.previous(index),
+        next: plan.next(index),
+        toc: &page.content.toc,
+    };
+    let html = render_with(theme, &template, &context)?;
+    Ok(OutputFile {
+        path: urls::output_path(&page.url),
+        contents: Contents::Bytes(html.into_bytes()),
+    })
+}
+
+/// The 404 page is served at any depth, so its links start from the site's absolute path.
+fn render_not_found(plan: &SitePlan, theme: &Theme) -> Result<OutputFile, Diagnostic> {
+    let partner = plan.partner;
+    let base_path =
+        partner.base_url.splitn(4, '/').nth(3).map_or("/".to_owned(), |path| format!("/{path}"));
+    let empty = toml::Table::new();
+    let context = Context {
+        root: base_path,
+        partner,
+        site: site_context(partner),
+        vars: &partner.vars,
+        page: PageContext {
+            title: "Page not found",
+            description: None,
+            summary: String::new(),
+            url: "404.html",
+            permalink: format!("{}404.html", partner.base_url),
+            content: "",
+            kind: PageKind::Page,
+            is_home: false,
+            tags: &[],
+            owner: None,
+            last_reviewed: None,
+            extra: &empty,
+            source: String::new(),
+        },
+        children: plan.children(0),
+        nav: plan.nav(None),
+        breadcrumbs: Vec::new(),
+        previous: None,
+        next: None,
+        toc: &[],
+    };
+    let html = render_with(theme, "404.html", &context)?;
+    Ok(OutputFile { path: "404.html".into(), contents: Contents::Bytes(html.into_bytes()) })
+}
+
+fn render_with(theme: &Theme, template: &str, context: &Context) -> Result<String, Diagnostic> {
+    let context = tera::Context::from_serialize(context)
+        .map_err(|e| Diagnostic::new(template, e.to_string()))?;
+    theme.render(template, &context)
+}
+
+fn site_context(partner: &Partner) -> SiteContext<'_> {
+    SiteContext { title: &partner.name, base_url: &partner.base_url, language: &partner.language }
+}
+
+fn page_context<'a>(partner: &Partner, page: &'a Page) -> PageContext<'a> {
+    PageContext {
+        title: &page.title,
+        description: page.description.as_deref(),
+        summary: page.description.clone().unwrap_or_else(|| summary(&page.content.text, 160)),
+        url: &page.url,
+        permalink: format!("{}{}", partner.base_url, page.url),
+        content: &page.content.html,
+        kind: page.kind,
+        is_home: page.url.is_empty(),
+        tags: &page.tags,
+        owner: page.owner.as_deref(),
+        last_reviewed: page.last_reviewed.map(|d| d.to_string()),
+        extra: &page.extra,
+        source: page.display_path().to_string_lossy().replace('\\', "/"),
+    }
+}
+
+/// The first `max` characters of `text`, cut at a word boundary.
+fn summary(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_owned();
+    }
+    let cut: String = text.chars().take(max).collect();
+    let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(head, _)| head);
+    format!("{}…", cut.trim_end_matches([',', '.', ';', ':']))
+}
+
+fn sitemap(plan: &SitePlan) -> String {
+    let mut xml = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    for page in &plan.pages {
+        xml.push_str(&format!(
+            "  <url><loc>{}{}</loc>",
+            crate::markdown::escape(&plan.partner.base_url),
+            page.url
+        ));
+        if let Some(date) = page.last_reviewed {
+            xml.push_str(&format!("<lastmod>{date}</lastmod>"));
+        }
+        xml.push_str("</url>\n");
+    }
+    xml.push_str("</urlset>\n");
+    xml
+}
+
+fn robots(partner: &Partner) -> String {
+    format!("User-agent: *\nAllow: /\n\nSitemap: {}sitemap.xml\n", partner.base_url)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn summaries_cut_at_words() {
+        assert_eq!(summary("short", 10), "short");
+        assert_eq!(summary("one two three four", 10), "one two…");
+    }
+}

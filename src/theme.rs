@@ -1,0 +1,355 @@
+//! Templates and static files, looked up partner first, then theme. Each partner
+//! gets one tera instance in which its own templates replace the theme's of the same
+//! name, while the theme's stay reachable as `theme/<name>` so an override can
+//! `{% extends "theme/page.html" %}` and change a single block.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+use tera::Tera;
+use walkdir::WalkDir;
+
+use crate::config::read_text;
+use crate::error::Diagnostic;
+
+/// Templates every theme must provide.
+pub const REQUIRED_TEMPLATES: [&str; 4] = ["index.html", "section.html", "page.html", "404.html"];
+
+#[derive(Debug, Clone)]
+struct TemplateSource {
+    name: String,
+    /// Project-relative, for messages.
+    path: PathBuf,
+    text: String,
+}
+
+/// A file published as-is: its source on disk and a short content hash for cache busting.
+#[derive(Debug, Clone)]
+pub struct StaticFile {
+    pub source: PathBuf,
+    pub hash: String,
+}
+
+/// The templates and static files of one layer (a theme, or a partner's overrides).
+#[derive(Debug, Clone, Default)]
+pub struct Layer {
+    templates: Vec<TemplateSource>,
+    pub statics: BTreeMap<String, StaticFile>,
+}
+
+/// Reads `<dir>/templates/**` and `<dir>/static/**` of a theme or partner folder
+/// (`dir` is project-relative). Missing folders are simply empty layers.
+pub fn load_layer(root: &Path, dir: &Path) -> Result<Layer, Vec<Diagnostic>> {
+    let mut layer = Layer::default();
+    let mut problems = Vec::new();
+    for (name, relative) in walk_files(root, &dir.join("templates"), &mut problems) {
+        match read_text(root, &relative) {
+            Ok(text) => layer.templates.push(TemplateSource { name, path: relative, text }),
+            Err(diagnostic) => problems.push(diagnostic),
+        }
+    }
+    for (name, relative) in walk_files(root, &dir.join("static"), &mut problems) {
+        match std::fs::read(root.join(&relative)) {
+            Ok(bytes) => {
+                layer.statics.insert(
+                    name,
+                    StaticFile { source: root.join(&relative), hash: content_hash(&bytes) },
+                );
+            }
+            Err(e) => problems.push(Diagnostic::new(&relative, format!("cannot read: {e}"))),
+        }
+    }
+    if problems.is_empty() { Ok(layer) } else { Err(problems) }
+}
+
+/// Files under `dir` as (name with `/` separators, project-relative path), sorted.
+fn walk_files(root: &Path, dir: &Path, problems: &mut Vec<Diagnostic>) -> Vec<(String, PathBuf)> {
+    let absolute = root.join(dir);
+    if !absolute.is_dir() {
+        return Vec::new();
+    }
+    let canonical = absolute.canonicalize().unwrap_or_else(|_| absolute.clone());
+    let mut files = Vec::new();
+    for entry in WalkDir::new(&absolute).follow_links(true).sort_by_file_name() {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(error) => {
+                let path = error
+                    .path()
+                    .map(|p| p.strip_prefix(root).unwrap_or(p).to_owned())
+                    .unwrap_or(dir.into());
+                problems.push(Diagnostic::new(path, format!("cannot read: {error}")));
+                continue;
+            }
+        };
+        let name = entry.path().strip_prefix(&absolute).unwrap_or(entry.path());
+        if !entry.file_type().is_file()
+            || name.iter().any(|part| part.to_string_lossy().starts_with('.'))
+        {
+            continue;
+        }
+        let relative = dir.join(name);
+        if entry.path_is_symlink()
+            && !entry.path().canonicalize().is_ok_and(|t| t.starts_with(&canonical))
+        {
+            problems.push(
+                Diagnostic::new(&relative, "this symlink points outside its folder")
+                    .help("copy the file here instead of linking to it"),
+            );
+            continue;
+        }
+        let name: Vec<String> = name.iter().map(|p| p.to_string_lossy().into_owned()).collect();
+        files.push((name.join("/"), relative));
+    }
+    files
+}
+
+/// Short, stable content hash used in `?v=` cache-busting query strings.
+pub fn content_hash(bytes: &[u8]) -> String {
+    format!("{:016x}", xxhash_rust::xxh3::xxh3_64(bytes))[..10].to_owned()
+}
+
+/// One partner's templates and static files, with the lookup chain applied.
+pub struct Theme {
+    tera: Tera,
+    /// Template name → the file it came from, for messages.
+    template_paths: HashMap<String, PathBuf>,
+    /// Site path → file, partner files replacing theme files of the same path.
+    pub statics: BTreeMap<String, StaticFile>,
+}
+
+impl Theme {
+    /// Layers `partner` over `theme`. `generated` are files livery writes itself
+    /// (brand.css …), known here so `asset()` can hash them too.
+    pub fn assemble(
+        theme_dir: &Path,
+        theme: &Layer,
+        partner: &Layer,
+        generated: &BTreeMap<String, Vec<u8>>,
+    ) -> Result<Theme, Vec<Diagnostic>> {
+        let mut problems = Vec::new();
+        let mut sources: BTreeMap<String, &TemplateSource> = BTreeMap::new();
+        let mut theme_copies = Vec::new();
+        for template in &theme.templates {
+            sources.insert(template.name.clone(), template);
+            theme_copies.push(TemplateSource {
+                name: format!("theme/{}", template.name),
+                ..template.clone()
+            });
+        }
+        for template in &theme_copies {
+            sources.insert(template.name.clone(), template);
+        }
+        for template in &partner.templates {
+            sources.insert(template.name.clone(), template);
+        }
+
+        for template in sources.values() {
+            if let Err(error) = tera::Template::new(&template.name, None, &template.text) {
+                problems.push(syntax_diagnostic(template, &error));
+            }
+        }
+        for name in REQUIRED_TEMPLATES {
+            if !sources.contains_key(name) {
+                problems.push(
+                    Diagnostic::new(
+                        theme_dir.join("templates"),
+                        format!("the theme has no `{name}` template"),
+                    )
+                    .help(format!("add {}/templates/{name}", theme_dir.display())),
+                );
+            }
+        }
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+
+        let template_paths =
+            sources.iter().map(|(name, t)| (name.clone(), t.path.clone())).collect();
+        let mut tera = Tera::default();
+        tera.autoescape_on(vec![".html", ".xml"]);
+        // Tera's default also escapes `/`, which makes every URL unreadable.
+        tera.set_escape_fn(crate::markdown::escape);
+        let mut statics = theme.statics.clone();
+        statics.extend(partner.statics.iter().map(|(k, v)| (k.clone(), v.clone())));
+        let mut hashes: BTreeMap<String, String> =
+            statics.iter().map(|(k, v)| (k.clone(), v.hash.clone())).collect();
+        hashes.extend(generated.iter().map(|(k, bytes)| (k.clone(), content_hash(bytes))));
+        tera.register_function("asset", AssetFunction { hashes });
+
+        let all = sources.values().map(|t| (t.name.as_str(), t.text.as_str()));
+        let mut theme = Theme { tera, template_paths, statics };
+        if let Err(error) = theme.tera.add_raw_templates(all) {
+            return Err(vec![theme.diagnostic(None, &error)]);
+        }
+        Ok(theme)
+    }
+
+    pub fn has_template(&self, name: &str) -> bool {
+        self.template_paths.contains_key(name)
+    }
+
+    pub fn render(&self, name: &str, context: &tera::Context) -> Result<String, Diagnostic> {
+        self.tera.render(name, context).map_err(|error| self.diagnostic(Some(name), &error))
+    }
+
+    /// Tera wraps the real cause (a missing variable, a bad filter) in generic errors;
+    /// report the whole chain, against the file of the innermost template named.
+    fn diagnostic(&self, rendering: Option<&str>, error: &tera::Error) -> Diagnostic {
+        let chain = error_chain(error);
+        let named = chain
+            .iter()
+            .rev()
+            .flat_map(|message| quoted_names(message))
+            .find(|name| self.template_paths.contains_key(name))
+            .or_else(|| rendering.map(str::to_owned));
+        let path = named
+            .and_then(|name| self.template_paths.get(&name).cloned())
+            .unwrap_or_else(|| "templates".into());
+        Diagnostic::new(path, chain.join(": "))
+            .help("fix the template; the README lists the variables every template receives")
+    }
+}
+
+/// `asset(path="style.css")` → `style.css?v=<hash>`; an unknown path is an error, so
+/// a typo in a template fails the build instead of shipping a broken link, unless
+/// `optional=true`, which gives "" for a file that may or may not exist.
+struct AssetFunction {
+    hashes: BTreeMap<String, String>,
+}
+
+impl tera::Function for AssetFunction {
+    fn call(&self, args: &HashMap<String, tera::Value>) -> tera::Result<tera::Value> {
+        let path = args.get("path").and_then(|v| v.as_str()).ok_or_else(|| {
+            tera::Error::msg("asset() needs a path, e.g. asset(path=\"style.css\")")
+        })?;
+        let path = path.trim_start_matches('/');
+        let optional = args.get("optional").and_then(|v| v.as_bool()).unwrap_or(false);
+        match self.hashes.get(path) {
+            Some(hash) => Ok(tera::Value::String(format!("{path}?v={hash}"))),
+            None if optional => Ok(tera::Value::String(String::new())),
+            None => Err(tera::Error::msg(format!(
+                "asset(path=\"{path}\"): no such file in the theme's or partner's static folder"
+            ))),
+        }
+    }
+
+    fn is_safe(&self) -> bool {
+        true
+    }
+}
+
+fn error_chain(error: &tera::Error) -> Vec<String> {
+    let mut chain = vec![error.to_string()];
+    let mut source = std::error::Error::source(error);
+    while let Some(cause) = source {
+        chain.push(cause.to_string());
+        source = cause.source();
+    }
+    chain
+}
+
+fn quoted_names(message: &str) -> Vec<String> {
+    message.split(['\'', '"', '`']).skip(1).step_by(2).map(str::to_owned).collect()
+}
+
+fn syntax_diagnostic(template: &TemplateSource, error: &tera::Error) -> Diagnostic {
+    let chain = error_chain(error);
+    let detail = chain.last().cloned().unwrap_or_default();
+    // pest reports ` --> line:col` and, last, `= expected …`.
+    let position = detail.lines().find_map(|line| {
+        let (line, col) = line.trim().strip_prefix("--> ")?.split_once(':')?;
+        Some((line.trim().parse::<usize>().ok()?, col.trim().parse::<usize>().ok()?))
+    });
+    let expected =
+        detail.lines().rev().find_map(|l| l.trim().strip_prefix("= ")).unwrap_or("invalid syntax");
+    let mut diagnostic =
+        Diagnostic::new(&template.path, format!("template syntax error: {expected}"))
+            .help("fix the tera syntax; every {{ needs }}, every {% block %} an {% endblock %}");
+    if let Some((line, column)) = position {
+        diagnostic = diagnostic.at_line(line, Some(column));
+        diagnostic.source_line = template.text.lines().nth(line - 1).map(str::to_owned);
+    }
+    diagnostic
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn layer(templates: &[(&str, &str)]) -> Layer {
+        Layer {
+            templates: templates
+                .iter()
+                .map(|(name, text)| TemplateSource {
+                    name: name.to_string(),
+                    path: PathBuf::from(format!("x/templates/{name}")),
+                    text: text.to_string(),
+                })
+                .collect(),
+            statics: BTreeMap::new(),
+        }
+    }
+
+    fn base_layer() -> Layer {
+        layer(&[
+            (
+                "base.html",
+                "<main>{% block main %}base{% endblock %}</main><footer>{% block footer %}theme footer{% endblock %}</footer>",
+            ),
+            ("page.html", "{% extends \"base.html\" %}{% block main %}page{% endblock %}"),
+            ("index.html", "i"),
+            ("section.html", "s"),
+            ("404.html", "n"),
+        ])
+    }
+
+    #[test]
+    fn an_override_can_extend_the_template_it_replaces() {
+        let partner = layer(&[(
+            "page.html",
+            "{% extends \"theme/page.html\" %}{% block footer %}mine{% endblock %}",
+        )]);
+        let theme =
+            Theme::assemble(Path::new("themes/t"), &base_layer(), &partner, &BTreeMap::new())
+                .unwrap();
+        let html = theme.render("page.html", &tera::Context::new()).unwrap();
+        assert_eq!(html, "<main>page</main><footer>mine</footer>");
+    }
+
+    #[test]
+    fn syntax_errors_name_the_template_file_and_line() {
+        let partner = layer(&[("page.html", "ok\n{% block x %}\n{{ oops }")]);
+        let errors =
+            Theme::assemble(Path::new("themes/t"), &base_layer(), &partner, &BTreeMap::new())
+                .err()
+                .unwrap();
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].path, Path::new("x/templates/page.html"));
+        assert_eq!(errors[0].line, Some(3));
+    }
+
+    #[test]
+    fn render_errors_name_the_innermost_template() {
+        let partner = layer(&[(
+            "page.html",
+            "{% extends \"base.html\" %}{% block main %}{{ missing }}{% endblock %}",
+        )]);
+        let theme =
+            Theme::assemble(Path::new("themes/t"), &base_layer(), &partner, &BTreeMap::new())
+                .unwrap();
+        let error = theme.render("page.html", &tera::Context::new()).unwrap_err();
+        assert_eq!(error.path, Path::new("x/templates/page.html"));
+        assert!(error.message.contains("missing"), "{}", error.message);
+    }
+
+    #[test]
+    fn missing_required_template_is_reported() {
+        let errors =
+            Theme::assemble(Path::new("themes/t"), &layer(&[]), &layer(&[]), &BTreeMap::new())
+                .err()
+                .unwrap();
+        assert_eq!(errors.len(), REQUIRED_TEMPLATES.len());
+        assert!(errors[0].message.contains("no `index.html` template"));
+    }
+}

@@ -1,0 +1,88 @@
+//! Pretty URLs. Every URL livery writes is relative to the page it appears on, so a
+//! partner site works at any path of any static host, and in `serve` under `/<id>/`.
+//! Site URLs here are relative to the site root, without a leading slash:
+//! `""` is the home page, `security/access-review/` a page.
+
+use std::path::Path;
+
+/// `security/access-review.md` → `security/access-review/`; `playbooks/_index.md` →
+/// `playbooks/`; `_index.md` → `` (the home page).
+pub fn page_url(source: &Path) -> String {
+    let mut parts: Vec<String> = source.iter().map(|p| p.to_string_lossy().into_owned()).collect();
+    let file = parts.pop().unwrap_or_default();
+    if file != "_index.md" {
+        parts.push(file.strip_suffix(".md").unwrap_or(&file).to_owned());
+    }
+    parts.iter().map(|p| format!("{p}/")).collect()
+}
+
+/// A content-relative file path as a site URL: `img/a b.png` → `img/a%20b.png`.
+pub fn path_to_url(path: &Path) -> String {
+    let parts: Vec<String> = path.iter().map(|p| encode_segment(&p.to_string_lossy())).collect();
+    parts.join("/")
+}
+
+/// Where a content-relative file is written in the site, with `/` separators.
+pub fn path_to_file(path: &Path) -> String {
+    let parts: Vec<String> = path.iter().map(|p| p.to_string_lossy().into_owned()).collect();
+    parts.join("/")
+}
+
+/// The file a site URL is written to: `a/b/` → `a/b/index.html`.
+pub fn output_path(url: &str) -> String {
+    if url.is_empty() || url.ends_with('/') { format!("{url}index.html") } else { url.to_owned() }
+}
+
+/// `../` once per directory level of `from`: the way back to the site root.
+pub fn root_prefix(from: &str) -> String {
+    let depth = from.matches('/').count();
+    if depth == 0 { "./".to_owned() } else { "../".repeat(depth) }
+}
+
+/// The URL of `to` as seen from the page at `from` (both site URLs).
+pub fn relative(from: &str, to: &str) -> String {
+    let depth = from.matches('/').count();
+    let href = format!("{}{to}", "../".repeat(depth));
+    if href.is_empty() { "./".to_owned() } else { href }
+}
+
+fn encode_segment(segment: &str) -> String {
+    let mut out = String::with_capacity(segment.len());
+    for byte in segment.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(byte as char)
+            }
+            _ => out.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pretty_urls() {
+        assert_eq!(page_url(Path::new("security/access-review.md")), "security/access-review/");
+        assert_eq!(page_url(Path::new("playbooks/_index.md")), "playbooks/");
+        assert_eq!(page_url(Path::new("_index.md")), "");
+        assert_eq!(output_path("security/access-review/"), "security/access-review/index.html");
+        assert_eq!(output_path(""), "index.html");
+    }
+
+    #[test]
+    fn relative_urls_climb_to_the_root_first() {
+        assert_eq!(relative("security/access-review/", "runbooks/"), "../../runbooks/");
+        assert_eq!(relative("", "runbooks/"), "runbooks/");
+        assert_eq!(relative("", ""), "./");
+        assert_eq!(root_prefix("a/"), "../");
+        assert_eq!(root_prefix(""), "./");
+    }
+
+    #[test]
+    fn file_urls_are_percent_encoded() {
+        assert_eq!(path_to_url(Path::new("img/a b.png")), "img/a%20b.png");
+    }
+}
