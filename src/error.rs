@@ -114,7 +114,11 @@ impl fmt::Display for Diagnostic {
             }
         }
         if let Some(help) = &self.help {
-            write!(f, "\n  = help: {help}")?;
+            let gutter = match (self.line, &self.source_line) {
+                (Some(line), Some(_)) => " ".repeat(line.to_string().len()),
+                _ => " ".into(),
+            };
+            write!(f, "\n{gutter} = help: {help}")?;
         }
         Ok(())
     }

@@ -234,7 +234,9 @@ impl<'a> Converter<'_, 'a> {
             format!(" data-lang=\"{}\"", escape(&language))
         };
         self.events.push(Event::Html(
-            format!("<pre class=\"hl-code\"{data_lang}><code>{body}</code></pre>\n").into(),
+            // tabindex: a wide block scrolls sideways, and keyboard users must be able to scroll it.
+            format!("<pre class=\"hl-code\"{data_lang} tabindex=\"0\"><code>{body}</code></pre>\n")
+                .into(),
         ));
     }
 
@@ -455,9 +457,9 @@ mod tests {
     #[test]
     fn code_is_highlighted_with_classes_and_unknown_languages_are_escaped() {
         let out = convert_body("a.md", "```toml\nname = \"x\"\n```\n\n```nope\n<b>\n```\n");
-        assert!(
-            out.html.contains("<pre class=\"hl-code\" data-lang=\"toml\"><code><span class=\"hl-")
-        );
+        assert!(out.html.contains(
+            "<pre class=\"hl-code\" data-lang=\"toml\" tabindex=\"0\"><code><span class=\"hl-"
+        ));
         assert!(out.html.contains("<code>&lt;b&gt;\n</code>"));
     }
 

@@ -115,6 +115,9 @@ pub fn render_site(
         Err(diagnostic) => problems.push(diagnostic.for_partner(&plan.partner.id)),
     }
     if !problems.is_empty() {
+        // A broken shared template fails every page the same way: report it once.
+        problems.sort_by(|a, b| (a.location(), &a.message).cmp(&(b.location(), &b.message)));
+        problems.dedup();
         return Err(problems);
     }
     files.push(OutputFile {

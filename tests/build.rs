@@ -1,0 +1,258 @@
+//! `livery build` on small fixture projects: what each partner's site contains.
+
+mod common;
+
+use common::{Fixture, select_attr, select_text};
+
+#[test]
+fn every_partner_gets_a_complete_site() {
+    let project = Fixture::new();
+    let report = project.build().unwrap();
+    assert_eq!(
+        report.partners.iter().map(|p| p.id.as_str()).collect::<Vec<_>>(),
+        ["alpha", "beta"]
+    );
+    for id in ["alpha", "beta"] {
+        for file in [
+            "index.html",
+            "404.html",
+            "sitemap.xml",
+            "robots.txt",
+            "brand.css",
+            "highlight.css",
+            "style.css",
+            "runbooks/index.html",
+            "runbooks/restore/index.html",
+            "runbooks/failover/index.html",
+        ] {
+            assert!(
+                project.exists(&format!("public/{id}/{file}")),
+                "public/{id}/{file} is missing"
+            );
+        }
+    }
+    assert!(project.exists("public/alpha/logo.svg"));
+    assert_eq!(report.partners[0].pages, 4);
+}
+
+#[test]
+fn brand_name_and_colours_appear_in_their_own_site_only() {
+    let project = Fixture::new();
+    project.build().unwrap();
+    let alpha = project.html("public/alpha/runbooks/restore/index.html");
+    assert_eq!(select_text(&alpha, ".brand-name"), ["Alpha Hosting"]);
+    assert_eq!(select_text(&alpha, "title"), ["Restore a backup · Alpha Hosting"]);
+    assert!(project.read("public/alpha/brand.css").contains("--brand-primary: #123456;"));
+    assert!(project.read("public/beta/brand.css").contains("--brand-primary: #654321;"));
+
+    for (id, other_name, other_colour) in
+        [("alpha", "Beta Retail", "#654321"), ("beta", "Alpha Hosting", "#123456")]
+    {
+        for (path, bytes) in project.snapshot(&format!("public/{id}")) {
+            let text = String::from_utf8_lossy(&bytes);
+            assert!(!text.contains(other_name), "{id}/{} names {other_name}", path.display());
+            assert!(!text.contains(other_colour), "{id}/{} uses {other_colour}", path.display());
+        }
+    }
+}
+
+#[test]
+fn canonical_urls_and_sitemap_use_the_partner_base_url() {
+    let project = Fixture::new();
+    project.build().unwrap();
+    let beta = project.html("public/beta/runbooks/restore/index.html");
+    assert_eq!(
+        select_attr(&beta, "link[rel=canonical]", "href"),
+        ["https://kb.beta.test/docs/runbooks/restore/"]
+    );
+    let sitemap = project.read("public/beta/sitemap.xml");
+    assert!(sitemap.contains(
+        "<loc>https://kb.beta.test/docs/runbooks/restore/</loc><lastmod>2026-10-01</lastmod>"
+    ));
+    assert!(
+        project
+            .read("public/beta/robots.txt")
+            .contains("Sitemap: https://kb.beta.test/docs/sitemap.xml")
+    );
+    // The 404 page is served from any depth, so its links start at the site's path.
+    let not_found = project.html("public/beta/404.html");
+    assert!(
+        select_attr(&not_found, "link[rel=stylesheet]", "href")
+            .iter()
+            .all(|h| h.starts_with("/docs/"))
+    );
+}
+
+#[test]
+fn override_applies_to_its_partner_only_and_extends_the_theme_template() {
+    let project = Fixture::new();
+    project.file(
+        "partners/beta/templates/page.html",
+        "{% extends \"theme/page.html\" %}{% block after_content %}<p class=\"beta-note\">Call Beta</p>{% endblock after_content %}",
+    );
+    project.build().unwrap();
+    let beta = project.html("public/beta/runbooks/restore/index.html");
+    assert_eq!(select_text(&beta, ".beta-note"), ["Call Beta"]);
+    // The rest of the theme's page template is still there.
+    assert_eq!(select_text(&beta, "article h1"), ["Restore a backup"]);
+    let alpha = project.html("public/alpha/runbooks/restore/index.html");
+    assert!(select_text(&alpha, ".beta-note").is_empty());
+}
+
+#[test]
+fn partner_static_files_override_theme_files_by_path() {
+    let project = Fixture::new();
+    project.file("partners/beta/static/theme.js", "// beta's own script\n");
+    project.build().unwrap();
+    assert_eq!(project.read("public/beta/theme.js"), "// beta's own script\n");
+    assert_ne!(project.read("public/alpha/theme.js"), "// beta's own script\n");
+}
+
+#[test]
+fn markdown_features_reach_the_html() {
+    let project = Fixture::new();
+    project.file(
+        "content/runbooks/features.md",
+        "+++\ntitle = \"Features\"\n+++\n\
+         | Step | Who |\n|---|---|\n| 1 | SRE |\n\n\
+         - [x] backed up\n- [ ] verified\n\n\
+         ```toml\nname = \"x\"\n```\n\n\
+         ## Check the lag\n\n\
+         See [restore](restore.md#verify-the-restore) and [home](../_index.md).\n\n\
+         > [!WARNING]\n> Never on production.\n\n\
+         Text with a note[^1] and ~~old~~ words.\n\n[^1]: The note.\n",
+    );
+    project.build().unwrap();
+    let html = project.html("public/alpha/runbooks/features/index.html");
+    assert_eq!(select_text(&html, ".prose table td"), ["1", "SRE"]);
+    assert_eq!(select_attr(&html, ".prose input[type=checkbox][checked]", "class"), ["task"]);
+    assert_eq!(select_attr(&html, ".prose input[type=checkbox]", "type").len(), 2);
+    assert!(!select_attr(&html, "pre.hl-code[data-lang=toml] span", "class").is_empty());
+    assert!(
+        select_attr(&html, "pre [style]", "style").is_empty(),
+        "highlighting must use classes only"
+    );
+    assert_eq!(select_attr(&html, ".prose h2", "id"), ["check-the-lag"]);
+    assert_eq!(select_attr(&html, ".prose h2 a.anchor", "href"), ["#check-the-lag"]);
+    let links = select_attr(&html, ".prose a", "href");
+    assert!(links.contains(&"../../runbooks/restore/#verify-the-restore".to_owned()), "{links:?}");
+    assert!(links.contains(&"../../".to_owned()), "{links:?}");
+    assert_eq!(select_text(&html, ".callout-warning .callout-title"), ["Warning"]);
+    assert_eq!(select_text(&html, ".prose del"), ["old"]);
+    assert_eq!(select_text(&html, ".footnote-definition p"), ["The note."]);
+    assert_eq!(
+        select_text(&html, ".toc a"),
+        Vec::<String>::new(),
+        "one heading needs no table of contents"
+    );
+}
+
+#[test]
+fn navigation_marks_the_current_page_and_orders_by_weight() {
+    let project = Fixture::new();
+    project.file(
+        "content/runbooks/aaa.md",
+        "+++\ntitle = \"Alphabetically first\"\nweight = 5\n+++\n",
+    );
+    project.build().unwrap();
+    let html = project.html("public/alpha/runbooks/restore/index.html");
+    assert_eq!(select_text(&html, ".sidebar a[aria-current=page]"), ["Restore a backup"]);
+    assert_eq!(
+        select_text(&html, ".sidebar .is-open > ul > li > a"),
+        ["Restore a backup", "Alphabetically first", "Fail over"]
+    );
+    assert_eq!(select_text(&html, ".breadcrumbs a"), ["Welcome", "Runbooks"]);
+    assert_eq!(select_text(&html, ".pagination .next .pagination-title"), ["Alphabetically first"]);
+}
+
+#[test]
+fn pages_without_front_matter_take_their_title_from_the_first_heading() {
+    let project = Fixture::new();
+    project.build().unwrap();
+    let html = project.html("public/alpha/runbooks/failover/index.html");
+    assert_eq!(select_text(&html, "article h1"), ["Fail over"]);
+    assert_eq!(
+        select_text(&html, ".prose h1"),
+        Vec::<String>::new(),
+        "the heading became the title"
+    );
+}
+
+#[test]
+fn partner_option_builds_only_the_named_partners() {
+    let project = Fixture::new();
+    let output = project.run(&["build", "--partner", "beta", "-q"]);
+    assert!(output.status.success(), "{}", common::stderr(&output));
+    assert!(project.exists("public/beta/index.html"));
+    assert!(!project.exists("public/alpha"));
+}
+
+#[test]
+fn unknown_partner_is_a_usage_error() {
+    let project = Fixture::new();
+    let output = project.run(&["build", "--partner", "gamma"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        common::stderr(&output).contains("there is no partner `gamma` (partners: alpha, beta)")
+    );
+}
+
+#[test]
+fn out_option_writes_elsewhere() {
+    let project = Fixture::new();
+    let output = project.run(&["build", "--out", "site", "-q"]);
+    assert!(output.status.success(), "{}", common::stderr(&output));
+    assert!(project.exists("site/alpha/index.html"));
+    assert!(!project.exists("public"));
+}
+
+#[test]
+fn rebuild_drops_deleted_pages_and_keeps_unchanged_files() {
+    let project = Fixture::new();
+    project.file("content/runbooks/extra.md", "# Extra\n");
+    project.build().unwrap();
+    assert!(project.exists("public/alpha/runbooks/extra/index.html"));
+
+    project.remove("content/runbooks/extra.md");
+    project.build().unwrap();
+    assert!(
+        !project.exists("public/alpha/runbooks/extra"),
+        "a deleted page's output must disappear"
+    );
+
+    let restore = project.path().join("public/alpha/runbooks/restore/index.html");
+    let before = std::fs::metadata(&restore).unwrap().modified().unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    let report = project.build().unwrap();
+    assert_eq!(report.partners[0].written, 0, "nothing changed, nothing is written");
+    assert_eq!(report.partners[0].unchanged, report.partners[0].files);
+    assert_eq!(
+        before,
+        std::fs::metadata(&restore).unwrap().modified().unwrap(),
+        "an unchanged file keeps its mtime"
+    );
+}
+
+#[test]
+fn output_is_identical_across_builds() {
+    let project = Fixture::new();
+    project.build().unwrap();
+    let first = project.snapshot("public");
+    std::fs::remove_dir_all(project.path().join("public")).unwrap();
+    project.build().unwrap();
+    assert_eq!(first, project.snapshot("public"));
+}
+
+#[test]
+fn content_files_are_published_beside_their_pages() {
+    let project = Fixture::new();
+    project.bytes("content/runbooks/diagram.png", b"\x89PNG fake");
+    project.file("content/runbooks/pics.md", "# Pics\n\n![diagram](diagram.png)\n");
+    project.build().unwrap();
+    assert_eq!(
+        std::fs::read(project.path().join("public/alpha/runbooks/diagram.png")).unwrap(),
+        b"\x89PNG fake"
+    );
+    let html = project.html("public/alpha/runbooks/pics/index.html");
+    assert_eq!(select_attr(&html, ".prose img", "src"), ["../../runbooks/diagram.png"]);
+}

@@ -1,0 +1,364 @@
+//! Bad input stops the build with exit code 1, a message naming the file (and line
+//! and column where known) and what to do, and leaves the last good output untouched.
+
+mod common;
+
+use common::{Fixture, stderr};
+
+/// Builds once cleanly, breaks the project with `breakage`, builds again with the real
+/// binary, and returns stderr after checking the exit code and the untouched output.
+fn fails_after_good_build(breakage: impl Fn(&Fixture)) -> String {
+    let project = Fixture::new();
+    project.build().unwrap();
+    let good = project.snapshot("public");
+    breakage(&project);
+    let output = project.run(&["build"]);
+    let message = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "expected exit 1, stderr:\n{message}");
+    assert!(!message.contains("panicked"), "{message}");
+    assert_eq!(
+        good,
+        project.snapshot("public"),
+        "a failed build must leave the previous output as it was"
+    );
+    let leftovers: Vec<_> = std::fs::read_dir(project.path().join("public"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.starts_with('.'))
+        .collect();
+    assert!(leftovers.is_empty(), "staging folders left behind: {leftovers:?}");
+    message
+}
+
+#[test]
+fn unknown_key_in_partner_toml() {
+    let message = fails_after_good_build(|p| {
+        p.file(
+            "partners/beta/partner.toml",
+            "name = \"Beta\"\nbase_url = \"https://b.test\"\ncolour = \"red\"\n",
+        );
+    });
+    assert!(
+        message.contains("error: partners/beta/partner.toml:3:1: unknown field `colour`"),
+        "{message}"
+    );
+    assert!(message.contains("help: remove or rename the key"), "{message}");
+}
+
+#[test]
+fn wrong_type_in_partner_toml() {
+    let message = fails_after_good_build(|p| {
+        p.file("partners/beta/partner.toml", "name = 42\nbase_url = \"https://b.test\"\n");
+    });
+    assert!(
+        message.contains(
+            "error: partners/beta/partner.toml:1:8: invalid type: integer `42`, expected a string"
+        ),
+        "{message}"
+    );
+}
+
+#[test]
+fn invalid_colour() {
+    let message = fails_after_good_build(|p| {
+        p.file(
+            "partners/beta/partner.toml",
+            "name = \"Beta\"\nbase_url = \"https://b.test\"\n[brand]\naccent = \"#12345g\"\n",
+        );
+    });
+    assert!(
+        message.contains(
+            "error: partners/beta/partner.toml:4:10: brand.accent `#12345g` is not a colour"
+        ),
+        "{message}"
+    );
+    assert!(message.contains("4 | accent = \"#12345g\"\n  |          ^"), "{message}");
+}
+
+#[test]
+fn missing_logo_file() {
+    let message = fails_after_good_build(|p| {
+        p.remove("partners/alpha/static/logo.svg");
+    });
+    assert!(
+        message.contains(
+            "error: partners/alpha/partner.toml:6:8: brand.logo `logo.svg` does not exist"
+        ),
+        "{message}"
+    );
+    assert!(message.contains("put the file at partners/alpha/static/logo.svg"), "{message}");
+}
+
+#[test]
+fn logo_path_escaping_the_partner_folder() {
+    let message = fails_after_good_build(|p| {
+        p.file(
+            "partners/beta/partner.toml",
+            "name = \"Beta\"\nbase_url = \"https://b.test\"\n[brand]\nlogo = \"../../../etc/passwd\"\n",
+        );
+    });
+    assert!(
+        message.contains(
+            "partners/beta/partner.toml:4:8: brand.logo `../../../etc/passwd` points outside"
+        ),
+        "{message}"
+    );
+}
+
+#[test]
+fn bad_base_url_and_language() {
+    let message = fails_after_good_build(|p| {
+        p.file(
+            "partners/beta/partner.toml",
+            "name = \"Beta\"\nbase_url = \"kb.beta.test\"\nlanguage = \"English\"\n",
+        );
+    });
+    assert!(message.contains("partners/beta/partner.toml:2:12: base_url `kb.beta.test` is not an absolute http(s) URL"), "{message}");
+    assert!(
+        message.contains("partners/beta/partner.toml:3:12: `English` is not a language tag"),
+        "{message}"
+    );
+    assert!(
+        message.contains("2 errors found"),
+        "all problems of a file are reported together: {message}"
+    );
+}
+
+#[test]
+fn missing_partner_toml_and_bad_partner_id() {
+    let message = fails_after_good_build(|p| {
+        p.file("partners/gamma/static/logo.svg", "<svg/>");
+        p.file("partners/Bad Id/partner.toml", "name = \"x\"\nbase_url = \"https://x.test\"\n");
+    });
+    assert!(
+        message.contains("error: partners/gamma/partner.toml: missing partner.toml"),
+        "{message}"
+    );
+    assert!(
+        message.contains("error: partners/Bad Id: `Bad Id` is not a valid partner id"),
+        "{message}"
+    );
+}
+
+#[test]
+fn unknown_key_in_livery_toml() {
+    let message = fails_after_good_build(|p| {
+        p.file("livery.toml", "title = \"KB\"\n\n[build]\ndraft = true\n");
+    });
+    assert!(message.contains("error: livery.toml:4:1: unknown field `draft`"), "{message}");
+}
+
+#[test]
+fn unknown_highlight_theme() {
+    let message = fails_after_good_build(|p| {
+        p.file("livery.toml", "[highlight]\nlight = \"Solarised\"\n");
+    });
+    assert!(
+        message.contains("error: livery.toml:2:9: unknown highlight theme `Solarised`"),
+        "{message}"
+    );
+    assert!(message.contains("choose one of:"), "{message}");
+}
+
+#[test]
+fn broken_front_matter() {
+    let message = fails_after_good_build(|p| {
+        p.file(
+            "content/runbooks/restore.md",
+            "+++\ntitle = \"Restore\"\nweight = \"first\"\n+++\nBody\n",
+        );
+    });
+    assert!(
+        message.contains(
+            "error: content/runbooks/restore.md:3:10: invalid type: string \"first\", expected i64"
+        ),
+        "{message}"
+    );
+}
+
+#[test]
+fn unclosed_front_matter() {
+    let message = fails_after_good_build(|p| {
+        p.file("content/runbooks/restore.md", "+++\ntitle = \"Restore\"\n\nBody\n");
+    });
+    assert!(
+        message.contains(
+            "error: content/runbooks/restore.md:1:1: the front matter opened here is never closed"
+        ),
+        "{message}"
+    );
+}
+
+#[test]
+fn yaml_front_matter_is_explained() {
+    let message = fails_after_good_build(|p| {
+        p.file("content/runbooks/restore.md", "---\ntitle: Restore\n---\nBody\n");
+    });
+    assert!(
+        message.contains(
+            "content/runbooks/restore.md:1:1: front matter must be TOML between `+++` lines"
+        ),
+        "{message}"
+    );
+}
+
+#[test]
+fn unknown_front_matter_field() {
+    let message = fails_after_good_build(|p| {
+        p.file("content/runbooks/restore.md", "+++\ntitle = \"Restore\"\nowners = \"dba\"\n+++\n");
+    });
+    assert!(
+        message.contains("content/runbooks/restore.md:3:1: unknown field `owners`"),
+        "{message}"
+    );
+}
+
+#[test]
+fn invalid_utf8_page() {
+    let message = fails_after_good_build(|p| {
+        p.bytes("content/runbooks/restore.md", b"# Restore\n\nbad \xff byte\n");
+    });
+    assert!(
+        message.contains("content/runbooks/restore.md:3:5: the file is not valid UTF-8"),
+        "{message}"
+    );
+}
+
+#[test]
+fn missing_template_named_in_front_matter() {
+    let message = fails_after_good_build(|p| {
+        p.file(
+            "content/runbooks/restore.md",
+            "+++\ntitle = \"Restore\"\ntemplate = \"runbook.html\"\n+++\n",
+        );
+    });
+    assert!(
+        message.contains(
+            "content/runbooks/restore.md:3:12: [partner alpha] there is no template `runbook.html`"
+        ),
+        "{message}"
+    );
+}
+
+#[test]
+fn theme_without_a_required_template() {
+    let message = fails_after_good_build(|p| {
+        p.remove("themes/default/templates/page.html");
+    });
+    assert!(
+        message.contains(
+            "error: themes/default/templates: [partner alpha] the theme has no `page.html` template"
+        ),
+        "{message}"
+    );
+}
+
+#[test]
+fn template_syntax_error() {
+    let message = fails_after_good_build(|p| {
+        p.file(
+            "partners/beta/templates/page.html",
+            "{% extends \"theme/page.html\" %}\n{% block after_content %}\n{{ partner.name }\n{% endblock after_content %}\n",
+        );
+    });
+    assert!(
+        message.contains(
+            "error: partners/beta/templates/page.html:3:17: [partner beta] template syntax error"
+        ),
+        "{message}"
+    );
+    assert!(message.contains("3 | {{ partner.name }"), "{message}");
+}
+
+#[test]
+fn template_error_at_render_time_names_the_template_once() {
+    let message = fails_after_good_build(|p| {
+        p.file(
+            "partners/beta/templates/page.html",
+            "{% extends \"theme/page.html\" %}{% block after_content %}{{ partner.nmae }}{% endblock after_content %}",
+        );
+    });
+    assert!(
+        message.contains("error: partners/beta/templates/page.html: [partner beta]"),
+        "{message}"
+    );
+    assert!(message.contains("Variable `partner.nmae` not found"), "{message}");
+    assert_eq!(
+        message.matches("partner.nmae").count(),
+        1,
+        "reported once, not once per page: {message}"
+    );
+}
+
+#[test]
+fn broken_links_and_anchors() {
+    let message = fails_after_good_build(|p| {
+        p.file(
+            "content/runbooks/restore.md",
+            "# Restore\n\nSee [x](failovr.md) and\n[y](failover.md#promot).\n",
+        );
+    });
+    assert!(message.contains("content/runbooks/restore.md:3:5: broken link `failovr.md`: there is no page content/runbooks/failovr.md"), "{message}");
+    assert!(message.contains("content/runbooks/restore.md:4:1: broken link `failover.md#promot`: content/runbooks/failover.md has no heading `#promot`"), "{message}");
+    assert!(message.contains("use one of its heading ids: promote"), "{message}");
+}
+
+#[test]
+fn broken_links_can_be_downgraded_to_warnings() {
+    let project = Fixture::new();
+    project.file("livery.toml", "[build]\nbroken_links = \"warn\"\n");
+    project.file("content/runbooks/restore.md", "# Restore\n\nSee [x](failovr.md).\n");
+    let output = project.run(&["build", "-q"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(
+        stderr(&output)
+            .contains("warning: content/runbooks/restore.md:3:5: broken link `failovr.md`")
+    );
+}
+
+#[test]
+fn two_files_publishing_to_one_url() {
+    let message = fails_after_good_build(|p| {
+        p.file("content/runbooks/restore/_index.md", "# Also restore\n");
+    });
+    assert!(message.contains("error: content/runbooks/restore.md: content/runbooks/restore/_index.md and content/runbooks/restore.md all publish to /runbooks/restore/"), "{message}");
+}
+
+#[test]
+fn missing_project_file_and_content() {
+    let project = Fixture::empty();
+    let output = project.run(&["build"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr(&output).contains("error: livery.toml: no livery.toml in"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(stderr(&output).contains("pass --root DIR"));
+}
+
+#[test]
+fn bom_and_crlf_simply_work() {
+    let project = Fixture::new();
+    project.bytes(
+        "content/runbooks/restore.md",
+        b"\xef\xbb\xbf+++\r\ntitle = \"Restore\"\r\n+++\r\n\r\n## Steps\r\n",
+    );
+    project.build().unwrap();
+    assert!(project.read("public/alpha/runbooks/restore/index.html").contains("<h2 id=\"steps\">"));
+}
+
+#[test]
+fn symlink_out_of_the_content_folder_is_refused() {
+    let project = Fixture::new();
+    let outside = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(outside.path(), "# Secret\n").unwrap();
+    std::os::unix::fs::symlink(outside.path(), project.path().join("content/runbooks/secret.md"))
+        .unwrap();
+    let output = project.run(&["build"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr(&output)
+            .contains("content/runbooks/secret.md: this symlink points outside the content folder")
+    );
+}
