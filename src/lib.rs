@@ -51,6 +51,10 @@ pub struct BuildReport {
     pub warnings: Vec<Diagnostic>,
     /// Markdown files converted to HTML (once per page, whatever the partner count).
     pub markdown_conversions: usize,
+    /// Time to load the project and parse every page (shared by all partners).
+    pub parse_time: Duration,
+    /// Time to swap the staged sites into place.
+    pub commit_time: Duration,
 }
 
 #[derive(Debug)]
@@ -62,6 +66,9 @@ pub struct PartnerReport {
     pub written: usize,
     pub unchanged: usize,
     pub elapsed: Duration,
+    /// Time spent rendering pages in memory, and writing them to the staging folder.
+    pub render_time: Duration,
+    pub write_time: Duration,
 }
 
 /// A project read and parsed: everything partner-independent.
@@ -75,7 +82,9 @@ struct Parsed {
 }
 
 pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
+    let started = Instant::now();
     let parsed = load_and_parse(options)?;
+    let parse_time = started.elapsed();
     let out_dir = options.out.clone().unwrap_or_else(|| parsed.project.output_dir.clone());
     let asset_set: BTreeSet<PathBuf> = parsed.assets.iter().cloned().collect();
     let content_root = parsed.project.root.join(page::CONTENT_DIR);
@@ -87,17 +96,9 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
         let started = Instant::now();
         let result = build_partner(&parsed, partner, &asset_set, &content_root, &out_dir);
         match result {
-            Ok((site, report_pages, files, partner_warnings)) => {
+            Ok((site, report, partner_warnings)) => {
                 warnings.extend(partner_warnings);
-                reports.push(PartnerReport {
-                    id: partner.id.clone(),
-                    name: partner.name.clone(),
-                    pages: report_pages,
-                    files,
-                    written: site.written,
-                    unchanged: site.unchanged,
-                    elapsed: started.elapsed(),
-                });
+                reports.push(PartnerReport { elapsed: started.elapsed(), ..report });
                 staged.push(site);
             }
             Err(error) => {
@@ -106,7 +107,9 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
             }
         }
     }
+    let committing = Instant::now();
     write::commit(staged)?;
+    let commit_time = committing.elapsed();
     warnings.sort_by_key(Diagnostic::location);
     warnings.dedup_by(|a, b| a.location() == b.location() && a.message == b.message);
     Ok(BuildReport {
@@ -114,10 +117,12 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
         partners: reports,
         warnings,
         markdown_conversions: parsed.pages.len(),
+        parse_time,
+        commit_time,
     })
 }
 
-type PartnerBuild = (write::Staged, usize, usize, Vec<Diagnostic>);
+type PartnerBuild = (write::Staged, PartnerReport, Vec<Diagnostic>);
 
 fn build_partner(
     parsed: &Parsed,
@@ -143,9 +148,23 @@ fn build_partner(
             .map_err(|problems| {
                 Error::Project(problems.into_iter().map(|d| d.for_partner(&partner.id)).collect())
             })?;
+    let rendering = Instant::now();
     let files = render::render_site(&site, &theme, &generated, &parsed.assets, content_root)?;
+    let render_time = rendering.elapsed();
+    let writing = Instant::now();
     let staged = write::stage(out_dir, &partner.id, &files)?;
-    Ok((staged, site.pages.len(), files.len(), warnings))
+    let report = PartnerReport {
+        id: partner.id.clone(),
+        name: partner.name.clone(),
+        pages: site.pages.len(),
+        files: files.len(),
+        written: staged.written,
+        unchanged: staged.unchanged,
+        elapsed: Duration::ZERO,
+        render_time,
+        write_time: writing.elapsed(),
+    };
+    Ok((staged, report, warnings))
 }
 
 /// Everything up to the per-partner stages, with every problem of the project collected.

@@ -37,15 +37,26 @@ enum Command {
         #[arg(long)]
         drafts: bool,
         /// Print nothing but errors and warnings.
-        #[arg(short, long)]
+        #[arg(short, long, conflicts_with = "verbose")]
         quiet: bool,
+        /// Also print how long each stage took.
+        #[arg(short, long)]
+        verbose: bool,
     },
+}
+
+/// Prints to stdout, ignoring a closed pipe (`livery build | head` must not panic).
+macro_rules! out {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Build { root, out, partners, drafts, quiet } => {
+        Command::Build { root, out, partners, drafts, quiet, verbose } => {
             let options = livery::BuildOptions { root, out, partners, drafts };
             let started = std::time::Instant::now();
             match livery::build(&options) {
@@ -53,25 +64,37 @@ fn main() -> ExitCode {
                     for warning in &report.warnings {
                         eprintln!("{warning}\n");
                     }
+                    if verbose {
+                        out!("load and parse {:>6.0} ms", ms(report.parse_time));
+                        for p in &report.partners {
+                            out!(
+                                "{:<12} render {:>6.0} ms  write {:>6.0} ms",
+                                p.id,
+                                ms(p.render_time),
+                                ms(p.write_time)
+                            );
+                        }
+                        out!("publish        {:>6.0} ms", ms(report.commit_time));
+                    }
                     if !quiet {
                         for p in &report.partners {
-                            println!(
+                            out!(
                                 "{:<12} {:>5} pages  {:>5} files ({} written, {} unchanged)  {:>6.0} ms  -> {}",
                                 p.id,
                                 p.pages,
                                 p.files,
                                 p.written,
                                 p.unchanged,
-                                p.elapsed.as_secs_f64() * 1000.0,
+                                ms(p.elapsed),
                                 report.out_dir.join(&p.id).display()
                             );
                         }
-                        println!(
+                        out!(
                             "built {} partner site{} from {} pages in {:.0} ms",
                             report.partners.len(),
                             if report.partners.len() == 1 { "" } else { "s" },
                             report.markdown_conversions,
-                            started.elapsed().as_secs_f64() * 1000.0
+                            ms(started.elapsed())
                         );
                     }
                     ExitCode::SUCCESS
@@ -83,4 +106,8 @@ fn main() -> ExitCode {
             }
         }
     }
+}
+
+fn ms(duration: std::time::Duration) -> f64 {
+    duration.as_secs_f64() * 1000.0
 }

@@ -4,17 +4,21 @@
 //! Files whose bytes did not change are hard-linked from the previous output, so
 //! they keep their mtime and CDN syncs and rsync stay cheap.
 
+use std::borrow::Cow;
 use std::fs;
 use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
+
 use crate::error::Error;
 use crate::render::{Contents, OutputFile};
 
-/// A partner site fully written to its staging folder, not yet published.
+/// A partner site ready to publish: fully written to its staging folder, or
+/// identical to what is already published (then publishing does nothing).
 #[derive(Debug)]
 pub struct Staged {
-    staging: PathBuf,
+    staging: Option<PathBuf>,
     target: PathBuf,
     pub written: usize,
     pub unchanged: usize,
@@ -29,31 +33,44 @@ fn retired_dir(out_dir: &Path, id: &str) -> PathBuf {
 }
 
 pub fn stage(out_dir: &Path, id: &str, files: &[OutputFile]) -> Result<Staged, Error> {
-    let staging = staging_dir(out_dir, id);
     let target = out_dir.join(id);
+    let staging = staging_dir(out_dir, id);
     remove_if_present(&staging)?;
-    fs::create_dir_all(&staging).map_err(|e| Error::io(&staging, e))?;
-    let mut staged = Staged { staging, target, written: 0, unchanged: 0 };
-    for file in files {
-        let destination = staged.staging.join(&file.path);
-        if let Some(parent) = destination.parent() {
-            fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
-        }
-        let previous = staged.target.join(&file.path);
-        let bytes = match &file.contents {
-            Contents::Bytes(bytes) => std::borrow::Cow::Borrowed(bytes.as_slice()),
-            Contents::Copy(source) => {
-                std::borrow::Cow::Owned(fs::read(source).map_err(|e| Error::io(source, e))?)
-            }
-        };
-        if same_bytes(&previous, &bytes) && fs::hard_link(&previous, &destination).is_ok() {
-            staged.unchanged += 1;
-        } else {
-            fs::write(&destination, &bytes).map_err(|e| Error::io(&destination, e))?;
-            staged.written += 1;
+
+    // Compare first (reads only, in parallel): an unchanged site is not touched at all.
+    let contents: Vec<(Cow<[u8]>, bool)> = files
+        .par_iter()
+        .map(|file| {
+            let bytes = match &file.contents {
+                Contents::Bytes(bytes) => Cow::Borrowed(bytes.as_slice()),
+                Contents::Copy(source) => {
+                    Cow::Owned(fs::read(source).map_err(|e| Error::io(source, e))?)
+                }
+            };
+            let same = same_bytes(&target.join(&file.path), &bytes);
+            Ok((bytes, same))
+        })
+        .collect::<Result<_, Error>>()?;
+    let unchanged = contents.iter().filter(|(_, same)| *same).count();
+    if unchanged == files.len() && count_files(&target) == files.len() {
+        return Ok(Staged { staging: None, target, written: 0, unchanged });
+    }
+
+    let mut dirs: Vec<&Path> = files.iter().filter_map(|f| Path::new(&f.path).parent()).collect();
+    dirs.sort();
+    dirs.dedup();
+    for dir in dirs {
+        let dir = staging.join(dir);
+        fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
+    }
+    for (file, (bytes, same)) in files.iter().zip(&contents) {
+        let destination = staging.join(&file.path);
+        // A hard link keeps an unchanged file's mtime (and costs no copy).
+        if !(*same && fs::hard_link(target.join(&file.path), &destination).is_ok()) {
+            fs::write(&destination, bytes).map_err(|e| Error::io(&destination, e))?;
         }
     }
-    Ok(staged)
+    Ok(Staged { staging: Some(staging), target, written: files.len() - unchanged, unchanged })
 }
 
 fn same_bytes(path: &Path, bytes: &[u8]) -> bool {
@@ -65,9 +82,18 @@ fn same_bytes(path: &Path, bytes: &[u8]) -> bool {
     }
 }
 
+fn count_files(dir: &Path) -> usize {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .count()
+}
+
 /// Swaps every staged site into place. Each swap is two renames in one folder.
 pub fn commit(staged: Vec<Staged>) -> Result<(), Error> {
     for site in staged {
+        let Some(staging) = site.staging else { continue };
         let out_dir = site.target.parent().unwrap_or(Path::new("."));
         let id =
             site.target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
@@ -76,7 +102,7 @@ pub fn commit(staged: Vec<Staged>) -> Result<(), Error> {
         if site.target.exists() {
             fs::rename(&site.target, &retired).map_err(|e| Error::io(&site.target, e))?;
         }
-        fs::rename(&site.staging, &site.target).map_err(|e| Error::io(&site.staging, e))?;
+        fs::rename(&staging, &site.target).map_err(|e| Error::io(&staging, e))?;
         remove_if_present(&retired)?;
     }
     Ok(())
@@ -84,8 +110,8 @@ pub fn commit(staged: Vec<Staged>) -> Result<(), Error> {
 
 /// Throws away staged sites after a failed build; the published ones stay untouched.
 pub fn discard(staged: Vec<Staged>) {
-    for site in staged {
-        let _ = fs::remove_dir_all(&site.staging);
+    for staging in staged.into_iter().filter_map(|site| site.staging) {
+        let _ = fs::remove_dir_all(staging);
     }
 }
 
