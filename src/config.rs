@@ -62,10 +62,10 @@ fn default_output_dir() -> String {
     "public".into()
 }
 fn default_light_highlight() -> Spanned<String> {
-    Spanned::new(0..0, "GitHub".into())
+    Spanned::new(0..0, "Coldark-Cold".into())
 }
 fn default_dark_highlight() -> Spanned<String> {
-    Spanned::new(0..0, "OneHalfDark".into())
+    Spanned::new(0..0, "Coldark-Dark".into())
 }
 
 /// What a link to a missing page or file does to the build.

@@ -63,13 +63,32 @@ fn missing_anchor(page: &Page, anchor: &str) -> Option<(String, String)> {
     if anchor.is_empty() || anchor == "top" || page.content.anchors.iter().any(|a| a == anchor) {
         return None;
     }
-    let known: Vec<&str> = page.content.toc.iter().map(|t| t.id.as_str()).take(8).collect();
-    Some((
-        format!("{} has no heading `#{anchor}`", Path::new("content").join(&page.source).display()),
-        if known.is_empty() {
-            "remove the #anchor".into()
-        } else {
+    let message =
+        format!("{} has no heading `#{anchor}`", Path::new("content").join(&page.source).display());
+    let lowercase = anchor.to_lowercase();
+    if page.content.anchors.contains(&lowercase) {
+        return Some((
+            message,
+            format!("anchors are case-sensitive in browsers: write #{lowercase}"),
+        ));
+    }
+    let closest = page
+        .content
+        .anchors
+        .iter()
+        .map(|known| (strsim::jaro_winkler(anchor, known), known))
+        .filter(|(similarity, _)| *similarity > 0.85)
+        .max_by(|a, b| a.0.total_cmp(&b.0));
+    let help = match closest {
+        Some((_, known)) => format!("did you mean #{known}?"),
+        None if page.content.anchors.is_empty() => {
+            "the page has no headings: remove the #anchor".to_owned()
+        }
+        None => {
+            let known: Vec<&str> =
+                page.content.anchors.iter().map(String::as_str).take(8).collect();
             format!("use one of its heading ids: {}", known.join(", "))
-        },
-    ))
+        }
+    };
+    Some((message, help))
 }

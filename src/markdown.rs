@@ -129,6 +129,17 @@ pub fn convert(input: &Input, highlighter: &Highlighter) -> Converted {
             Event::End(TagEnd::BlockQuote(Some(_))) => {
                 converter.events.push(Event::Html("</div>\n".into()))
             }
+            // Wide tables scroll inside a focusable wrapper, so keyboard users can scroll them too.
+            Event::Start(Tag::Table(_)) => {
+                converter
+                    .events
+                    .push(Event::Html("<div class=\"table-scroll\" tabindex=\"0\">".into()));
+                converter.events.push(event);
+            }
+            Event::End(TagEnd::Table) => {
+                converter.events.push(event);
+                converter.events.push(Event::Html("</div>\n".into()));
+            }
             Event::Start(Tag::FootnoteDefinition(ref label)) => {
                 converter.out.anchors.push(label.to_string());
                 converter.events.push(event);
@@ -138,6 +149,10 @@ pub fn convert(input: &Input, highlighter: &Highlighter) -> Converted {
                 converter.events.push(Event::Html(
                     format!("<input type=\"checkbox\" class=\"task\" disabled{checked} aria-label=\"{label}\"> ").into(),
                 ));
+            }
+            Event::Html(ref html) | Event::InlineHtml(ref html) => {
+                converter.out.anchors.extend(html_ids(html));
+                converter.events.push(event);
             }
             Event::Text(ref text) | Event::Code(ref text) => {
                 push_text(&mut converter.out.text, text);
@@ -149,7 +164,7 @@ pub fn convert(input: &Input, highlighter: &Highlighter) -> Converted {
 
     let mut html = String::with_capacity(body.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, converter.events.into_iter());
-    converter.out.html = html;
+    converter.out.html = picture_control_characters(html);
     converter.out
 }
 
@@ -172,7 +187,7 @@ impl<'a> Converter<'_, 'a> {
         text: String,
     ) {
         let base = id.map(|id| id.to_string()).unwrap_or_else(|| {
-            let slug = slug::slugify(&text);
+            let slug = heading_slug(&text);
             if slug.is_empty() { "section".to_owned() } else { slug }
         });
         let id = unique_id(&self.out.anchors, base);
@@ -359,8 +374,59 @@ fn push_text(buffer: &mut String, text: &str) {
     buffer.push_str(text.trim());
 }
 
+/// GitHub's heading ids, which authors preview against and link to: lowercase,
+/// punctuation dropped, each space a `-` (`RULE #2 - Set a user` → `rule-2---set-a-user`).
+pub fn heading_slug(text: &str) -> String {
+    text.trim()
+        .to_lowercase()
+        .chars()
+        .filter_map(|c| match c {
+            ' ' => Some('-'),
+            c if c.is_alphanumeric() || c == '-' || c == '_' => Some(c),
+            _ => None,
+        })
+        .collect()
+}
+
+/// `id` and `name` attributes in raw HTML (`<a id="legacy"></a>`) are link targets too.
+fn html_ids(html: &str) -> Vec<String> {
+    let mut ids = Vec::new();
+    for attribute in [" id=\"", " name=\"", " id='", " name='"] {
+        let quote = attribute.chars().last().unwrap_or('"');
+        let mut rest = html;
+        while let Some(start) = rest.find(attribute) {
+            rest = &rest[start + attribute.len()..];
+            if let Some(end) = rest.find(quote) {
+                ids.push(rest[..end].to_owned());
+                rest = &rest[end..];
+            }
+        }
+    }
+    ids
+}
+
+/// HTML forbids C0 control characters, yet they turn up in pasted code; show
+/// each as its Unicode control picture (U+0001 → ␁) instead.
+fn picture_control_characters(html: String) -> String {
+    let is_forbidden =
+        |c: char| c.is_control() && !matches!(c, '\t' | '\n' | '\r') && (c as u32) < 0x80;
+    if !html.contains(is_forbidden) {
+        return html;
+    }
+    html.chars()
+        .map(|c| match c {
+            '\u{7f}' => '\u{2421}',
+            c if is_forbidden(c) => char::from_u32(0x2400 + c as u32).unwrap_or('\u{fffd}'),
+            c => c,
+        })
+        .collect()
+}
+
+/// Ids the theme uses for its own elements; a heading never takes them.
+const RESERVED_IDS: [&str; 3] = ["content", "top", "toc"];
+
 fn unique_id(taken: &[String], base: String) -> String {
-    if !taken.contains(&base) {
+    if !taken.contains(&base) && !RESERVED_IDS.contains(&base.as_str()) {
         return base;
     }
     (1..)
@@ -402,6 +468,38 @@ mod tests {
         assert!(
             out.html.contains("<h2 id=\"check-it\">Check it<a class=\"anchor\" href=\"#check-it\"")
         );
+    }
+
+    #[test]
+    fn heading_ids_follow_github() {
+        assert_eq!(
+            heading_slug("RULE #11 - Run Docker in rootless mode"),
+            "rule-11---run-docker-in-rootless-mode"
+        );
+        assert_eq!(
+            heading_slug("Employing Custom Request Headers for AJAX/API"),
+            "employing-custom-request-headers-for-ajaxapi"
+        );
+        assert_eq!(heading_slug("Who's on call?"), "whos-on-call");
+        assert_eq!(heading_slug("Übersicht & Ablauf"), "übersicht--ablauf");
+    }
+
+    #[test]
+    fn control_characters_become_visible_pictures() {
+        let out = convert_body("a.md", "```\nx\u{1}y\n```\n");
+        assert!(out.html.contains("x\u{2401}y"), "{}", out.html);
+    }
+
+    #[test]
+    fn headings_never_take_the_theme_ids() {
+        let out = convert_body("a.md", "## Content\n\n## Top\n");
+        assert_eq!(out.anchors, ["content-1", "top-1"]);
+    }
+
+    #[test]
+    fn raw_html_ids_are_anchors() {
+        let out = convert_body("a.md", "<a id=\"legacy\"></a>\n\nText <span name='x'>y</span>\n");
+        assert_eq!(out.anchors, ["legacy", "x"]);
     }
 
     #[test]

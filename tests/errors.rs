@@ -300,7 +300,7 @@ fn broken_links_and_anchors() {
     });
     assert!(message.contains("content/runbooks/restore.md:3:5: broken link `failovr.md`: there is no page content/runbooks/failovr.md"), "{message}");
     assert!(message.contains("content/runbooks/restore.md:4:1: broken link `failover.md#promot`: content/runbooks/failover.md has no heading `#promot`"), "{message}");
-    assert!(message.contains("use one of its heading ids: promote"), "{message}");
+    assert!(message.contains("did you mean #promote?"), "{message}");
 }
 
 #[test]
