@@ -133,6 +133,50 @@ struct PartnerFile {
     contact: Contact,
     #[serde(default)]
     vars: toml::Table,
+    #[serde(default)]
+    features: Vec<String>,
+    #[serde(default)]
+    content: ContentRulesFile,
+    #[serde(default)]
+    menu: Vec<MenuEntry>,
+    #[serde(default)]
+    powered_by: bool,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct ContentRulesFile {
+    #[serde(default)]
+    exclude: Vec<Spanned<String>>,
+    #[serde(default)]
+    exclude_tags: Vec<String>,
+}
+
+/// Which shared pages a partner leaves out.
+#[derive(Debug, Clone, Default)]
+pub struct ContentRules {
+    /// Globs over content-relative paths (`onboarding/legacy/**`).
+    pub exclude: globset::GlobSet,
+    pub exclude_tags: Vec<String>,
+}
+
+/// A link in the partner's header or footer: status page, contact, legal.
+#[derive(Deserialize, Serialize, Debug, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct MenuEntry {
+    pub label: String,
+    pub url: String,
+    #[serde(default)]
+    pub location: MenuLocation,
+}
+
+#[derive(Deserialize, Serialize, Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum MenuLocation {
+    Header,
+    #[default]
+    Footer,
+    Both,
 }
 
 fn default_language() -> Spanned<String> {
@@ -206,6 +250,14 @@ pub struct Partner {
     pub brand: Brand,
     pub contact: Contact,
     pub vars: toml::Table,
+    /// Free labels content can test: `{% if "sso" in partner.features %}`.
+    pub features: Vec<String>,
+    /// Entries for the header and footer menus.
+    pub menu: Vec<MenuEntry>,
+    /// Whether the partner opted in to a "powered by livery" credit.
+    pub powered_by: bool,
+    #[serde(skip)]
+    pub content: ContentRules,
     /// `partners/<id>`, absolute.
     #[serde(skip)]
     pub dir: PathBuf,
@@ -370,6 +422,36 @@ impl PartnerDraft {
         let logo = static_file(&file.brand.logo, "logo");
         let favicon = static_file(&file.brand.favicon, "favicon");
 
+        let mut globs = globset::GlobSetBuilder::new();
+        for pattern in &file.content.exclude {
+            match globset::Glob::new(pattern.get_ref().trim_start_matches('/')) {
+                Ok(glob) => {
+                    globs.add(glob);
+                }
+                Err(error) => problems.push(
+                    at(
+                        pattern.span(),
+                        format!(
+                            "content.exclude: `{}` is not a valid glob: {}",
+                            pattern.get_ref(),
+                            error.kind()
+                        ),
+                    )
+                    .help(
+                        "write a glob over paths under content/, such as \"onboarding/legacy/**\"",
+                    ),
+                ),
+            }
+        }
+        let exclude = globs.build().unwrap_or_default();
+        for entry in &file.menu {
+            if entry.label.trim().is_empty() || entry.url.trim().is_empty() {
+                problems.push(Diagnostic::new(&path, "a [[menu]] entry needs a label and a url").help(
+                    "write [[menu]] label = \"Status\" url = \"https://status.example.com\" location = \"header\"",
+                ));
+            }
+        }
+
         if !problems.is_empty() {
             return Err(problems);
         }
@@ -393,6 +475,10 @@ impl PartnerDraft {
             brand,
             contact: file.contact,
             vars: file.vars,
+            features: file.features,
+            menu: file.menu,
+            powered_by: file.powered_by,
+            content: ContentRules { exclude, exclude_tags: file.content.exclude_tags },
             dir,
         })
     }
@@ -576,8 +662,37 @@ pub fn safe_relative_path(value: &str) -> Option<PathBuf> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
+
+    /// A valid partner for unit tests of later stages.
+    pub(crate) fn partner(id: &str) -> Partner {
+        Partner {
+            id: id.into(),
+            name: format!("Partner {id}"),
+            base_url: format!("https://{id}.test/"),
+            language: "en".into(),
+            theme: "default".into(),
+            brand: Brand {
+                logo: None,
+                favicon: None,
+                primary: "#000".into(),
+                accent: "#000".into(),
+                background: "#fff".into(),
+                text: "#000".into(),
+                font: "serif".into(),
+                heading_font: "serif".into(),
+                mono_font: "monospace".into(),
+            },
+            contact: Contact::default(),
+            vars: toml::Table::new(),
+            features: vec![],
+            menu: vec![],
+            powered_by: false,
+            content: ContentRules::default(),
+            dir: PathBuf::new(),
+        }
+    }
 
     #[test]
     fn partner_ids_are_url_safe() {

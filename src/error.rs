@@ -244,15 +244,16 @@ impl Problems {
     }
 
     /// Ok when nothing went wrong, otherwise every problem in a stable order.
-    pub fn finish(mut self) -> Result<(), Error> {
-        if self.0.is_empty() {
-            return Ok(());
-        }
+    /// The warnings when there are no errors, otherwise every error, in a stable order.
+    pub fn finish(mut self) -> Result<Vec<Diagnostic>, Error> {
         self.0.sort_by(|a, b| {
-            (&a.path, a.line, a.column, &a.partner).cmp(&(&b.path, b.line, b.column, &b.partner))
+            (&a.path, a.line, a.column, &a.partner, &a.message)
+                .cmp(&(&b.path, b.line, b.column, &b.partner, &b.message))
         });
         self.0.dedup();
-        Err(Error::Project(self.0))
+        let (errors, warnings): (Vec<_>, Vec<_>) =
+            self.0.into_iter().partition(|d| d.severity == Severity::Error);
+        if errors.is_empty() { Ok(warnings) } else { Err(Error::Project(errors)) }
     }
 }
 

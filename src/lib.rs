@@ -16,8 +16,10 @@ pub mod links;
 pub mod load;
 pub mod markdown;
 pub mod page;
+pub mod personalize;
 pub mod plan;
 pub mod render;
+pub mod templating;
 pub mod theme;
 pub mod urls;
 pub mod write;
@@ -30,6 +32,8 @@ pub use error::{Diagnostic, Error, Severity};
 
 use config::{Partner, PartnerDraft, ProjectConfig};
 use highlight::Highlighter;
+use personalize::AllPages;
+use templating::ContentTemplates;
 use theme::{Layer, Theme};
 
 /// What `livery build` was asked to do.
@@ -76,28 +80,56 @@ struct Parsed {
     project: ProjectConfig,
     partners: Vec<Partner>,
     themes: BTreeMap<String, Layer>,
-    pages: Vec<page::Page>,
+    pages: AllPages,
     assets: Vec<PathBuf>,
+    /// Each partner's own content files, published for that partner only.
+    own_assets: BTreeMap<String, Vec<PathBuf>>,
+    templates: ContentTemplates,
+    highlighter: Highlighter,
     highlight_css: String,
+    /// Markdown conversions done while parsing (pages without partner data).
+    conversions: usize,
 }
 
 pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
     let started = Instant::now();
     let parsed = load_and_parse(options)?;
-    let parse_time = started.elapsed();
     let out_dir = options.out.clone().unwrap_or_else(|| parsed.project.output_dir.clone());
-    let asset_set: BTreeSet<PathBuf> = parsed.assets.iter().cloned().collect();
-    let content_root = parsed.project.root.join(page::CONTENT_DIR);
+    let all_sources = parsed.pages.sources();
 
-    let mut warnings = Vec::new();
+    // Every partner is planned and checked before anything is rendered, so one run
+    // reports every partner's problems.
+    let mut problems = error::Problems::default();
+    let mut plans = Vec::new();
+    let mut conversions = parsed.conversions;
+    for partner in &parsed.partners {
+        let Some(personalized) = problems.take(personalize::personalize(
+            partner,
+            &parsed.pages,
+            &parsed.templates,
+            &parsed.highlighter,
+        )) else {
+            continue;
+        };
+        conversions += personalized.conversions;
+        let site = plan::plan(partner, personalized.pages);
+        let assets = partner_assets(&parsed, partner);
+        let known = links::Known {
+            pages: &all_sources,
+            assets: &assets.iter().map(|(p, _)| p.clone()).collect(),
+        };
+        problems.extend(links::check(&site, &known, parsed.project.broken_links));
+        plans.push((site, assets));
+    }
+    let warnings = problems.finish()?;
+    let parse_time = started.elapsed();
+
     let mut staged = Vec::new();
     let mut reports = Vec::new();
-    for partner in &parsed.partners {
+    for (site, assets) in &plans {
         let started = Instant::now();
-        let result = build_partner(&parsed, partner, &asset_set, &content_root, &out_dir);
-        match result {
-            Ok((site, report, partner_warnings)) => {
-                warnings.extend(partner_warnings);
+        match build_partner(&parsed, site, assets, &out_dir) {
+            Ok((site, report)) => {
                 reports.push(PartnerReport { elapsed: started.elapsed(), ..report });
                 staged.push(site);
             }
@@ -110,36 +142,36 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
     let committing = Instant::now();
     write::commit(staged)?;
     let commit_time = committing.elapsed();
-    warnings.sort_by_key(Diagnostic::location);
-    warnings.dedup_by(|a, b| a.location() == b.location() && a.message == b.message);
     Ok(BuildReport {
         out_dir,
         partners: reports,
         warnings,
-        markdown_conversions: parsed.pages.len(),
+        markdown_conversions: conversions,
         parse_time,
         commit_time,
     })
 }
 
-type PartnerBuild = (write::Staged, PartnerReport, Vec<Diagnostic>);
+/// Content files a partner publishes: the shared ones, then its own (which win by path).
+fn partner_assets(parsed: &Parsed, partner: &Partner) -> Vec<(PathBuf, PathBuf)> {
+    let root = &parsed.project.root;
+    let mut assets: BTreeMap<PathBuf, PathBuf> =
+        parsed.assets.iter().map(|a| (a.clone(), root.join(page::CONTENT_DIR).join(a))).collect();
+    let own_dir = root.join("partners").join(&partner.id).join(page::CONTENT_DIR);
+    for asset in parsed.own_assets.get(&partner.id).into_iter().flatten() {
+        assets.insert(asset.clone(), own_dir.join(asset));
+    }
+    assets.into_iter().collect()
+}
 
 fn build_partner(
     parsed: &Parsed,
-    partner: &Partner,
-    assets: &BTreeSet<PathBuf>,
-    content_root: &Path,
+    site: &plan::SitePlan,
+    assets: &[(PathBuf, PathBuf)],
     out_dir: &Path,
-) -> Result<PartnerBuild, Error> {
+) -> Result<(write::Staged, PartnerReport), Error> {
+    let partner = site.partner;
     let root = &parsed.project.root;
-    let site = plan::plan(partner, &parsed.pages, |_| true);
-    let (warnings, errors): (Vec<_>, Vec<_>) =
-        links::check(&site, assets, parsed.project.broken_links)
-            .into_iter()
-            .partition(|d| d.severity == Severity::Warning);
-    if !errors.is_empty() {
-        return Err(errors.into());
-    }
     let partner_layer = theme::load_layer(root, &Path::new("partners").join(&partner.id))?;
     let generated = render::generated_files(partner, &parsed.highlight_css);
     let theme_dir = Path::new("themes").join(&partner.theme);
@@ -149,7 +181,7 @@ fn build_partner(
                 Error::Project(problems.into_iter().map(|d| d.for_partner(&partner.id)).collect())
             })?;
     let rendering = Instant::now();
-    let files = render::render_site(&site, &theme, &generated, &parsed.assets, content_root)?;
+    let files = render::render_site(site, &theme, &generated, assets)?;
     let render_time = rendering.elapsed();
     let writing = Instant::now();
     let staged = write::stage(out_dir, &partner.id, &files)?;
@@ -164,14 +196,15 @@ fn build_partner(
         render_time,
         write_time: writing.elapsed(),
     };
-    Ok((staged, report, warnings))
+    Ok((staged, report))
 }
 
 /// Everything up to the per-partner stages, with every problem of the project collected.
 fn load_and_parse(options: &BuildOptions) -> Result<Parsed, Error> {
     let root = &options.root;
     let project = config::load_project(root)?;
-    let ids = select_partners(root, &options.partners)?;
+    let all_ids = config::partner_ids(root)?;
+    let ids = select_partners(&all_ids, &options.partners)?;
     let mut problems = error::Problems::default();
 
     let drafts: Vec<PartnerDraft> = ids
@@ -201,44 +234,110 @@ fn load_and_parse(options: &BuildOptions) -> Result<Parsed, Error> {
             problems.take(draft.resolve(theme_config))
         })
         .collect();
+    let highlight_css =
+        problems.take(highlight_stylesheet(&project).map_err(|d| vec![d])).unwrap_or_default();
 
-    let highlight_css = match highlight::stylesheet(
-        project.highlight_light.get_ref(),
-        project.highlight_dark.get_ref(),
-    ) {
-        Ok(css) => css,
-        Err(unknown) => {
+    let drafts_wanted = options.drafts || project.drafts;
+    let highlighter = Highlighter::new();
+    let content = problems.take(load::load_content(root)).unwrap_or_default();
+    let shared_dir = Path::new(page::CONTENT_DIR);
+    let shared =
+        page::parse_all(&content.pages, &highlighter, drafts_wanted, shared_dir, &BTreeSet::new());
+    problems.extend(shared.problems);
+    let mut conversions = shared.conversions;
+    let shared = shared.pages;
+    let shared_sources: BTreeSet<PathBuf> = shared.iter().map(|p| p.source.clone()).collect();
+    let mut own = BTreeMap::new();
+    let mut own_assets = BTreeMap::new();
+    for partner in &partners {
+        let Some(tree) = problems.take(load::load_partner_content(root, &partner.id)) else {
+            continue;
+        };
+        let origin = Path::new("partners").join(&partner.id).join(page::CONTENT_DIR);
+        let parsed =
+            page::parse_all(&tree.pages, &highlighter, drafts_wanted, &origin, &shared_sources);
+        problems.extend(parsed.problems);
+        conversions += parsed.conversions;
+        own.insert(partner.id.clone(), parsed.pages);
+        own_assets.insert(partner.id.clone(), tree.assets);
+    }
+    let pages = AllPages { shared, own };
+    problems.extend(unknown_partner_ids(&pages, &all_ids));
+
+    let templated: Vec<(PathBuf, templating::Templated)> = pages
+        .shared
+        .iter()
+        .chain(pages.own.values().flatten())
+        .filter_map(|page| match &page.body {
+            page::Body::Templated(t) => Some((page.display_path(), t.clone())),
+            page::Body::Converted(_) => None,
+        })
+        .collect();
+    let snippets = content.snippets.iter().map(templating::Snippet::from_source).collect();
+    let templates = problems.take(ContentTemplates::new(templated, snippets));
+    problems.finish()?;
+    let templates = templates.expect("no problems means the templates parsed");
+    Ok(Parsed {
+        project,
+        partners,
+        themes,
+        pages,
+        assets: content.assets,
+        own_assets,
+        templates,
+        highlighter,
+        highlight_css,
+        conversions,
+    })
+}
+
+fn highlight_stylesheet(project: &ProjectConfig) -> Result<String, Diagnostic> {
+    highlight::stylesheet(project.highlight_light.get_ref(), project.highlight_dark.get_ref())
+        .map_err(|unknown| {
             let span = if unknown == *project.highlight_light.get_ref() {
                 project.highlight_light.span()
             } else {
                 project.highlight_dark.span()
             };
-            let mut diagnostic = Diagnostic::new(
+            let diagnostic = Diagnostic::new(
                 config::PROJECT_FILE,
                 format!("unknown highlight theme `{unknown}`"),
             )
             .help(format!("choose one of: {}", highlight::theme_names().join(", ")));
-            if !span.is_empty() {
-                diagnostic = diagnostic.at_offset(&project.source, span.start);
+            if span.is_empty() {
+                diagnostic
+            } else {
+                diagnostic.at_offset(&project.source, span.start)
             }
-            problems.push(diagnostic);
-            String::new()
-        }
-    };
-
-    let content = problems.take(load::load_content(root)).unwrap_or_default();
-    let highlighter = Highlighter::new();
-    let (pages, page_problems) =
-        page::parse_all(&content.pages, &highlighter, options.drafts || project.drafts);
-    problems.extend(page_problems);
-    problems.finish()?;
-    Ok(Parsed { project, partners, themes, pages, assets: content.assets, highlight_css })
+        })
 }
 
-fn select_partners(root: &Path, wanted: &[String]) -> Result<Vec<String>, Error> {
-    let all = config::partner_ids(root)?;
+/// `partners = ["acm"]` in front matter is a typo that would silently hide a page.
+fn unknown_partner_ids(pages: &AllPages, all_ids: &[String]) -> Vec<Diagnostic> {
+    let mut problems = Vec::new();
+    for page in pages.shared.iter().chain(pages.own.values().flatten()) {
+        for (key, list) in
+            [("partners", &page.only_partners), ("exclude_partners", &page.exclude_partners)]
+        {
+            let Some(list) = list else { continue };
+            for id in list.value.iter().filter(|id| !all_ids.contains(id)) {
+                problems.push(
+                    Diagnostic::new(
+                        page.display_path(),
+                        format!("{key} names `{id}`, which is not a partner"),
+                    )
+                    .at_line(list.line, Some(list.column))
+                    .help(format!("partners are: {}", all_ids.join(", "))),
+                );
+            }
+        }
+    }
+    problems
+}
+
+fn select_partners(all: &[String], wanted: &[String]) -> Result<Vec<String>, Error> {
     if wanted.is_empty() {
-        return Ok(all);
+        return Ok(all.to_vec());
     }
     let mut chosen = Vec::new();
     for id in wanted {

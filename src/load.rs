@@ -7,24 +7,45 @@ use walkdir::WalkDir;
 use crate::config::read_text;
 use crate::error::Diagnostic;
 use crate::page::{CONTENT_DIR, SourceFile};
+use crate::templating::SNIPPETS_DIR;
 
-/// The shared content as found on disk.
+/// A content folder as found on disk.
 #[derive(Debug, Default)]
 pub struct ContentTree {
     /// Markdown files, sorted by path.
     pub pages: Vec<SourceFile>,
     /// Other files (images, PDFs), content-relative, published at the same path.
     pub assets: Vec<PathBuf>,
+    /// `_snippets/**.md`, included by name, never published alone.
+    pub snippets: Vec<SourceFile>,
 }
 
+/// The shared content folder, which must exist.
 pub fn load_content(root: &Path) -> Result<ContentTree, Vec<Diagnostic>> {
-    let content_root = root.join(CONTENT_DIR);
-    if !content_root.is_dir() {
+    if !root.join(CONTENT_DIR).is_dir() {
         return Err(vec![
             Diagnostic::new(CONTENT_DIR, "there is no content folder")
                 .help("create content/_index.md (the home page) and your pages under content/"),
         ]);
     }
+    let mut tree = load_tree(root, Path::new(CONTENT_DIR))?;
+    let snippets_dir = Path::new(CONTENT_DIR).join(SNIPPETS_DIR);
+    if root.join(&snippets_dir).is_dir() {
+        let snippets = load_tree(root, &snippets_dir)?;
+        tree.snippets = snippets.pages;
+    }
+    Ok(tree)
+}
+
+/// A partner's own content folder (`partners/<id>/content`), empty when absent.
+pub fn load_partner_content(root: &Path, id: &str) -> Result<ContentTree, Vec<Diagnostic>> {
+    let dir = Path::new("partners").join(id).join(CONTENT_DIR);
+    if root.join(&dir).is_dir() { load_tree(root, &dir) } else { Ok(ContentTree::default()) }
+}
+
+/// Walks one content folder (`dir`, project-relative) into sorted pages and assets.
+fn load_tree(root: &Path, dir: &Path) -> Result<ContentTree, Vec<Diagnostic>> {
+    let content_root = root.join(dir);
     let canonical_root = content_root.canonicalize().unwrap_or_else(|_| content_root.clone());
     let mut tree = ContentTree::default();
     let mut problems = Vec::new();
@@ -52,13 +73,13 @@ pub fn load_content(root: &Path) -> Result<ContentTree, Vec<Diagnostic>> {
             continue;
         }
         let relative = entry.path().strip_prefix(&content_root).unwrap_or(entry.path()).to_owned();
-        let display = Path::new(CONTENT_DIR).join(&relative);
+        let display = dir.join(&relative);
         if entry.path_is_symlink() {
             let inside =
                 entry.path().canonicalize().is_ok_and(|target| target.starts_with(&canonical_root));
             if !inside {
                 problems.push(
-                    Diagnostic::new(&display, "this symlink points outside the content folder")
+                    Diagnostic::new(&display, "this symlink points outside its content folder")
                         .help("copy the file into content/ instead of linking to it"),
                 );
                 continue;
@@ -70,7 +91,9 @@ pub fn load_content(root: &Path) -> Result<ContentTree, Vec<Diagnostic>> {
                 continue;
             }
             match read_text(root, &display) {
-                Ok(text) => tree.pages.push(SourceFile { path: relative, text }),
+                Ok(text) => {
+                    tree.pages.push(SourceFile { origin: dir.to_owned(), path: relative, text })
+                }
                 Err(diagnostic) => problems.push(diagnostic),
             }
         } else {

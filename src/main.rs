@@ -90,11 +90,11 @@ fn main() -> ExitCode {
                             );
                         }
                         out!(
-                            "built {} partner site{} from {} pages in {:.0} ms",
+                            "built {} partner site{} in {:.0} ms ({} markdown conversions)",
                             report.partners.len(),
                             if report.partners.len() == 1 { "" } else { "s" },
-                            report.markdown_conversions,
-                            ms(started.elapsed())
+                            ms(started.elapsed()),
+                            report.markdown_conversions
                         );
                     }
                     ExitCode::SUCCESS

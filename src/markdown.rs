@@ -70,9 +70,10 @@ pub struct Converted {
 
 /// Where the markdown sits and where its page will be published.
 pub struct Input<'a> {
-    /// The whole file, front matter included, so lines are file-relative.
-    pub file_text: &'a str,
-    pub body: Range<usize>,
+    /// The markdown body.
+    pub body: &'a str,
+    /// Lines of the file above the body (the front matter), so lines are file-relative.
+    pub line_offset: usize,
     /// Content-relative path of the source file, e.g. `security/access-review.md`.
     pub source: &'a Path,
     /// URL of the page relative to the site root, e.g. `security/access-review/`.
@@ -82,8 +83,8 @@ pub struct Input<'a> {
 }
 
 pub fn convert(input: &Input, highlighter: &Highlighter) -> Converted {
-    let body = &input.file_text[input.body.clone()];
-    let lines = LineIndex::new(input.file_text);
+    let body = input.body;
+    let lines = LineIndex::new(body);
     let mut converter = Converter {
         input,
         lines: &lines,
@@ -112,11 +113,11 @@ pub fn convert(input: &Input, highlighter: &Highlighter) -> Converted {
                 converter.code_block(kind, &inner);
             }
             Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
-                let dest_url = converter.link(dest_url, input.body.start + range.start);
+                let dest_url = converter.link(dest_url, range.start);
                 converter.events.push(Event::Start(Tag::Link { link_type, dest_url, title, id }));
             }
             Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
-                let dest_url = converter.link(dest_url, input.body.start + range.start);
+                let dest_url = converter.link(dest_url, range.start);
                 converter.events.push(Event::Start(Tag::Image { link_type, dest_url, title, id }));
             }
             Event::Start(Tag::BlockQuote(Some(kind))) => {
@@ -258,7 +259,8 @@ impl<'a> Converter<'_, 'a> {
     /// Records a link and returns the URL to publish in its place.
     fn link(&mut self, dest: CowStr<'a>, offset: usize) -> CowStr<'a> {
         let Some(target) = resolve_link(self.input.source, &dest) else { return dest };
-        let (line, column) = self.lines.line_col(self.input.file_text, offset);
+        let (line, column) = self.lines.line_col(self.input.body, offset);
+        let line = line + self.input.line_offset;
         let href = match &target {
             LinkTarget::Page { path, anchor } => {
                 let mut href = urls::relative(self.input.url, &urls::page_url(path));
@@ -447,8 +449,8 @@ mod tests {
 
     fn convert_body(source: &str, body: &str) -> Converted {
         let input = Input {
-            file_text: body,
-            body: 0..body.len(),
+            body,
+            line_offset: 0,
             source: Path::new(source),
             url: &urls::page_url(Path::new(source)),
             lift_title: true,

@@ -2,7 +2,7 @@
 //! validated, the markdown converted once, the title taken from the front matter,
 //! else the first `# heading`, else the file name.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -14,6 +14,7 @@ use crate::config::parse_toml_in;
 use crate::error::Diagnostic;
 use crate::highlight::Highlighter;
 use crate::markdown::{self, Converted};
+use crate::templating::{self, Templated};
 use crate::urls;
 
 /// Folder of the shared content tree, relative to the project root.
@@ -22,7 +23,9 @@ pub const CONTENT_DIR: &str = "content";
 /// A markdown file as read from disk, before any parsing.
 #[derive(Debug, Clone)]
 pub struct SourceFile {
-    /// Relative to the content folder, e.g. `security/access-review.md`.
+    /// The content folder it was found in: `content`, or `partners/<id>/content`.
+    pub origin: PathBuf,
+    /// Relative to its content folder, e.g. `security/access-review.md`.
     pub path: PathBuf,
     pub text: String,
 }
@@ -30,15 +33,15 @@ pub struct SourceFile {
 impl SourceFile {
     /// The path users see in messages: relative to the project root.
     pub fn display_path(&self) -> PathBuf {
-        Path::new(CONTENT_DIR).join(&self.path)
+        self.origin.join(&self.path)
     }
 }
 
 #[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 struct FrontMatter {
-    title: Option<String>,
-    description: Option<String>,
+    title: Option<Spanned<String>>,
+    description: Option<Spanned<String>>,
     weight: Option<i64>,
     #[serde(default)]
     tags: Vec<String>,
@@ -47,6 +50,8 @@ struct FrontMatter {
     #[serde(default)]
     draft: bool,
     template: Option<Spanned<String>>,
+    partners: Option<Spanned<Vec<String>>>,
+    exclude_partners: Option<Spanned<Vec<String>>>,
     #[serde(default)]
     extra: toml::Table,
 }
@@ -81,29 +86,53 @@ pub struct TemplateChoice {
     pub column: usize,
 }
 
-/// One page of the shared content, the same for every partner.
+/// A front matter value with the line it was written on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Located<T> {
+    pub value: T,
+    pub line: usize,
+    pub column: usize,
+}
+
+/// The page's markdown: converted once, or a template rendered per partner.
+#[derive(Debug, Clone)]
+pub enum Body {
+    Converted(Converted),
+    Templated(Templated),
+}
+
+/// One page as parsed: the same for every partner.
 #[derive(Debug, Clone)]
 pub struct Page {
+    /// The content folder it came from: `content`, or `partners/<id>/content`.
+    pub origin: PathBuf,
     /// Relative to the content folder; for a folder without `_index.md`, `<folder>/_index.md`.
     pub source: PathBuf,
     pub kind: PageKind,
     /// Site URL, e.g. `security/access-review/`.
     pub url: String,
+    /// From front matter, else the first `# heading`, else the file name.
     pub title: String,
-    pub description: Option<String>,
+    /// Where front matter set the title (None when it came from the text).
+    pub title_at: Option<Located<()>>,
+    pub description: Option<Located<String>>,
     pub weight: Option<i64>,
     pub tags: Vec<String>,
     pub owner: Option<String>,
     pub last_reviewed: Option<Date>,
     pub template: Option<TemplateChoice>,
     pub draft: bool,
+    /// Only these partners carry the page (front matter `partners`).
+    pub only_partners: Option<Located<Vec<String>>>,
+    /// These partners do not (front matter `exclude_partners`).
+    pub exclude_partners: Option<Located<Vec<String>>>,
     pub extra: toml::Table,
-    pub content: Converted,
+    pub body: Body,
 }
 
 impl Page {
     pub fn display_path(&self) -> PathBuf {
-        Path::new(CONTENT_DIR).join(&self.source)
+        self.origin.join(&self.source)
     }
 
     /// The section this page belongs to, as its `_index.md` path; None for the home page.
@@ -161,6 +190,10 @@ pub fn parse(file: &SourceFile, highlighter: &Highlighter) -> Result<Page, Diagn
     let front_start = split.front_matter.as_ref().map_or(0, |r| r.start);
     let locate =
         |span: std::ops::Range<usize>| crate::error::line_col(&file.text, front_start + span.start);
+    let located = |value: &Spanned<Vec<String>>| {
+        let (line, column) = locate(value.span());
+        Located { value: value.get_ref().clone(), line, column }
+    };
 
     let last_reviewed = match &front.last_reviewed {
         Some(value) => Some(to_date(value.get_ref()).ok_or_else(|| {
@@ -178,40 +211,64 @@ pub fn parse(file: &SourceFile, highlighter: &Highlighter) -> Result<Page, Diagn
         let (line, column) = locate(t.span());
         TemplateChoice { name: t.get_ref().clone(), line, column }
     });
+    let title_at = front.title.as_ref().map(|t| {
+        let (line, column) = locate(t.span());
+        Located { value: (), line, column }
+    });
+    let description = front.description.as_ref().map(|d| {
+        let (line, column) = locate(d.span());
+        Located { value: d.get_ref().clone(), line, column }
+    });
 
     let url = urls::page_url(&file.path);
-    let input = markdown::Input {
-        file_text: &file.text,
-        body: split.body,
-        source: &file.path,
-        url: &url,
-        lift_title: front.title.is_none(),
-    };
-    let content = markdown::convert(&input, highlighter);
+    let body_text = &file.text[split.body.clone()];
+    let line_offset = crate::error::line_col(&file.text, split.body.start).0 - 1;
+    let fallback_title = humanize(&file.path);
+    let (body, lifted_title) =
+        match templating::prepare(&display_path.to_string_lossy(), body_text, line_offset) {
+            Some(template) => (Body::Templated(template), None),
+            None => {
+                let input = markdown::Input {
+                    body: body_text,
+                    line_offset,
+                    source: &file.path,
+                    url: &url,
+                    lift_title: front.title.is_none(),
+                };
+                let converted = markdown::convert(&input, highlighter);
+                let lifted = converted.lifted_title.clone();
+                (Body::Converted(converted), lifted)
+            }
+        };
     let title = front
         .title
-        .clone()
-        .or_else(|| content.lifted_title.clone())
-        .unwrap_or_else(|| humanize(&file.path));
+        .as_ref()
+        .map(|t| t.get_ref().clone())
+        .or(lifted_title)
+        .unwrap_or(fallback_title);
     let kind = if file.path.file_name() == Some("_index.md".as_ref()) {
         PageKind::Section
     } else {
         PageKind::Page
     };
     Ok(Page {
+        origin: file.origin.clone(),
         source: file.path.clone(),
         kind,
         url,
         title,
-        description: front.description,
+        title_at,
+        description,
         weight: front.weight,
         tags: front.tags,
         owner: front.owner,
         last_reviewed,
         template,
         draft: front.draft,
+        only_partners: front.partners.as_ref().map(located),
+        exclude_partners: front.exclude_partners.as_ref().map(located),
         extra: front.extra,
-        content,
+        body,
     })
 }
 
@@ -223,17 +280,22 @@ fn to_date(value: &toml::value::Datetime) -> Option<Date> {
     Some(Date { year: date.year, month: date.month, day: date.day })
 }
 
-/// Every source file parsed in parallel, drafts left out (unless asked for), folders
-/// without an `_index.md` given an implicit section, and duplicate URLs reported.
+/// Every source file of one content folder (`origin`) parsed in parallel, drafts
+/// left out (unless asked for), folders without an `_index.md` given an implicit
+/// section (unless `elsewhere`, the shared tree, has one), duplicate URLs reported.
 pub fn parse_all(
     files: &[SourceFile],
     highlighter: &Highlighter,
     include_drafts: bool,
-) -> (Vec<Page>, Vec<Diagnostic>) {
+    origin: &Path,
+    elsewhere: &BTreeSet<PathBuf>,
+) -> ParsedTree {
     let results: Vec<Result<Page, Diagnostic>> =
         files.par_iter().map(|file| parse(file, highlighter)).collect();
     let mut pages = Vec::new();
     let mut problems = Vec::new();
+    let conversions =
+        results.iter().filter(|r| matches!(r, Ok(Page { body: Body::Converted(_), .. }))).count();
     for result in results {
         match result {
             Ok(page) if page.draft && !include_drafts => {}
@@ -241,16 +303,24 @@ pub fn parse_all(
             Err(diagnostic) => problems.push(diagnostic),
         }
     }
-    add_implicit_sections(&mut pages);
+    add_implicit_sections(&mut pages, origin, elsewhere);
     problems.extend(duplicate_urls(&pages));
     pages.sort_by(|a, b| a.source.cmp(&b.source));
-    (pages, problems)
+    ParsedTree { pages, problems, conversions }
+}
+
+/// The pages of one content folder.
+pub struct ParsedTree {
+    pub pages: Vec<Page>,
+    pub problems: Vec<Diagnostic>,
+    /// Markdown files converted to HTML while parsing (all but templated ones).
+    pub conversions: usize,
 }
 
 /// Every folder holding pages is a section, with or without an `_index.md`.
-fn add_implicit_sections(pages: &mut Vec<Page>) {
-    let existing: std::collections::BTreeSet<PathBuf> =
-        pages.iter().map(|p| p.source.clone()).collect();
+fn add_implicit_sections(pages: &mut Vec<Page>, origin: &Path, elsewhere: &BTreeSet<PathBuf>) {
+    let mut existing: BTreeSet<PathBuf> = pages.iter().map(|p| p.source.clone()).collect();
+    existing.extend(elsewhere.iter().cloned());
     let mut needed = BTreeMap::new();
     for page in pages.iter() {
         let mut parent = page.parent_source();
@@ -269,10 +339,12 @@ fn add_implicit_sections(pages: &mut Vec<Page>) {
     for (source, dir) in needed {
         let title = if dir.as_os_str().is_empty() { "Home".to_owned() } else { humanize(&dir) };
         pages.push(Page {
+            origin: origin.to_owned(),
             url: urls::page_url(&source),
             source,
             kind: PageKind::Section,
             title,
+            title_at: None,
             description: None,
             weight: None,
             tags: Vec::new(),
@@ -280,8 +352,10 @@ fn add_implicit_sections(pages: &mut Vec<Page>) {
             last_reviewed: None,
             template: None,
             draft: false,
+            only_partners: None,
+            exclude_partners: None,
             extra: toml::Table::new(),
-            content: Converted::default(),
+            body: Body::Converted(Converted::default()),
         });
     }
 }
@@ -322,7 +396,7 @@ mod tests {
     use super::*;
 
     fn source(path: &str, text: &str) -> SourceFile {
-        SourceFile { path: path.into(), text: text.into() }
+        SourceFile { origin: CONTENT_DIR.into(), path: path.into(), text: text.into() }
     }
 
     #[test]
@@ -338,7 +412,8 @@ mod tests {
         let file = source("a.md", "+++\r\ntitle = \"A\"\r\n+++\r\n\r\nBody\r\n");
         let page = parse(&file, &Highlighter::new()).unwrap();
         assert_eq!(page.title, "A");
-        assert!(page.content.html.contains("Body"));
+        let Body::Converted(content) = &page.body else { panic!("not a template") };
+        assert!(content.html.contains("Body"));
     }
 
     #[test]
@@ -370,7 +445,8 @@ mod tests {
     #[test]
     fn folders_without_index_become_sections_and_duplicate_urls_are_errors() {
         let files = vec![source("a/b.md", "x"), source("a/b/_index.md", "y")];
-        let (pages, problems) = parse_all(&files, &Highlighter::new(), false);
+        let ParsedTree { pages, problems, .. } =
+            parse_all(&files, &Highlighter::new(), false, Path::new(CONTENT_DIR), &BTreeSet::new());
         let sources: Vec<_> =
             pages.iter().map(|p| p.source.to_string_lossy().into_owned()).collect();
         assert_eq!(sources, ["_index.md", "a/_index.md", "a/b/_index.md", "a/b.md"]);
@@ -382,14 +458,14 @@ mod tests {
     fn drafts_are_left_out_unless_asked_for() {
         let files = vec![source("a.md", "+++\ndraft = true\n+++\nx")];
         assert!(
-            parse_all(&files, &Highlighter::new(), false)
-                .0
+            parse_all(&files, &Highlighter::new(), false, Path::new(CONTENT_DIR), &BTreeSet::new())
+                .pages
                 .iter()
                 .all(|p| p.source != Path::new("a.md"))
         );
         assert!(
-            parse_all(&files, &Highlighter::new(), true)
-                .0
+            parse_all(&files, &Highlighter::new(), true, Path::new(CONTENT_DIR), &BTreeSet::new())
+                .pages
                 .iter()
                 .any(|p| p.source == Path::new("a.md"))
         );

@@ -8,12 +8,13 @@ use std::path::Path;
 use serde::Serialize;
 
 use crate::config::Partner;
-use crate::page::{Page, PageKind};
+use crate::page::PageKind;
+use crate::personalize::SitePage;
 
 pub struct SitePlan<'a> {
     pub partner: &'a Partner,
     /// Carried pages in reading order: the home page, then each section followed by its children.
-    pub pages: Vec<&'a Page>,
+    pub pages: Vec<SitePage<'a>>,
     parent: Vec<Option<usize>>,
     children: Vec<Vec<usize>>,
     by_source: HashMap<&'a Path, usize>,
@@ -43,27 +44,22 @@ pub struct NavItem {
     pub children: Vec<NavItem>,
 }
 
-/// Plans one partner's site. `pages` must contain the home page (`_index.md`).
-pub fn plan<'a>(
-    partner: &'a Partner,
-    pages: &'a [Page],
-    carries: impl Fn(&Page) -> bool,
-) -> SitePlan<'a> {
-    let carried: Vec<&Page> = pages.iter().filter(|p| carries(p)).collect();
+/// Plans one partner's site from the pages it carries (the home page among them).
+pub fn plan<'a>(partner: &'a Partner, carried: Vec<SitePage<'a>>) -> SitePlan<'a> {
     let by_source: HashMap<&Path, usize> =
-        carried.iter().enumerate().map(|(i, p)| (p.source.as_path(), i)).collect();
+        carried.iter().enumerate().map(|(i, p)| (p.page.source.as_path(), i)).collect();
     let mut children = vec![Vec::new(); carried.len()];
     let mut roots = Vec::new();
-    for (index, page) in carried.iter().enumerate() {
-        match page.parent_source().and_then(|parent| by_source.get(parent.as_path())) {
+    for (index, site_page) in carried.iter().enumerate() {
+        match site_page.page.parent_source().and_then(|parent| by_source.get(parent.as_path())) {
             Some(&parent) => children[parent].push(index),
             None => roots.push(index),
         }
     }
     for list in &mut children {
-        list.sort_by(|&a, &b| order_key(carried[a]).cmp(&order_key(carried[b])));
+        list.sort_by(|&a, &b| order_key(&carried[a]).cmp(&order_key(&carried[b])));
     }
-    roots.sort_by(|&a, &b| order_key(carried[a]).cmp(&order_key(carried[b])));
+    roots.sort_by(|&a, &b| order_key(&carried[a]).cmp(&order_key(&carried[b])));
 
     // Reading order: depth-first from the home page.
     let mut order = Vec::with_capacity(carried.len());
@@ -84,32 +80,31 @@ pub fn plan<'a>(
             parent[new_index[kid]] = Some(new_index[old]);
         }
     }
-    let pages: Vec<&Page> = order.iter().map(|&i| carried[i]).collect();
-    let by_source = pages.iter().enumerate().map(|(i, p)| (p.source.as_path(), i)).collect();
+    drop(by_source);
+    let mut slots: Vec<Option<SitePage<'a>>> = carried.into_iter().map(Some).collect();
+    let pages: Vec<SitePage<'a>> = order.iter().filter_map(|&i| slots[i].take()).collect();
+    let by_source = pages.iter().enumerate().map(|(i, p)| (p.page.source.as_path(), i)).collect();
     SitePlan { partner, pages, parent, children: reordered_children, by_source }
 }
 
 /// Sidebar order: `weight` first (pages without one last), then title.
-fn order_key(page: &Page) -> (i64, String, &Path) {
-    (page.weight.unwrap_or(i64::MAX), page.title.to_lowercase(), page.source.as_path())
+fn order_key<'p>(site_page: &'p SitePage) -> (i64, String, &'p Path) {
+    let page = site_page.page;
+    (page.weight.unwrap_or(i64::MAX), site_page.title.to_lowercase(), page.source.as_path())
 }
 
 impl<'a> SitePlan<'a> {
-    pub fn carries(&self, source: &Path) -> bool {
-        self.by_source.contains_key(source)
-    }
-
-    pub fn page(&self, source: &Path) -> Option<&'a Page> {
-        self.by_source.get(source).map(|&i| self.pages[i])
+    pub fn page(&self, source: &Path) -> Option<&SitePage<'a>> {
+        self.by_source.get(source).map(|&i| &self.pages[i])
     }
 
     pub fn page_ref(&self, index: usize) -> PageRef {
-        let page = self.pages[index];
+        let site_page = &self.pages[index];
         PageRef {
-            title: page.title.clone(),
-            url: page.url.clone(),
-            description: page.description.clone(),
-            kind: page.kind,
+            title: site_page.title.to_string(),
+            url: site_page.page.url.clone(),
+            description: site_page.description.as_ref().map(|d| d.to_string()),
+            kind: site_page.page.kind,
         }
     }
 
@@ -150,7 +145,8 @@ impl<'a> SitePlan<'a> {
     }
 
     fn nav_item(&self, i: usize, current: Option<usize>, open: &[usize]) -> NavItem {
-        let page = self.pages[i];
+        let site_page = &self.pages[i];
+        let page = site_page.page;
         let is_open = open.contains(&i);
         let children = if is_open {
             self.children[i].iter().map(|&c| self.nav_item(c, current, open)).collect()
@@ -158,7 +154,7 @@ impl<'a> SitePlan<'a> {
             vec![]
         };
         NavItem {
-            title: page.title.clone(),
+            title: site_page.title.to_string(),
             url: page.url.clone(),
             section: page.kind == PageKind::Section,
             current: current == Some(i),

@@ -12,6 +12,7 @@ use crate::config::Partner;
 use crate::error::Diagnostic;
 use crate::markdown::TocEntry;
 use crate::page::{Page, PageKind};
+use crate::personalize::SitePage;
 use crate::plan::{NavItem, PageRef, SitePlan};
 use crate::theme::Theme;
 use crate::urls;
@@ -95,8 +96,7 @@ pub fn render_site(
     plan: &SitePlan,
     theme: &Theme,
     generated: &BTreeMap<String, Vec<u8>>,
-    content_assets: &[PathBuf],
-    content_root: &std::path::Path,
+    content_assets: &[(PathBuf, PathBuf)],
 ) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
     let rendered: Vec<Result<OutputFile, Diagnostic>> = (0..plan.pages.len())
         .into_par_iter()
@@ -135,10 +135,10 @@ pub fn render_site(
         files
             .push(OutputFile { path: path.clone(), contents: Contents::Copy(file.source.clone()) });
     }
-    for asset in content_assets {
+    for (path, source) in content_assets {
         files.push(OutputFile {
-            path: urls::path_to_file(asset),
-            contents: Contents::Copy(content_root.join(asset)),
+            path: urls::path_to_file(path),
+            contents: Contents::Copy(source.clone()),
         });
     }
     Ok(files)
@@ -167,20 +167,21 @@ fn template_for(page: &Page, theme: &Theme) -> Result<String, Diagnostic> {
 }
 
 fn render_page(plan: &SitePlan, theme: &Theme, index: usize) -> Result<OutputFile, Diagnostic> {
-    let page = plan.pages[index];
+    let site_page = &plan.pages[index];
+    let page = site_page.page;
     let template = template_for(page, theme)?;
     let context = Context {
         root: urls::root_prefix(&page.url),
         partner: plan.partner,
         site: site_context(plan.partner),
         vars: &plan.partner.vars,
-        page: page_context(plan.partner, page),
+        page: page_context(plan.partner, site_page),
         children: plan.children(index),
         nav: plan.nav(Some(index)),
         breadcrumbs: plan.breadcrumbs(index),
         previous: plan.previous(index),
         next: plan.next(index),
-        toc: &page.content.toc,
+        toc: &site_page.content.toc,
     };
     let html = render_with(theme, &template, &context)?;
     Ok(OutputFile {
@@ -236,14 +237,18 @@ fn site_context(partner: &Partner) -> SiteContext<'_> {
     SiteContext { title: &partner.name, base_url: &partner.base_url, language: &partner.language }
 }
 
-fn page_context<'a>(partner: &Partner, page: &'a Page) -> PageContext<'a> {
+fn page_context<'a>(partner: &Partner, site_page: &'a SitePage) -> PageContext<'a> {
+    let page = site_page.page;
     PageContext {
-        title: &page.title,
-        description: page.description.as_deref(),
-        summary: page.description.clone().unwrap_or_else(|| summary(&page.content.text, 160)),
+        title: &site_page.title,
+        description: site_page.description.as_deref(),
+        summary: match &site_page.description {
+            Some(description) => description.to_string(),
+            None => summary(&site_page.content.text, 160),
+        },
         url: &page.url,
         permalink: format!("{}{}", partner.base_url, page.url),
-        content: &page.content.html,
+        content: &site_page.content.html,
         kind: page.kind,
         is_home: page.url.is_empty(),
         tags: &page.tags,
@@ -268,7 +273,7 @@ fn sitemap(plan: &SitePlan) -> String {
     let mut xml = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
-    for page in &plan.pages {
+    for page in plan.pages.iter().map(|p| p.page) {
         xml.push_str(&format!(
             "  <url><loc>{}{}</loc>",
             crate::markdown::escape(&plan.partner.base_url),

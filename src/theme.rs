@@ -239,7 +239,7 @@ impl tera::Function for AssetFunction {
     }
 }
 
-fn error_chain(error: &tera::Error) -> Vec<String> {
+pub fn error_chain(error: &tera::Error) -> Vec<String> {
     let mut chain = vec![error.to_string()];
     let mut source = std::error::Error::source(error);
     while let Some(cause) = source {

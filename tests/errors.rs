@@ -359,6 +359,6 @@ fn symlink_out_of_the_content_folder_is_refused() {
     assert_eq!(output.status.code(), Some(1));
     assert!(
         stderr(&output)
-            .contains("content/runbooks/secret.md: this symlink points outside the content folder")
+            .contains("content/runbooks/secret.md: this symlink points outside its content folder")
     );
 }

@@ -1,0 +1,198 @@
+//! Per partner: which pages the site carries, and the partner's version of each.
+//!
+//! A partner carries a shared page unless the page's front matter leaves it out
+//! (`partners`, `exclude_partners`) or the partner's `[content]` rules do (`exclude`
+//! globs, `exclude_tags`); a page under `partners/<id>/content/` is carried by that
+//! partner only, and replaces the shared page of the same path. A page whose section
+//! is not carried is not carried either.
+//!
+//! Pages converted at parse time are borrowed as they are; only templated pages (and
+//! templated titles) are rendered and converted here, once per partner.
+
+use std::borrow::Cow;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::config::Partner;
+use crate::error::Diagnostic;
+use crate::highlight::Highlighter;
+use crate::markdown::{self, Converted};
+use crate::page::{Body, Page};
+use crate::templating::ContentTemplates;
+
+/// A page as one partner publishes it.
+#[derive(Debug, Clone)]
+pub struct SitePage<'a> {
+    pub page: &'a Page,
+    pub title: Cow<'a, str>,
+    pub description: Option<Cow<'a, str>>,
+    pub content: Cow<'a, Converted>,
+}
+
+/// One partner's pages, sorted by source path.
+pub struct Personalized<'a> {
+    pub pages: Vec<SitePage<'a>>,
+    /// Markdown conversions done for this partner (templated pages only).
+    pub conversions: usize,
+}
+
+/// The shared pages, and the pages of each partner's own content folder.
+pub struct AllPages {
+    pub shared: Vec<Page>,
+    pub own: BTreeMap<String, Vec<Page>>,
+}
+
+impl AllPages {
+    /// Every page path any partner may carry, to tell "not carried" from "missing".
+    pub fn sources(&self) -> BTreeSet<PathBuf> {
+        self.shared.iter().chain(self.own.values().flatten()).map(|p| p.source.clone()).collect()
+    }
+}
+
+pub fn personalize<'a>(
+    partner: &Partner,
+    pages: &'a AllPages,
+    templates: &ContentTemplates,
+    highlighter: &Highlighter,
+) -> Result<Personalized<'a>, Vec<Diagnostic>> {
+    let own: &[Page] = pages.own.get(&partner.id).map_or(&[], Vec::as_slice);
+    let own_sources: BTreeSet<&Path> = own.iter().map(|p| p.source.as_path()).collect();
+    let mut chosen: Vec<&Page> = pages
+        .shared
+        .iter()
+        .filter(|page| !own_sources.contains(page.source.as_path()) && carries(partner, page))
+        .chain(own)
+        .collect();
+    chosen.sort_by(|a, b| a.source.cmp(&b.source));
+    let chosen = drop_orphans(chosen);
+
+    let results: Vec<Result<(SitePage, usize), Diagnostic>> =
+        chosen.par_iter().map(|page| site_page(partner, page, templates, highlighter)).collect();
+    let mut problems = Vec::new();
+    let mut site_pages = Vec::with_capacity(results.len());
+    let mut conversions = 0;
+    for result in results {
+        match result {
+            Ok((page, converted)) => {
+                conversions += converted;
+                site_pages.push(page);
+            }
+            Err(diagnostic) => problems.push(diagnostic),
+        }
+    }
+    if problems.is_empty() {
+        Ok(Personalized { pages: site_pages, conversions })
+    } else {
+        Err(problems)
+    }
+}
+
+/// Whether the partner carries a shared page, by the page's and the partner's rules.
+pub fn carries(partner: &Partner, page: &Page) -> bool {
+    if page.only_partners.as_ref().is_some_and(|only| !only.value.contains(&partner.id)) {
+        return false;
+    }
+    if page.exclude_partners.as_ref().is_some_and(|excluded| excluded.value.contains(&partner.id)) {
+        return false;
+    }
+    if page.url.is_empty() {
+        return true;
+    }
+    let rules = &partner.content;
+    !rules.exclude.is_match(&page.source)
+        && !page.tags.iter().any(|tag| rules.exclude_tags.contains(tag))
+}
+
+/// Leaves out pages whose section is not carried. `pages` is sorted by path, so a
+/// section (`a/_index.md`) comes before everything inside it (`a/b.md`).
+fn drop_orphans(pages: Vec<&Page>) -> Vec<&Page> {
+    let mut kept_sections: BTreeSet<PathBuf> = BTreeSet::new();
+    let mut kept = Vec::with_capacity(pages.len());
+    let mut by_depth = pages;
+    by_depth.sort_by_key(|page| (page.source.components().count(), page.source.clone()));
+    for page in by_depth {
+        let parent_kept = page.parent_source().is_none_or(|parent| kept_sections.contains(&parent));
+        if parent_kept {
+            if page.source.file_name() == Some("_index.md".as_ref()) {
+                kept_sections.insert(page.source.clone());
+            }
+            kept.push(page);
+        }
+    }
+    kept.sort_by(|a, b| a.source.cmp(&b.source));
+    kept
+}
+
+/// The partner's version of one page; the count is 1 if markdown was converted here.
+fn site_page<'a>(
+    partner: &Partner,
+    page: &'a Page,
+    templates: &ContentTemplates,
+    highlighter: &Highlighter,
+) -> Result<(SitePage<'a>, usize), Diagnostic> {
+    let title = render_field(
+        partner,
+        page,
+        &page.title,
+        page.title_at.as_ref().map(|t| (t.line, t.column)),
+    )?;
+    let description = match &page.description {
+        Some(d) => Some(render_field(partner, page, &d.value, Some((d.line, d.column)))?),
+        None => None,
+    };
+    let (content, converted) = match &page.body {
+        Body::Converted(content) => (Cow::Borrowed(content), 0),
+        Body::Templated(template) => {
+            let markdown = templates.render(&template.name, partner)?;
+            let input = markdown::Input {
+                body: &markdown,
+                line_offset: template.line_offset,
+                source: &page.source,
+                url: &page.url,
+                lift_title: page.title_at.is_none(),
+            };
+            (Cow::Owned(markdown::convert(&input, highlighter)), 1)
+        }
+    };
+    let title = match (&page.title_at, &content.lifted_title) {
+        (None, Some(lifted)) if converted == 1 => Cow::Owned(lifted.clone()),
+        _ => title,
+    };
+    Ok((SitePage { page, title, description, content }, converted))
+}
+
+/// A front matter text with `{{ … }}` in it, rendered for the partner.
+fn render_field<'a>(
+    partner: &Partner,
+    page: &Page,
+    text: &'a str,
+    at: Option<(usize, usize)>,
+) -> Result<Cow<'a, str>, Diagnostic> {
+    if !text.contains("{{") && !text.contains("{%") {
+        return Ok(Cow::Borrowed(text));
+    }
+    let context = tera::Context::from_serialize(serde_json_context(partner)).unwrap_or_default();
+    tera::Tera::one_off(text, &context, false).map(Cow::Owned).map_err(|error| {
+        let cause = crate::theme::error_chain(&error).last().cloned().unwrap_or_default();
+        let mut diagnostic =
+            Diagnostic::new(page.display_path(), format!("in front matter: {cause}"))
+                .for_partner(&partner.id)
+                .help("front matter text can use partner.* and vars.* like the page body");
+        if let Some((line, column)) = at {
+            diagnostic = diagnostic.at_line(line, Some(column));
+        }
+        diagnostic
+    })
+}
+
+#[derive(serde::Serialize)]
+struct FieldContext<'a> {
+    partner: &'a Partner,
+    vars: &'a toml::Table,
+}
+
+fn serde_json_context(partner: &Partner) -> FieldContext<'_> {
+    FieldContext { partner, vars: &partner.vars }
+}

@@ -1,0 +1,428 @@
+//! Partner data in content: `{{ partner.name }}`, `{{ vars.sla_hours }}`,
+//! `{% if partner.id == "acme" %}…{% endif %}` and `{{ snippet("name") }}`.
+//!
+//! Content is markdown first: code spans and fenced code are never interpreted (they
+//! are wrapped in `{% raw %}` before tera sees them), `{#` stays literal (it starts
+//! heading ids like `{#verify}`), and a page without template syntax outside code is
+//! not a template at all, so it is converted to HTML once for every partner.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+use serde::Serialize;
+
+use crate::config::Partner;
+use crate::error::{Diagnostic, line_col};
+use crate::markdown;
+
+/// Folder of the snippets, inside the content folder.
+pub const SNIPPETS_DIR: &str = "_snippets";
+
+/// Markdown whose text depends on the partner, ready for tera.
+#[derive(Debug, Clone)]
+pub struct Templated {
+    /// The template name, also the path shown in messages (`content/a.md`).
+    pub name: String,
+    /// The body as written, for locating errors.
+    pub original: String,
+    /// The body with code protected and snippet calls turned into includes.
+    pub protected: String,
+    /// Lines of the file before the body (the front matter).
+    pub line_offset: usize,
+    /// Snippets this text includes, with the line of each call.
+    pub snippets: Vec<(String, usize)>,
+}
+
+/// Returns the template for `body` if it uses template syntax outside code, else None.
+pub fn prepare(name: &str, body: &str, line_offset: usize) -> Option<Templated> {
+    let code = code_ranges(body);
+    let outside_code = |index: usize| !code.iter().any(|r| r.contains(&index));
+    let uses_templates = body
+        .match_indices("{{")
+        .chain(body.match_indices("{%"))
+        .any(|(index, _)| outside_code(index));
+    if !uses_templates {
+        return None;
+    }
+    let mut literal: Vec<Range<usize>> = code.clone();
+    literal
+        .extend(body.match_indices("{#").map(|(i, _)| i..i + 2).filter(|r| outside_code(r.start)));
+    literal.sort_by_key(|r| r.start);
+
+    let mut protected = String::with_capacity(body.len() + literal.len() * 24);
+    let mut cursor = 0;
+    for range in &literal {
+        if range.start < cursor {
+            continue;
+        }
+        protected.push_str(&body[cursor..range.start]);
+        protected.push_str("{% raw %}");
+        protected.push_str(&body[range.clone()]);
+        protected.push_str("{% endraw %}");
+        cursor = range.end;
+    }
+    protected.push_str(&body[cursor..]);
+
+    let (protected, snippets) = expand_snippet_calls(&protected, body);
+    Some(Templated {
+        name: name.to_owned(),
+        original: body.to_owned(),
+        protected,
+        line_offset,
+        snippets,
+    })
+}
+
+/// Byte ranges of inline code and code blocks, fences included.
+fn code_ranges(body: &str) -> Vec<Range<usize>> {
+    let mut ranges = Vec::new();
+    let mut block_start = None;
+    for (event, range) in Parser::new_ext(body, markdown::options()).into_offset_iter() {
+        match event {
+            Event::Code(_) => ranges.push(range),
+            Event::Start(Tag::CodeBlock(_)) => block_start = Some(range),
+            Event::End(TagEnd::CodeBlock) => {
+                if let Some(start) = block_start.take() {
+                    ranges.push(start.start..range.end.max(start.end));
+                }
+            }
+            _ => {}
+        }
+    }
+    ranges
+}
+
+/// `{{ snippet("name") }}` (or `snippet(name="name")`) becomes a tera include.
+fn expand_snippet_calls(text: &str, original: &str) -> (String, Vec<(String, usize)>) {
+    let mut out = String::with_capacity(text.len());
+    let mut snippets = Vec::new();
+    let mut rest = text;
+    while let Some(start) = rest.find("{{") {
+        let Some(end) = rest[start..].find("}}").map(|e| start + e + 2) else { break };
+        let inner = rest[start + 2..end - 2].trim();
+        let name = inner
+            .strip_prefix("snippet(")
+            .and_then(|s| s.strip_suffix(')'))
+            .map(|args| {
+                args.trim().trim_start_matches("name").trim().trim_start_matches('=').trim()
+            })
+            .and_then(|arg| arg.strip_prefix('"').and_then(|a| a.strip_suffix('"')));
+        out.push_str(&rest[..start]);
+        match name {
+            Some(name) => {
+                let line = original
+                    .find(&rest[start..end])
+                    .map_or(1, |offset| line_col(original, offset).0);
+                out.push_str(&format!("{{% include \"{SNIPPETS_DIR}/{name}.md\" %}}"));
+                snippets.push((name.to_owned(), line));
+            }
+            None => out.push_str(&rest[start..end]),
+        }
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    (out, snippets)
+}
+
+/// A snippet file: its name (`escalation-contacts`), path and template.
+#[derive(Debug, Clone)]
+pub struct Snippet {
+    pub name: String,
+    pub path: PathBuf,
+    pub template: Templated,
+}
+
+impl Snippet {
+    /// A snippet file (from `content/_snippets/`), templated or plain.
+    pub fn from_source(file: &crate::page::SourceFile) -> Snippet {
+        let name = file
+            .path
+            .with_extension("")
+            .iter()
+            .map(|p| p.to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/");
+        let template_name = format!("{SNIPPETS_DIR}/{name}.md");
+        let template = prepare(&template_name, &file.text, 0).unwrap_or_else(|| Templated {
+            name: template_name,
+            original: file.text.clone(),
+            protected: file.text.clone(),
+            line_offset: 0,
+            snippets: Vec::new(),
+        });
+        Snippet { name, path: file.display_path(), template }
+    }
+}
+
+/// Every content template of the project, parsed once into one tera instance and
+/// rendered per partner with that partner's data.
+pub struct ContentTemplates {
+    tera: tera::Tera,
+    /// Template name → (project-relative path, template) for locating errors.
+    sources: BTreeMap<String, (PathBuf, Templated)>,
+}
+
+/// What content templates can see.
+#[derive(Serialize)]
+struct ContentContext<'a> {
+    partner: &'a Partner,
+    vars: &'a toml::Table,
+}
+
+impl ContentTemplates {
+    /// Parses `templates` (pages) and `snippets`; checks snippet names and include cycles.
+    pub fn new(
+        templates: Vec<(PathBuf, Templated)>,
+        snippets: Vec<Snippet>,
+    ) -> Result<ContentTemplates, Vec<Diagnostic>> {
+        let mut problems = Vec::new();
+        let mut sources = BTreeMap::new();
+        for snippet in snippets {
+            sources.insert(
+                format!("{SNIPPETS_DIR}/{}.md", snippet.name),
+                (snippet.path, snippet.template),
+            );
+        }
+        for (path, template) in templates {
+            sources.insert(template.name.clone(), (path, template));
+        }
+        for (path, template) in sources.values() {
+            for (name, line) in &template.snippets {
+                if !sources.contains_key(&format!("{SNIPPETS_DIR}/{name}.md")) {
+                    problems.push(
+                        Diagnostic::new(path, format!("there is no snippet `{name}`"))
+                            .at_line(template.line_offset + line, None)
+                            .help(format!(
+                                "create content/{SNIPPETS_DIR}/{name}.md, or fix the name"
+                            )),
+                    );
+                }
+            }
+        }
+        problems.extend(snippet_cycles(&sources));
+        for (path, template) in sources.values() {
+            if let Err(error) = tera::Template::new(&template.name, None, &template.protected) {
+                problems.push(syntax_error(path, template, &error));
+            }
+        }
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        let mut tera = tera::Tera::default();
+        let all = sources.values().map(|(_, t)| (t.name.as_str(), t.protected.as_str()));
+        if let Err(error) = tera.add_raw_templates(all) {
+            return Err(vec![Diagnostic::new(
+                "content",
+                crate::theme::error_chain(&error).join(": "),
+            )]);
+        }
+        Ok(ContentTemplates { tera, sources })
+    }
+
+    /// The markdown of template `name` for `partner`.
+    pub fn render(&self, name: &str, partner: &Partner) -> Result<String, Diagnostic> {
+        let context = ContentContext { partner, vars: &partner.vars };
+        let context = tera::Context::from_serialize(&context)
+            .map_err(|e| Diagnostic::new(name, e.to_string()))?;
+        self.tera
+            .render(name, &context)
+            .map_err(|error| self.render_error(name, &error).for_partner(&partner.id))
+    }
+
+    /// Tera names the variable but not its line: find the first use of it in the
+    /// innermost template named by the error, and point there.
+    fn render_error(&self, name: &str, error: &tera::Error) -> Diagnostic {
+        let chain = crate::theme::error_chain(error);
+        let innermost = chain
+            .iter()
+            .rev()
+            .flat_map(|message| message.split('\'').skip(1).step_by(2))
+            .find(|candidate| self.sources.contains_key(*candidate))
+            .unwrap_or(name);
+        let (path, template) = &self.sources[innermost];
+        let cause = chain.last().cloned().unwrap_or_default();
+        let variable = cause.split('`').nth(1).unwrap_or_default();
+        let message = match cause.split(" while rendering").next() {
+            Some(first) if !variable.is_empty() => format!("{first} for this partner"),
+            _ => cause.clone(),
+        };
+        let mut diagnostic = Diagnostic::new(path, message).help(
+            "content can use partner.name, partner.id, partner.contact.*, partner.features and vars.* (the partner's [vars]); \
+             guard optional values with {% if vars.x is defined %}",
+        );
+        if let Some(offset) = template.original.find(variable).filter(|_| !variable.is_empty()) {
+            let (line, column) = line_col(&template.original, offset);
+            diagnostic = diagnostic.at_line(template.line_offset + line, Some(column));
+            diagnostic.source_line = template.original.lines().nth(line - 1).map(str::to_owned);
+        }
+        diagnostic
+    }
+}
+
+/// Include cycles (`a` includes `b` includes `a`) would recurse forever: report each once.
+fn snippet_cycles(sources: &BTreeMap<String, (PathBuf, Templated)>) -> Vec<Diagnostic> {
+    let includes = |name: &str| -> Vec<(String, usize)> {
+        sources.get(name).map_or_else(Vec::new, |(_, t)| {
+            t.snippets.iter().map(|(n, line)| (format!("{SNIPPETS_DIR}/{n}.md"), *line)).collect()
+        })
+    };
+    // The shortest chain of includes leading from `from` to `to`, both included.
+    let chain = |from: &str, to: &str| -> Option<Vec<String>> {
+        let mut came_from: BTreeMap<String, String> = BTreeMap::new();
+        let mut queue = std::collections::VecDeque::from([from.to_owned()]);
+        while let Some(current) = queue.pop_front() {
+            if current == to {
+                let mut path = vec![current];
+                while let Some(previous) = came_from.get(path.last().unwrap()) {
+                    path.push(previous.clone());
+                }
+                path.reverse();
+                return Some(path);
+            }
+            for (next, _) in includes(&current) {
+                if next != from && !came_from.contains_key(&next) {
+                    came_from.insert(next.clone(), current.clone());
+                    queue.push_back(next);
+                }
+            }
+        }
+        None
+    };
+    let short = |key: &str| key.trim_start_matches("_snippets/").trim_end_matches(".md").to_owned();
+    let mut reported = BTreeSet::new();
+    let mut problems = Vec::new();
+    for start in sources.keys().filter(|k| k.starts_with(SNIPPETS_DIR)) {
+        for (first, line) in includes(start) {
+            let Some(path) = chain(&first, start) else { continue };
+            let members: BTreeSet<String> = path.iter().cloned().collect();
+            if !reported.insert(members) {
+                continue;
+            }
+            let names: Vec<String> = std::iter::once(start.as_str())
+                .chain(path.iter().map(String::as_str))
+                .map(short)
+                .collect();
+            let (file, template) = &sources[start];
+            problems.push(
+                Diagnostic::new(
+                    file,
+                    format!("snippets include each other in a cycle: {}", names.join(" → ")),
+                )
+                .at_line(template.line_offset + line, None)
+                .help("remove one of the includes"),
+            );
+        }
+    }
+    problems
+}
+
+fn syntax_error(path: &Path, template: &Templated, error: &tera::Error) -> Diagnostic {
+    let detail = crate::theme::error_chain(error).last().cloned().unwrap_or_default();
+    let line = detail.lines().find_map(|l| {
+        let (line, _) = l.trim().strip_prefix("--> ")?.split_once(':')?;
+        line.trim().parse::<usize>().ok()
+    });
+    let expected =
+        detail.lines().rev().find_map(|l| l.trim().strip_prefix("= ")).unwrap_or("invalid syntax");
+    let mut diagnostic = Diagnostic::new(path, format!("template syntax error in content: {expected}")).help(
+        "close every {{ with }} and every {% if %} with {% endif %}; write literal braces as {% raw %}{{ }}{% endraw %}",
+    );
+    if let Some(line) = line {
+        diagnostic = diagnostic.at_line(template.line_offset + line, None);
+        diagnostic.source_line = template.original.lines().nth(line - 1).map(str::to_owned);
+    }
+    diagnostic
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_markdown_is_not_a_template() {
+        assert!(
+            prepare("a.md", "Text with `{{ code }}` and\n\n```\n{{ .Values.image }}\n```\n", 0)
+                .is_none()
+        );
+        assert!(prepare("a.md", "## Verify {#verify}\n", 0).is_none());
+    }
+
+    #[test]
+    fn code_and_heading_ids_are_protected() {
+        let t = prepare("a.md", "Hi {{ partner.name }} `{{ x }}`\n\n## H {#h}\n\n```yaml\nimage: {{ .Values.image }}\n```\n", 0)
+            .unwrap();
+        assert_eq!(
+            t.protected,
+            "Hi {{ partner.name }} {% raw %}`{{ x }}`{% endraw %}\n\n## H {% raw %}{#{% endraw %}h}\n\n{% raw %}```yaml\nimage: {{ .Values.image }}\n```{% endraw %}\n"
+        );
+    }
+
+    fn snippet(name: &str, body: &str) -> Snippet {
+        let path = PathBuf::from(format!("content/_snippets/{name}.md"));
+        let template =
+            prepare(&format!("_snippets/{name}.md"), body, 0).unwrap_or_else(|| Templated {
+                name: format!("_snippets/{name}.md"),
+                original: body.into(),
+                protected: body.into(),
+                line_offset: 0,
+                snippets: vec![],
+            });
+        Snippet { name: name.into(), path, template }
+    }
+
+    #[test]
+    fn include_cycles_are_reported_once() {
+        let snippets = vec![
+            snippet("a", "A\n{{ snippet(\"b\") }}\n"),
+            snippet("b", "B\n\n{{ snippet(\"a\") }}\n"),
+            snippet("self", "{{ snippet(\"self\") }}"),
+        ];
+        let errors = ContentTemplates::new(vec![], snippets).err().unwrap();
+        let messages: Vec<String> =
+            errors.iter().map(|e| format!("{}: {}", e.location(), e.message)).collect();
+        assert_eq!(
+            messages,
+            [
+                "content/_snippets/a.md:2: snippets include each other in a cycle: a → b → a",
+                "content/_snippets/self.md:1: snippets include each other in a cycle: self → self",
+            ]
+        );
+    }
+
+    #[test]
+    fn unknown_variables_are_located_in_the_content_file() {
+        let page =
+            prepare("content/p.md", "Intro\n\nCall us within {{ vars.sla_hour }} hours.\n", 4)
+                .unwrap();
+        let templates = ContentTemplates::new(vec![("content/p.md".into(), page)], vec![]).unwrap();
+        let partner = crate::config::tests::partner("acme");
+        let error = templates.render("content/p.md", &partner).unwrap_err();
+        assert_eq!(error.location(), "content/p.md:7:19");
+        assert!(error.message.contains("Variable `vars.sla_hour` not found"), "{}", error.message);
+    }
+
+    #[test]
+    fn snippets_render_with_the_partner_data() {
+        let page = prepare("content/p.md", "{{ snippet(\"contact\") }}", 0).unwrap();
+        let snippets = vec![snippet("contact", "Write to {{ partner.name }}.")];
+        let templates =
+            ContentTemplates::new(vec![("content/p.md".into(), page)], snippets).unwrap();
+        let partner = crate::config::tests::partner("acme");
+        assert_eq!(templates.render("content/p.md", &partner).unwrap(), "Write to Partner acme.");
+    }
+
+    #[test]
+    fn snippet_calls_become_includes() {
+        let t = prepare(
+            "a.md",
+            "Intro\n\n{{ snippet(\"escalation\") }}\n{{ snippet(name=\"other\") }}\n",
+            2,
+        )
+        .unwrap();
+        assert!(t.protected.contains("{% include \"_snippets/escalation.md\" %}"));
+        assert!(t.protected.contains("{% include \"_snippets/other.md\" %}"));
+        assert_eq!(t.snippets, [("escalation".to_owned(), 3), ("other".to_owned(), 4)]);
+    }
+}
