@@ -12,6 +12,7 @@
 pub mod config;
 pub mod error;
 pub mod highlight;
+pub mod i18n;
 pub mod links;
 pub mod load;
 pub mod markdown;
@@ -19,6 +20,7 @@ pub mod page;
 pub mod personalize;
 pub mod plan;
 pub mod render;
+pub mod scaffold;
 pub mod templating;
 pub mod theme;
 pub mod urls;
@@ -80,6 +82,8 @@ struct Parsed {
     project: ProjectConfig,
     partners: Vec<Partner>,
     themes: BTreeMap<String, Layer>,
+    /// Each partner's templates, static files and UI strings.
+    partner_layers: BTreeMap<String, Layer>,
     pages: AllPages,
     assets: Vec<PathBuf>,
     /// Each partner's own content files, published for that partner only.
@@ -112,6 +116,26 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
             continue;
         };
         conversions += personalized.conversions;
+        let theme_strings = &parsed.themes[&partner.theme].i18n;
+        let ui = i18n::strings_for(
+            &partner.language,
+            theme_strings,
+            &parsed.partner_layers[&partner.id].i18n,
+        )
+        .map_err(|problems| {
+            let path = Path::new("partners").join(&partner.id).join(config::PARTNER_FILE);
+            problems
+                .into_iter()
+                .map(|d| {
+                    if d.path == Path::new("partners") {
+                        Diagnostic { path: path.clone(), ..d }
+                    } else {
+                        d
+                    }
+                })
+                .collect()
+        });
+        let Some(ui) = problems.take(ui) else { continue };
         let site = plan::plan(partner, personalized.pages);
         let assets = partner_assets(&parsed, partner);
         let known = links::Known {
@@ -119,16 +143,16 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
             assets: &assets.iter().map(|(p, _)| p.clone()).collect(),
         };
         problems.extend(links::check(&site, &known, parsed.project.broken_links));
-        plans.push((site, assets));
+        plans.push((site, assets, ui));
     }
     let warnings = problems.finish()?;
     let parse_time = started.elapsed();
 
     let mut staged = Vec::new();
     let mut reports = Vec::new();
-    for (site, assets) in &plans {
+    for (site, assets, ui) in &plans {
         let started = Instant::now();
-        match build_partner(&parsed, site, assets, &out_dir) {
+        match build_partner(&parsed, site, assets, ui, &out_dir) {
             Ok((site, report)) => {
                 reports.push(PartnerReport { elapsed: started.elapsed(), ..report });
                 staged.push(site);
@@ -168,20 +192,20 @@ fn build_partner(
     parsed: &Parsed,
     site: &plan::SitePlan,
     assets: &[(PathBuf, PathBuf)],
+    ui: &i18n::UiStrings,
     out_dir: &Path,
 ) -> Result<(write::Staged, PartnerReport), Error> {
     let partner = site.partner;
-    let root = &parsed.project.root;
-    let partner_layer = theme::load_layer(root, &Path::new("partners").join(&partner.id))?;
+    let partner_layer = &parsed.partner_layers[&partner.id];
     let generated = render::generated_files(partner, &parsed.highlight_css);
     let theme_dir = Path::new("themes").join(&partner.theme);
     let theme =
-        Theme::assemble(&theme_dir, &parsed.themes[&partner.theme], &partner_layer, &generated)
+        Theme::assemble(&theme_dir, &parsed.themes[&partner.theme], partner_layer, &generated)
             .map_err(|problems| {
                 Error::Project(problems.into_iter().map(|d| d.for_partner(&partner.id)).collect())
             })?;
     let rendering = Instant::now();
-    let files = render::render_site(site, &theme, &generated, assets)?;
+    let files = render::render_site(site, &theme, &generated, assets, ui)?;
     let render_time = rendering.elapsed();
     let writing = Instant::now();
     let staged = write::stage(out_dir, &partner.id, &files)?;
@@ -234,6 +258,13 @@ fn load_and_parse(options: &BuildOptions) -> Result<Parsed, Error> {
             problems.take(draft.resolve(theme_config))
         })
         .collect();
+    let mut partner_layers = BTreeMap::new();
+    for partner in &partners {
+        let layer = theme::load_layer(root, &Path::new("partners").join(&partner.id));
+        if let Some(layer) = problems.take(layer) {
+            partner_layers.insert(partner.id.clone(), layer);
+        }
+    }
     let highlight_css =
         problems.take(highlight_stylesheet(&project).map_err(|d| vec![d])).unwrap_or_default();
 
@@ -281,6 +312,7 @@ fn load_and_parse(options: &BuildOptions) -> Result<Parsed, Error> {
         project,
         partners,
         themes,
+        partner_layers,
         pages,
         assets: content.assets,
         own_assets,

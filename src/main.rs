@@ -43,6 +43,26 @@ enum Command {
         #[arg(short, long)]
         verbose: bool,
     },
+    /// Manage partners.
+    Partner {
+        #[command(subcommand)]
+        command: PartnerCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum PartnerCommand {
+    /// Create partners/<ID>/ with a commented partner.toml and a placeholder logo.
+    #[command(
+        after_help = "Example:\n  livery partner new northwind\n  livery build --partner northwind"
+    )]
+    New {
+        /// The partner id: lowercase letters, digits and `-`; it becomes public/<ID>/.
+        id: String,
+        /// Project folder (the one holding livery.toml).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
 }
 
 /// Prints to stdout, ignoring a closed pipe (`livery build | head` must not panic).
@@ -56,6 +76,21 @@ macro_rules! out {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
+        Command::Partner { command: PartnerCommand::New { id, root } } => {
+            match livery::scaffold::new_partner(&root, &id) {
+                Ok(files) => {
+                    for file in files {
+                        out!("created {}", file.display());
+                    }
+                    out!("edit partners/{id}/partner.toml, then run: livery build --partner {id}");
+                    ExitCode::SUCCESS
+                }
+                Err(error) => {
+                    eprintln!("{error}");
+                    ExitCode::from(error.exit_code() as u8)
+                }
+            }
+        }
         Command::Build { root, out, partners, drafts, quiet, verbose } => {
             let options = livery::BuildOptions { root, out, partners, drafts };
             let started = std::time::Instant::now();

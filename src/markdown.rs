@@ -12,6 +12,7 @@ use serde::Serialize;
 
 use crate::error::LineIndex;
 use crate::highlight::Highlighter;
+use crate::i18n;
 use crate::urls;
 
 /// All pulldown-cmark options livery uses, in one place.
@@ -121,7 +122,8 @@ pub fn convert(input: &Input, highlighter: &Highlighter) -> Converted {
                 converter.events.push(Event::Start(Tag::Image { link_type, dest_url, title, id }));
             }
             Event::Start(Tag::BlockQuote(Some(kind))) => {
-                let (class, label) = alert(kind);
+                let class = alert_class(kind);
+                let label = i18n::placeholder(class);
                 converter.events.push(Event::Html(
                     format!("<div class=\"callout callout-{class}\" role=\"note\"><p class=\"callout-title\">{label}</p>\n")
                         .into(),
@@ -146,7 +148,11 @@ pub fn convert(input: &Input, highlighter: &Highlighter) -> Converted {
                 converter.events.push(event);
             }
             Event::TaskListMarker(done) => {
-                let (checked, label) = if done { (" checked", "done") } else { ("", "to do") };
+                let (checked, label) = if done {
+                    (" checked", i18n::placeholder("task_done"))
+                } else {
+                    ("", i18n::placeholder("task_open"))
+                };
                 converter.events.push(Event::Html(
                     format!("<input type=\"checkbox\" class=\"task\" disabled{checked} aria-label=\"{label}\"> ").into(),
                 ));
@@ -219,8 +225,9 @@ impl<'a> Converter<'_, 'a> {
         }
         self.events.push(Event::Html(
             format!(
-                "{open}>{inner_html}<a class=\"anchor\" href=\"#{id}\" aria-label=\"Link to this section: {label}\">#</a></h{level_number}>\n",
+                "{open}>{inner_html}<a class=\"anchor\" href=\"#{id}\" aria-label=\"{link}: {label}\">#</a></h{level_number}>\n",
                 id = escape(&id),
+                link = i18n::placeholder("link_to_section"),
                 label = escape(&text)
             )
             .into(),
@@ -335,13 +342,14 @@ fn normalize(path: &Path) -> Option<PathBuf> {
     Some(parts.iter().collect())
 }
 
-fn alert(kind: BlockQuoteKind) -> (&'static str, &'static str) {
+/// The CSS class of a GFM alert, also the key of its title among the UI strings.
+fn alert_class(kind: BlockQuoteKind) -> &'static str {
     match kind {
-        BlockQuoteKind::Note => ("note", "Note"),
-        BlockQuoteKind::Tip => ("tip", "Tip"),
-        BlockQuoteKind::Important => ("important", "Important"),
-        BlockQuoteKind::Warning => ("warning", "Warning"),
-        BlockQuoteKind::Caution => ("caution", "Caution"),
+        BlockQuoteKind::Note => "note",
+        BlockQuoteKind::Tip => "tip",
+        BlockQuoteKind::Important => "important",
+        BlockQuoteKind::Warning => "warning",
+        BlockQuoteKind::Caution => "caution",
     }
 }
 
@@ -569,7 +577,7 @@ mod tests {
             "a.md",
             "> [!WARNING]\n> Careful.\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n- [x] done\n- [ ] open\n",
         );
-        assert!(out.html.contains("<div class=\"callout callout-warning\" role=\"note\"><p class=\"callout-title\">Warning</p>"));
+        assert!(out.html.contains("<div class=\"callout callout-warning\" role=\"note\"><p class=\"callout-title\">\u{E000}warning\u{E001}</p>"));
         assert!(out.html.contains("<table>"));
         assert!(out.html.contains("type=\"checkbox\" class=\"task\" disabled checked"));
     }

@@ -2,6 +2,7 @@
 //! parallel with rayon), the 404 page, sitemap, robots.txt, brand stylesheet, and the
 //! static and content files to copy.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
@@ -10,6 +11,7 @@ use serde::Serialize;
 
 use crate::config::Partner;
 use crate::error::Diagnostic;
+use crate::i18n::UiStrings;
 use crate::markdown::TocEntry;
 use crate::page::{Page, PageKind};
 use crate::personalize::SitePage;
@@ -65,12 +67,14 @@ struct PageContext<'a> {
     summary: String,
     url: &'a str,
     permalink: String,
-    content: &'a str,
+    content: Cow<'a, str>,
     kind: PageKind,
     is_home: bool,
     tags: &'a [String],
     owner: Option<&'a str>,
     last_reviewed: Option<String>,
+    /// The date in the partner's language: "1 October 2026".
+    last_reviewed_text: Option<String>,
     extra: &'a toml::Table,
     source: String,
 }
@@ -90,6 +94,8 @@ struct Context<'a> {
     previous: Option<PageRef>,
     next: Option<PageRef>,
     toc: &'a [TocEntry],
+    /// The theme's UI strings in the partner's language.
+    t: &'a BTreeMap<String, String>,
 }
 
 pub fn render_site(
@@ -97,10 +103,11 @@ pub fn render_site(
     theme: &Theme,
     generated: &BTreeMap<String, Vec<u8>>,
     content_assets: &[(PathBuf, PathBuf)],
+    ui: &UiStrings,
 ) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
     let rendered: Vec<Result<OutputFile, Diagnostic>> = (0..plan.pages.len())
         .into_par_iter()
-        .map(|index| render_page(plan, theme, index))
+        .map(|index| render_page(plan, theme, ui, index))
         .collect();
     let mut files = Vec::with_capacity(rendered.len() + theme.statics.len() + 4);
     let mut problems = Vec::new();
@@ -110,7 +117,7 @@ pub fn render_site(
             Err(diagnostic) => problems.push(diagnostic.for_partner(&plan.partner.id)),
         }
     }
-    match render_not_found(plan, theme) {
+    match render_not_found(plan, theme, ui) {
         Ok(file) => files.push(file),
         Err(diagnostic) => problems.push(diagnostic.for_partner(&plan.partner.id)),
     }
@@ -166,7 +173,12 @@ fn template_for(page: &Page, theme: &Theme) -> Result<String, Diagnostic> {
     .to_owned())
 }
 
-fn render_page(plan: &SitePlan, theme: &Theme, index: usize) -> Result<OutputFile, Diagnostic> {
+fn render_page(
+    plan: &SitePlan,
+    theme: &Theme,
+    ui: &UiStrings,
+    index: usize,
+) -> Result<OutputFile, Diagnostic> {
     let site_page = &plan.pages[index];
     let page = site_page.page;
     let template = template_for(page, theme)?;
@@ -175,13 +187,14 @@ fn render_page(plan: &SitePlan, theme: &Theme, index: usize) -> Result<OutputFil
         partner: plan.partner,
         site: site_context(plan.partner),
         vars: &plan.partner.vars,
-        page: page_context(plan.partner, site_page),
+        page: page_context(plan.partner, site_page, ui),
         children: plan.children(index),
         nav: plan.nav(Some(index)),
         breadcrumbs: plan.breadcrumbs(index),
         previous: plan.previous(index),
         next: plan.next(index),
         toc: &site_page.content.toc,
+        t: &ui.strings,
     };
     let html = render_with(theme, &template, &context)?;
     Ok(OutputFile {
@@ -191,7 +204,11 @@ fn render_page(plan: &SitePlan, theme: &Theme, index: usize) -> Result<OutputFil
 }
 
 /// The 404 page is served at any depth, so its links start from the site's absolute path.
-fn render_not_found(plan: &SitePlan, theme: &Theme) -> Result<OutputFile, Diagnostic> {
+fn render_not_found(
+    plan: &SitePlan,
+    theme: &Theme,
+    ui: &UiStrings,
+) -> Result<OutputFile, Diagnostic> {
     let partner = plan.partner;
     let base_path =
         partner.base_url.splitn(4, '/').nth(3).map_or("/".to_owned(), |path| format!("/{path}"));
@@ -202,17 +219,18 @@ fn render_not_found(plan: &SitePlan, theme: &Theme) -> Result<OutputFile, Diagno
         site: site_context(partner),
         vars: &partner.vars,
         page: PageContext {
-            title: "Page not found",
+            title: ui.strings.get("not_found_title").map_or("Page not found", String::as_str),
             description: None,
             summary: String::new(),
             url: "404.html",
             permalink: format!("{}404.html", partner.base_url),
-            content: "",
+            content: Cow::Borrowed(""),
             kind: PageKind::Page,
             is_home: false,
             tags: &[],
             owner: None,
             last_reviewed: None,
+            last_reviewed_text: None,
             extra: &empty,
             source: String::new(),
         },
@@ -222,6 +240,7 @@ fn render_not_found(plan: &SitePlan, theme: &Theme) -> Result<OutputFile, Diagno
         previous: None,
         next: None,
         toc: &[],
+        t: &ui.strings,
     };
     let html = render_with(theme, "404.html", &context)?;
     Ok(OutputFile { path: "404.html".into(), contents: Contents::Bytes(html.into_bytes()) })
@@ -237,7 +256,7 @@ fn site_context(partner: &Partner) -> SiteContext<'_> {
     SiteContext { title: &partner.name, base_url: &partner.base_url, language: &partner.language }
 }
 
-fn page_context<'a>(partner: &Partner, site_page: &'a SitePage) -> PageContext<'a> {
+fn page_context<'a>(partner: &Partner, site_page: &'a SitePage, ui: &UiStrings) -> PageContext<'a> {
     let page = site_page.page;
     PageContext {
         title: &site_page.title,
@@ -248,12 +267,13 @@ fn page_context<'a>(partner: &Partner, site_page: &'a SitePage) -> PageContext<'
         },
         url: &page.url,
         permalink: format!("{}{}", partner.base_url, page.url),
-        content: &site_page.content.html,
+        content: ui.localize(&site_page.content.html),
         kind: page.kind,
         is_home: page.url.is_empty(),
         tags: &page.tags,
         owner: page.owner.as_deref(),
         last_reviewed: page.last_reviewed.map(|d| d.to_string()),
+        last_reviewed_text: page.last_reviewed.map(|d| ui.format_date(d)),
         extra: &page.extra,
         source: page.display_path().to_string_lossy().replace('\\', "/"),
     }

@@ -52,20 +52,20 @@ pub fn prepare(name: &str, body: &str, line_offset: usize) -> Option<Templated> 
     literal.sort_by_key(|r| r.start);
 
     let mut protected = String::with_capacity(body.len() + literal.len() * 24);
+    let mut snippets = Vec::new();
     let mut cursor = 0;
-    for range in &literal {
+    for range in literal.iter().chain([&(body.len()..body.len())]) {
         if range.start < cursor {
             continue;
         }
-        protected.push_str(&body[cursor..range.start]);
-        protected.push_str("{% raw %}");
-        protected.push_str(&body[range.clone()]);
-        protected.push_str("{% endraw %}");
+        expand_snippet_calls(body, cursor..range.start, &mut protected, &mut snippets);
+        if !range.is_empty() {
+            protected.push_str("{% raw %}");
+            protected.push_str(&body[range.clone()]);
+            protected.push_str("{% endraw %}");
+        }
         cursor = range.end;
     }
-    protected.push_str(&body[cursor..]);
-
-    let (protected, snippets) = expand_snippet_calls(&protected, body);
     Some(Templated {
         name: name.to_owned(),
         original: body.to_owned(),
@@ -94,36 +94,36 @@ fn code_ranges(body: &str) -> Vec<Range<usize>> {
     ranges
 }
 
-/// `{{ snippet("name") }}` (or `snippet(name="name")`) becomes a tera include.
-fn expand_snippet_calls(text: &str, original: &str) -> (String, Vec<(String, usize)>) {
-    let mut out = String::with_capacity(text.len());
-    let mut snippets = Vec::new();
-    let mut rest = text;
-    while let Some(start) = rest.find("{{") {
-        let Some(end) = rest[start..].find("}}").map(|e| start + e + 2) else { break };
-        let inner = rest[start + 2..end - 2].trim();
-        let name = inner
+/// Copies `body[segment]` to `out`, turning each `{{ snippet("name") }}` (or
+/// `snippet(name="name")`) into a tera include and recording the name and line.
+fn expand_snippet_calls(
+    body: &str,
+    segment: Range<usize>,
+    out: &mut String,
+    snippets: &mut Vec<(String, usize)>,
+) {
+    let mut cursor = segment.start;
+    while let Some(start) = body[cursor..segment.end].find("{{").map(|i| cursor + i) {
+        let Some(end) = body[start..segment.end].find("}}").map(|e| start + e + 2) else { break };
+        let name = body[start + 2..end - 2]
+            .trim()
             .strip_prefix("snippet(")
             .and_then(|s| s.strip_suffix(')'))
             .map(|args| {
                 args.trim().trim_start_matches("name").trim().trim_start_matches('=').trim()
             })
             .and_then(|arg| arg.strip_prefix('"').and_then(|a| a.strip_suffix('"')));
-        out.push_str(&rest[..start]);
+        out.push_str(&body[cursor..start]);
         match name {
             Some(name) => {
-                let line = original
-                    .find(&rest[start..end])
-                    .map_or(1, |offset| line_col(original, offset).0);
                 out.push_str(&format!("{{% include \"{SNIPPETS_DIR}/{name}.md\" %}}"));
-                snippets.push((name.to_owned(), line));
+                snippets.push((name.to_owned(), line_col(body, start).0));
             }
-            None => out.push_str(&rest[start..end]),
+            None => out.push_str(&body[start..end]),
         }
-        rest = &rest[end..];
+        cursor = end;
     }
-    out.push_str(rest);
-    (out, snippets)
+    out.push_str(&body[cursor..segment.end]);
 }
 
 /// A snippet file: its name (`escalation-contacts`), path and template.

@@ -30,11 +30,12 @@ pub struct StaticFile {
     pub hash: String,
 }
 
-/// The templates and static files of one layer (a theme, or a partner's overrides).
+/// The templates, static files and UI strings of one layer (a theme, or a partner's overrides).
 #[derive(Debug, Clone, Default)]
 pub struct Layer {
     templates: Vec<TemplateSource>,
     pub statics: BTreeMap<String, StaticFile>,
+    pub i18n: crate::i18n::Catalog,
 }
 
 /// Reads `<dir>/templates/**` and `<dir>/static/**` of a theme or partner folder
@@ -58,6 +59,10 @@ pub fn load_layer(root: &Path, dir: &Path) -> Result<Layer, Vec<Diagnostic>> {
             }
             Err(e) => problems.push(Diagnostic::new(&relative, format!("cannot read: {e}"))),
         }
+    }
+    match crate::i18n::Catalog::load(root, &dir.join("i18n")) {
+        Ok(catalog) => layer.i18n = catalog,
+        Err(diagnostic) => problems.push(diagnostic),
     }
     if problems.is_empty() { Ok(layer) } else { Err(problems) }
 }
@@ -288,6 +293,7 @@ mod tests {
                 })
                 .collect(),
             statics: BTreeMap::new(),
+            i18n: Default::default(),
         }
     }
 
