@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Benchmark: generate N pages x P partners, build them, print pages/second and peak memory.
 #   bench/run.sh [PAGES] [PARTNERS]        default 1000 pages x 10 partners
+#   bench/run.sh 1000 1 && bench/run.sh 1000 10   # what each extra partner costs
 # Each configuration is built twice: a cold build into an empty output folder, then a
 # rebuild with nothing changed (every file compared, none rewritten).
 set -euo pipefail

@@ -1,5 +1,6 @@
-//! Generates a synthetic livery project for benchmarks: N pages in sections of 50,
-//! P partners, the repository's default theme. Deterministic for a given N and P.
+//! Generates a synthetic livery project for benchmarks: N pages in sections of 50
+//! (one in ten using partner data), P partners, the repository's default theme.
+//! Deterministic for a given N and P.
 //!
 //! cargo run --release --example gen_corpus -- DIR PAGES PARTNERS
 
