@@ -484,6 +484,47 @@ impl PartnerDraft {
     }
 }
 
+/// WCAG AA asks 4.5:1 between text and its background; links use the primary colour.
+const MIN_TEXT_CONTRAST: f64 = 4.5;
+
+/// Warnings for brand colours that readers cannot read: text and links on the background.
+pub fn contrast_warnings(partner: &Partner) -> Vec<Diagnostic> {
+    let path = Path::new("partners").join(&partner.id).join(PARTNER_FILE);
+    let brand = &partner.brand;
+    [("text", &brand.text), ("primary", &brand.primary)]
+        .into_iter()
+        .filter_map(|(token, colour)| {
+            let ratio = contrast_ratio(colour, &brand.background)?;
+            (ratio < MIN_TEXT_CONTRAST).then(|| {
+                Diagnostic::new(
+                    &path,
+                    format!(
+                        "brand.{token} {colour} on background {} has a contrast of {ratio:.1}:1; text needs {MIN_TEXT_CONTRAST}:1 (WCAG AA)",
+                        brand.background
+                    ),
+                )
+                .for_partner(&partner.id)
+                .help(format!("darken brand.{token} (or lighten brand.background) until the ratio reaches {MIN_TEXT_CONTRAST}:1"))
+                .warning()
+            })
+        })
+        .collect()
+}
+
+/// The WCAG contrast ratio of two CSS colours (alpha ignored), or None if one is unparsable.
+pub fn contrast_ratio(a: &str, b: &str) -> Option<f64> {
+    let luminance = |css: &str| -> Option<f64> {
+        let colour = csscolorparser::parse(css).ok()?;
+        let channel = |c: f32| {
+            let c = f64::from(c);
+            if c <= 0.03928 { c / 12.92 } else { ((c + 0.055) / 1.055).powf(2.4) }
+        };
+        Some(0.2126 * channel(colour.r) + 0.7152 * channel(colour.g) + 0.0722 * channel(colour.b))
+    };
+    let (la, lb) = (luminance(a)?, luminance(b)?);
+    Some((la.max(lb) + 0.05) / (la.min(lb) + 0.05))
+}
+
 fn merge_brand(defaults: &BrandFile, partner: &BrandFile) -> BrandFile {
     let pick = |mine: &Option<Spanned<String>>, theirs: &Option<Spanned<String>>| {
         mine.clone().or_else(|| theirs.clone())
@@ -692,6 +733,29 @@ pub(crate) mod tests {
             content: ContentRules::default(),
             dir: PathBuf::new(),
         }
+    }
+
+    #[test]
+    fn contrast_ratios_follow_wcag() {
+        assert!((contrast_ratio("#000", "#fff").unwrap() - 21.0).abs() < 0.01);
+        assert!((contrast_ratio("#777777", "white").unwrap() - 4.48).abs() < 0.01);
+        assert_eq!(contrast_ratio("nope", "#fff"), None);
+    }
+
+    #[test]
+    fn low_contrast_brand_colours_warn_naming_partner_and_token() {
+        let mut pale = partner("pale");
+        pale.brand.primary = "#9ab8ff".into();
+        let warnings = contrast_warnings(&pale);
+        assert_eq!(warnings.len(), 1);
+        assert_eq!(warnings[0].severity, crate::error::Severity::Warning);
+        assert_eq!(warnings[0].partner.as_deref(), Some("pale"));
+        assert!(
+            warnings[0].message.starts_with("brand.primary #9ab8ff on background #fff"),
+            "{}",
+            warnings[0].message
+        );
+        assert!(contrast_warnings(&partner("fine")).is_empty());
     }
 
     #[test]

@@ -21,6 +21,7 @@ pub mod personalize;
 pub mod plan;
 pub mod render;
 pub mod scaffold;
+pub mod search;
 pub mod templating;
 pub mod theme;
 pub mod urls;
@@ -136,6 +137,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
                 .collect()
         });
         let Some(ui) = problems.take(ui) else { continue };
+        problems.extend(config::contrast_warnings(partner));
         let site = plan::plan(partner, personalized.pages);
         let assets = partner_assets(&parsed, partner);
         let known = links::Known {
@@ -197,7 +199,8 @@ fn build_partner(
 ) -> Result<(write::Staged, PartnerReport), Error> {
     let partner = site.partner;
     let partner_layer = &parsed.partner_layers[&partner.id];
-    let generated = render::generated_files(partner, &parsed.highlight_css);
+    let mut generated = render::generated_files(partner, &parsed.highlight_css);
+    generated.insert("search-index.json".to_owned(), search::index(site));
     let theme_dir = Path::new("themes").join(&partner.theme);
     let theme =
         Theme::assemble(&theme_dir, &parsed.themes[&partner.theme], partner_layer, &generated)

@@ -65,8 +65,31 @@ pub struct Converted {
     pub links: Vec<Link>,
     /// The text of a leading `# heading` lifted out to serve as the title.
     pub lifted_title: Option<String>,
-    /// Plain text of the page, for descriptions and search.
+    /// Plain text of the page by heading section, for descriptions and search.
+    pub sections: Vec<TextSection>,
+}
+
+/// The plain text under one heading (or before the first heading).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TextSection {
+    /// The heading's id; None for the text before the first heading.
+    pub anchor: Option<String>,
+    pub heading: String,
     pub text: String,
+}
+
+impl Converted {
+    /// The opening words of the page.
+    pub fn opening_text(&self) -> &str {
+        self.sections.iter().map(|s| s.text.as_str()).find(|t| !t.is_empty()).unwrap_or("")
+    }
+
+    fn current_section(&mut self) -> &mut TextSection {
+        if self.sections.is_empty() {
+            self.sections.push(TextSection::default());
+        }
+        self.sections.last_mut().expect("just ensured a section")
+    }
 }
 
 /// Where the markdown sits and where its page will be published.
@@ -162,7 +185,7 @@ pub fn convert(input: &Input, highlighter: &Highlighter) -> Converted {
                 converter.events.push(event);
             }
             Event::Text(ref text) | Event::Code(ref text) => {
-                push_text(&mut converter.out.text, text);
+                push_text(&mut converter.out.current_section().text, text);
                 converter.events.push(event);
             }
             other => converter.events.push(other),
@@ -207,7 +230,11 @@ impl<'a> Converter<'_, 'a> {
                 title: text.clone(),
             });
         }
-        push_text(&mut self.out.text, &text);
+        self.out.sections.push(TextSection {
+            anchor: Some(id.clone()),
+            heading: text.clone(),
+            text: String::new(),
+        });
 
         let mut inner_html = String::new();
         pulldown_cmark::html::push_html(&mut inner_html, inner.into_iter());
@@ -433,7 +460,7 @@ fn picture_control_characters(html: String) -> String {
 }
 
 /// Ids the theme uses for its own elements; a heading never takes them.
-const RESERVED_IDS: [&str; 3] = ["content", "top", "toc"];
+const RESERVED_IDS: [&str; 5] = ["content", "top", "toc", "search-input", "search-results"];
 
 fn unique_id(taken: &[String], base: String) -> String {
     if !taken.contains(&base) && !RESERVED_IDS.contains(&base.as_str()) {

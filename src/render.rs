@@ -263,7 +263,7 @@ fn page_context<'a>(partner: &Partner, site_page: &'a SitePage, ui: &UiStrings) 
         description: site_page.description.as_deref(),
         summary: match &site_page.description {
             Some(description) => description.to_string(),
-            None => summary(&site_page.content.text, 160),
+            None => summary(site_page.content.opening_text(), 160),
         },
         url: &page.url,
         permalink: format!("{}{}", partner.base_url, page.url),

@@ -151,7 +151,11 @@ impl Theme {
 
         for template in sources.values() {
             if let Err(error) = tera::Template::new(&template.name, None, &template.text) {
-                problems.push(syntax_diagnostic(template, &error));
+                let diagnostic = syntax_diagnostic(template, &error);
+                // A theme file is loaded twice (`page.html`, `theme/page.html`): report it once.
+                if !problems.contains(&diagnostic) {
+                    problems.push(diagnostic);
+                }
             }
         }
         for name in REQUIRED_TEMPLATES {

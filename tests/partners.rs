@@ -100,9 +100,15 @@ fn unknown_variable_names_the_content_file_and_line() {
 #[test]
 fn content_template_syntax_error_names_the_line() {
     let project = project();
-    project.file("content/runbooks/sla.md", "+++\ntitle = \"SLA\"\n+++\nIntro.\n\nA {{ partner.name }\n");
+    project.file(
+        "content/runbooks/sla.md",
+        "+++\ntitle = \"SLA\"\n+++\nIntro.\n\nA {{ partner.name }\n",
+    );
     let message = fails(&project);
-    assert!(message.contains("error: content/runbooks/sla.md:6: template syntax error in content"), "{message}");
+    assert!(
+        message.contains("error: content/runbooks/sla.md:6: template syntax error in content"),
+        "{message}"
+    );
     assert!(message.contains("6 | A {{ partner.name }"), "{message}");
 }
 
@@ -417,4 +423,21 @@ fn partner_new_scaffolds_a_partner_that_builds() {
             stderr(&output)
         );
     }
+}
+
+#[test]
+fn low_contrast_brand_colours_are_a_warning_naming_partner_and_token() {
+    let project = project();
+    project.file(
+        "partners/beta/partner.toml",
+        "name = \"Beta\"\nbase_url = \"https://b.test\"\n[brand]\nprimary = \"#ffd84d\"\n",
+    );
+    let output = project.run(&["build", "-q"]);
+    assert!(output.status.success(), "a warning does not stop the build: {}", stderr(&output));
+    assert!(
+        stderr(&output).contains("warning: partners/beta/partner.toml: [partner beta] brand.primary #ffd84d on background #ffffff has a contrast of 1.4:1"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(!stderr(&output).contains("partner alpha"));
 }

@@ -1,0 +1,75 @@
+//! The per-partner search index: titles, headings and text of the pages that partner
+//! carries, as one compact JSON file the theme's script searches in the browser. No
+//! service, no CDN; a partner's index holds only its own pages.
+//!
+//! Why our own index rather than pagefind or elasticlunr: a knowledge base of a few
+//! hundred pages fits in one small file that gzips well, ranking can favour titles and
+//! headings (what people search a runbook for), and results can point at the matching
+//! heading. Sizes are in the README.
+
+use serde::Serialize;
+
+use crate::plan::SitePlan;
+
+/// Text kept per heading section: enough for matching and a snippet.
+const SECTION_TEXT_LIMIT: usize = 1200;
+
+#[derive(Serialize)]
+struct Index<'a> {
+    pages: Vec<Entry<'a>>,
+}
+
+#[derive(Serialize)]
+struct Entry<'a> {
+    /// Title.
+    t: &'a str,
+    /// URL relative to the site root.
+    u: &'a str,
+    /// Title of the section the page is in ("" at the top).
+    p: String,
+    /// Heading sections: [anchor, heading, text].
+    s: Vec<(&'a str, &'a str, String)>,
+}
+
+pub fn index(plan: &SitePlan) -> Vec<u8> {
+    let pages = plan
+        .pages
+        .iter()
+        .enumerate()
+        .map(|(i, page)| Entry {
+            t: &page.title,
+            u: &page.page.url,
+            p: plan
+                .breadcrumbs(i)
+                .last()
+                .filter(|_| i > 0)
+                .map(|parent| parent.title.clone())
+                .unwrap_or_default(),
+            s: page
+                .content
+                .sections
+                .iter()
+                .map(|section| {
+                    (
+                        section.anchor.as_deref().unwrap_or(""),
+                        section.heading.as_str(),
+                        clip(&section.text),
+                    )
+                })
+                .collect(),
+        })
+        .collect();
+    serde_json::to_vec(&Index { pages }).expect("plain data always serializes")
+}
+
+fn clip(text: &str) -> String {
+    if text.len() <= SECTION_TEXT_LIMIT {
+        return text.to_owned();
+    }
+    let mut end = SECTION_TEXT_LIMIT;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let cut = &text[..end];
+    cut.rfind(' ').map_or(cut, |space| &cut[..space]).to_owned()
+}
