@@ -105,13 +105,15 @@ pub fn carries(partner: &Partner, page: &Page) -> bool {
         && !page.tags.iter().any(|tag| rules.exclude_tags.contains(tag))
 }
 
-/// Leaves out pages whose section is not carried. `pages` is sorted by path, so a
-/// section (`a/_index.md`) comes before everything inside it (`a/b.md`).
+/// Leaves out pages whose section is not carried.
 fn drop_orphans(pages: Vec<&Page>) -> Vec<&Page> {
     let mut kept_sections: BTreeSet<PathBuf> = BTreeSet::new();
     let mut kept = Vec::with_capacity(pages.len());
     let mut by_depth = pages;
-    by_depth.sort_by_key(|page| (page.source.components().count(), page.source.clone()));
+    // A section's `_index.md` has as many components as the pages beside it, so at
+    // each depth sections come first ("Zebra.md" must not sort before "_index.md").
+    let is_page = |page: &Page| page.source.file_name() != Some("_index.md".as_ref());
+    by_depth.sort_by_key(|page| (page.source.components().count(), is_page(page), page.source.clone()));
     for page in by_depth {
         let parent_kept = page.parent_source().is_none_or(|parent| kept_sections.contains(&parent));
         if parent_kept {

@@ -12,7 +12,7 @@ use serde::Serialize;
 use crate::plan::SitePlan;
 
 /// Text kept per heading section: enough for matching and a snippet.
-const SECTION_TEXT_LIMIT: usize = 1200;
+const SECTION_TEXT_LIMIT: usize = 500;
 
 #[derive(Serialize)]
 struct Index<'a> {

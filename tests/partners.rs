@@ -441,3 +441,15 @@ fn low_contrast_brand_colours_are_a_warning_naming_partner_and_token() {
     );
     assert!(!stderr(&output).contains("partner alpha"));
 }
+
+#[test]
+fn pages_of_any_name_are_carried_in_their_section() {
+    let project = project();
+    project.file("content/Zebra_Cheat_Sheet.md", "# Zebra\n");
+    project.file("content/AJAX_Security.md", "# AJAX\n");
+    project.file("content/runbooks/Upper.md", "# Upper\n");
+    project.build().unwrap();
+    for path in ["Zebra_Cheat_Sheet/index.html", "AJAX_Security/index.html", "runbooks/Upper/index.html"] {
+        assert!(project.exists(&format!("public/alpha/{path}")), "{path}");
+    }
+}
