@@ -188,8 +188,26 @@ pub fn convert(input: &Input, highlighter: &Highlighter) -> Converted {
                 push_text(&mut converter.out.current_section().text, text);
                 converter.events.push(event);
             }
+            Event::SoftBreak
+            | Event::HardBreak
+            | Event::End(
+                TagEnd::Paragraph
+                | TagEnd::Item
+                | TagEnd::TableCell
+                | TagEnd::TableHead
+                | TagEnd::TableRow
+                | TagEnd::List(_)
+                | TagEnd::FootnoteDefinition,
+            ) => {
+                // Line and block boundaries separate words in the plain text.
+                converter.out.current_section().text.push(' ');
+                converter.events.push(event);
+            }
             other => converter.events.push(other),
         }
+    }
+    for section in &mut converter.out.sections {
+        section.text = section.text.split_whitespace().collect::<Vec<_>>().join(" ");
     }
 
     let mut html = String::with_capacity(body.len() * 3 / 2);
@@ -404,11 +422,9 @@ fn plain_text(events: &[Event]) -> String {
     text.trim().to_owned()
 }
 
+/// Appends a run of text as written; whitespace is normalised once the page is done.
 fn push_text(buffer: &mut String, text: &str) {
-    if !buffer.is_empty() && !buffer.ends_with(' ') {
-        buffer.push(' ');
-    }
-    buffer.push_str(text.trim());
+    buffer.push_str(text);
 }
 
 /// GitHub's heading ids, which authors preview against and link to: lowercase,
@@ -505,6 +521,12 @@ mod tests {
         assert!(
             out.html.contains("<h2 id=\"check-it\">Check it<a class=\"anchor\" href=\"#check-it\"")
         );
+    }
+
+    #[test]
+    fn plain_text_keeps_words_apart_and_punctuation_attached() {
+        let out = convert_body("a.md", "See [slow queries](b.md).\nNext *line*.\n\n- one\n- two\n");
+        assert_eq!(out.opening_text(), "See slow queries. Next line. one two");
     }
 
     #[test]

@@ -113,7 +113,8 @@ fn drop_orphans(pages: Vec<&Page>) -> Vec<&Page> {
     // A section's `_index.md` has as many components as the pages beside it, so at
     // each depth sections come first ("Zebra.md" must not sort before "_index.md").
     let is_page = |page: &Page| page.source.file_name() != Some("_index.md".as_ref());
-    by_depth.sort_by_key(|page| (page.source.components().count(), is_page(page), page.source.clone()));
+    by_depth
+        .sort_by_key(|page| (page.source.components().count(), is_page(page), page.source.clone()));
     for page in by_depth {
         let parent_kept = page.parent_source().is_none_or(|parent| kept_sections.contains(&parent));
         if parent_kept {

@@ -449,7 +449,9 @@ fn pages_of_any_name_are_carried_in_their_section() {
     project.file("content/AJAX_Security.md", "# AJAX\n");
     project.file("content/runbooks/Upper.md", "# Upper\n");
     project.build().unwrap();
-    for path in ["Zebra_Cheat_Sheet/index.html", "AJAX_Security/index.html", "runbooks/Upper/index.html"] {
+    for path in
+        ["Zebra_Cheat_Sheet/index.html", "AJAX_Security/index.html", "runbooks/Upper/index.html"]
+    {
         assert!(project.exists(&format!("public/alpha/{path}")), "{path}");
     }
 }
