@@ -22,6 +22,7 @@ pub mod plan;
 pub mod render;
 pub mod scaffold;
 pub mod search;
+pub mod serve;
 pub mod templating;
 pub mod theme;
 pub mod urls;
@@ -48,6 +49,9 @@ pub struct BuildOptions {
     /// Partner ids to build; every partner when empty.
     pub partners: Vec<String>,
     pub drafts: bool,
+    /// Serve each site under `/<id>/` (the dev server) rather than at its `base_url` path;
+    /// this only changes the links of the 404 page, which start from the site's root.
+    pub mounted_under_id: bool,
 }
 
 /// What a finished build did, for the summary and for tests.
@@ -76,6 +80,10 @@ pub struct PartnerReport {
     /// Time spent rendering pages in memory, and writing them to the staging folder.
     pub render_time: Duration,
     pub write_time: Duration,
+    /// Site paths of the files this build changed (written, not kept).
+    pub changed: Vec<String>,
+    /// The logo's site path, for the dev server's index of partners.
+    pub logo: Option<String>,
 }
 
 /// A project read and parsed: everything partner-independent.
@@ -154,7 +162,12 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
     let mut reports = Vec::new();
     for (site, assets, ui) in &plans {
         let started = Instant::now();
-        match build_partner(&parsed, site, assets, ui, &out_dir) {
+        let site_path = if options.mounted_under_id {
+            format!("/{}/", site.partner.id)
+        } else {
+            render::base_path(site.partner)
+        };
+        match build_partner(&parsed, site, assets, ui, &site_path, &out_dir) {
             Ok((site, report)) => {
                 reports.push(PartnerReport { elapsed: started.elapsed(), ..report });
                 staged.push(site);
@@ -195,6 +208,7 @@ fn build_partner(
     site: &plan::SitePlan,
     assets: &[(PathBuf, PathBuf)],
     ui: &i18n::UiStrings,
+    site_path: &str,
     out_dir: &Path,
 ) -> Result<(write::Staged, PartnerReport), Error> {
     let partner = site.partner;
@@ -208,7 +222,7 @@ fn build_partner(
                 Error::Project(problems.into_iter().map(|d| d.for_partner(&partner.id)).collect())
             })?;
     let rendering = Instant::now();
-    let files = render::render_site(site, &theme, &generated, assets, ui)?;
+    let files = render::render_site(site, &theme, &generated, assets, ui, site_path)?;
     let render_time = rendering.elapsed();
     let writing = Instant::now();
     let staged = write::stage(out_dir, &partner.id, &files)?;
@@ -222,6 +236,8 @@ fn build_partner(
         elapsed: Duration::ZERO,
         render_time,
         write_time: writing.elapsed(),
+        changed: staged.changed.clone(),
+        logo: partner.brand.logo.clone(),
     };
     Ok((staged, report))
 }

@@ -43,6 +43,30 @@ enum Command {
         #[arg(short, long)]
         verbose: bool,
     },
+    /// Preview every partner's site on http://127.0.0.1:1111/, rebuilt and reloaded as you edit.
+    #[command(
+        after_help = "Examples:\n  livery serve\n  livery serve --partner acme --open\n  livery serve --port 8080"
+    )]
+    Serve {
+        /// Project folder (the one holding livery.toml).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Port to listen on (0 picks a free one).
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        /// Address to listen on; anything but loopback exposes the sites to your network.
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        /// Serve only this partner; repeat for several.
+        #[arg(long = "partner", value_name = "ID")]
+        partners: Vec<String>,
+        /// Include pages marked `draft = true`.
+        #[arg(long)]
+        drafts: bool,
+        /// Open the index of partners in your browser.
+        #[arg(long)]
+        open: bool,
+    },
     /// Manage partners.
     Partner {
         #[command(subcommand)]
@@ -76,6 +100,16 @@ macro_rules! out {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
+        Command::Serve { root, port, bind, partners, drafts, open } => {
+            let options = livery::serve::ServeOptions { root, bind, port, partners, drafts, open };
+            match livery::serve::serve(options) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(error) => {
+                    eprintln!("{error}");
+                    ExitCode::from(error.exit_code() as u8)
+                }
+            }
+        }
         Command::Partner { command: PartnerCommand::New { id, root } } => {
             match livery::scaffold::new_partner(&root, &id) {
                 Ok(files) => {
@@ -92,7 +126,8 @@ fn main() -> ExitCode {
             }
         }
         Command::Build { root, out, partners, drafts, quiet, verbose } => {
-            let options = livery::BuildOptions { root, out, partners, drafts };
+            let options =
+                livery::BuildOptions { root, out, partners, drafts, mounted_under_id: false };
             let started = std::time::Instant::now();
             match livery::build(&options) {
                 Ok(report) => {

@@ -104,6 +104,7 @@ pub fn render_site(
     generated: &BTreeMap<String, Vec<u8>>,
     content_assets: &[(PathBuf, PathBuf)],
     ui: &UiStrings,
+    site_path: &str,
 ) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
     let rendered: Vec<Result<OutputFile, Diagnostic>> = (0..plan.pages.len())
         .into_par_iter()
@@ -117,7 +118,7 @@ pub fn render_site(
             Err(diagnostic) => problems.push(diagnostic.for_partner(&plan.partner.id)),
         }
     }
-    match render_not_found(plan, theme, ui) {
+    match render_not_found(plan, theme, ui, site_path) {
         Ok(file) => files.push(file),
         Err(diagnostic) => problems.push(diagnostic.for_partner(&plan.partner.id)),
     }
@@ -203,18 +204,23 @@ fn render_page(
     })
 }
 
-/// The 404 page is served at any depth, so its links start from the site's absolute path.
+/// The path the site is served at: `/docs/` for `https://x.example/docs/`.
+pub fn base_path(partner: &Partner) -> String {
+    partner.base_url.splitn(4, '/').nth(3).map_or("/".to_owned(), |path| format!("/{path}"))
+}
+
+/// The 404 page is served at any depth, so its links start from `site_path`, the
+/// absolute path of the site's root.
 fn render_not_found(
     plan: &SitePlan,
     theme: &Theme,
     ui: &UiStrings,
+    site_path: &str,
 ) -> Result<OutputFile, Diagnostic> {
     let partner = plan.partner;
-    let base_path =
-        partner.base_url.splitn(4, '/').nth(3).map_or("/".to_owned(), |path| format!("/{path}"));
     let empty = toml::Table::new();
     let context = Context {
-        root: base_path,
+        root: site_path.to_owned(),
         partner,
         site: site_context(partner),
         vars: &partner.vars,

@@ -22,6 +22,8 @@ pub struct Staged {
     target: PathBuf,
     pub written: usize,
     pub unchanged: usize,
+    /// Site paths of the files written because their bytes changed.
+    pub changed: Vec<String>,
 }
 
 fn staging_dir(out_dir: &Path, id: &str) -> PathBuf {
@@ -53,7 +55,7 @@ pub fn stage(out_dir: &Path, id: &str, files: &[OutputFile]) -> Result<Staged, E
         .collect::<Result<_, Error>>()?;
     let unchanged = contents.iter().filter(|(_, same)| *same).count();
     if unchanged == files.len() && count_files(&target) == files.len() {
-        return Ok(Staged { staging: None, target, written: 0, unchanged });
+        return Ok(Staged { staging: None, target, written: 0, unchanged, changed: Vec::new() });
     }
 
     let mut dirs: Vec<&Path> = files.iter().filter_map(|f| Path::new(&f.path).parent()).collect();
@@ -70,7 +72,19 @@ pub fn stage(out_dir: &Path, id: &str, files: &[OutputFile]) -> Result<Staged, E
             fs::write(&destination, bytes).map_err(|e| Error::io(&destination, e))?;
         }
     }
-    Ok(Staged { staging: Some(staging), target, written: files.len() - unchanged, unchanged })
+    let changed = files
+        .iter()
+        .zip(&contents)
+        .filter(|(_, (_, same))| !same)
+        .map(|(f, _)| f.path.clone())
+        .collect();
+    Ok(Staged {
+        staging: Some(staging),
+        target,
+        written: files.len() - unchanged,
+        unchanged,
+        changed,
+    })
 }
 
 fn same_bytes(path: &Path, bytes: &[u8]) -> bool {

@@ -1,0 +1,264 @@
+//! Answers one HTTP request from the built sites: files under `/<id>/`, the index of
+//! partners at `/`, each partner's own 404 page, and nothing outside the output
+//! folder, whatever the request path says.
+
+use std::path::{Component, Path, PathBuf};
+
+use tiny_http::{Header, Method, Request, Response, StatusCode};
+
+use super::live;
+
+/// What a request resolves to, before any response is built.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Route {
+    /// The index of partners.
+    Index,
+    /// A file of the output folder (absolute path).
+    File(PathBuf),
+    /// Not found: the partner's 404 page when the path names a partner.
+    NotFound { partner: Option<String> },
+    /// Not a path we will look at: encoded slashes, `..`, control characters.
+    BadRequest,
+}
+
+/// Resolves `url` (path and query) against `out`, the folder holding `<id>/` sites.
+pub fn route(out: &Path, url: &str) -> Route {
+    let path = url.split(['?', '#']).next().unwrap_or("/");
+    if path == "/" || path.is_empty() {
+        return Route::Index;
+    }
+    let Some(decoded) = percent_decode(path) else { return Route::BadRequest };
+    if !decoded.starts_with('/')
+        || decoded.contains(['\\', '\0'])
+        || decoded.chars().any(char::is_control)
+    {
+        return Route::BadRequest;
+    }
+    // Decoding may not create separators or parent steps the raw path did not have.
+    let raw_segments = path.split('/').count();
+    if decoded.split('/').count() != raw_segments {
+        return Route::BadRequest;
+    }
+    let mut relative = PathBuf::new();
+    for component in Path::new(decoded.trim_start_matches('/')).components() {
+        match component {
+            Component::Normal(part) => relative.push(part),
+            Component::CurDir => {}
+            _ => return Route::BadRequest,
+        }
+    }
+    let partner = relative
+        .iter()
+        .next()
+        .map(|p| p.to_string_lossy().into_owned())
+        .filter(|id| !id.starts_with('.'));
+    let Some(partner) = partner else { return Route::NotFound { partner: None } };
+    let mut candidate = out.join(&relative);
+    if candidate.is_dir() {
+        if !decoded.ends_with('/') {
+            // `/acme/runbooks` → `/acme/runbooks/`, like a static host.
+            return Route::File(candidate.join("index.html"));
+        }
+        candidate.push("index.html");
+    }
+    // Only files inside a partner's site; symlinks resolving elsewhere are not served.
+    match (candidate.canonicalize(), out.join(&partner).canonicalize()) {
+        (Ok(file), Ok(site))
+            if file.starts_with(&site) && file.is_file() && site.starts_with(out) =>
+        {
+            Route::File(file)
+        }
+        _ => Route::NotFound { partner: Some(partner) },
+    }
+}
+
+fn percent_decode(path: &str) -> Option<String> {
+    let bytes = path.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = path.get(i + 1..i + 3)?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+pub fn content_type(path: &Path) -> &'static str {
+    match path.extension().and_then(|e| e.to_str()).unwrap_or("") {
+        "html" => "text/html; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "js" => "text/javascript; charset=utf-8",
+        "json" => "application/json",
+        "xml" => "application/xml",
+        "txt" => "text/plain; charset=utf-8",
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "gif" => "image/gif",
+        "webp" => "image/webp",
+        "ico" => "image/x-icon",
+        "woff2" => "font/woff2",
+        "woff" => "font/woff",
+        "pdf" => "application/pdf",
+        _ => "application/octet-stream",
+    }
+}
+
+fn header(name: &str, value: &str) -> Header {
+    Header::from_bytes(name.as_bytes(), value.as_bytes())
+        .expect("static header names and values are valid")
+}
+
+/// Sends `bytes` with validators: the browser revalidates every time (`no-cache`)
+/// and gets a 304 when nothing changed, so it never shows a stale page.
+fn send(request: Request, status: u16, content_type: &str, bytes: Vec<u8>) {
+    let etag = format!("\"{}\"", crate::theme::content_hash(&bytes));
+    let unchanged = request
+        .headers()
+        .iter()
+        .any(|h| h.field.equiv("If-None-Match") && h.value.as_str() == etag);
+    let mut response = if unchanged && status == 200 {
+        Response::from_data(Vec::new()).with_status_code(StatusCode(304))
+    } else {
+        Response::from_data(bytes).with_status_code(StatusCode(status))
+    };
+    response.add_header(header("Content-Type", content_type));
+    response.add_header(header("Cache-Control", "no-cache"));
+    response.add_header(header("ETag", &etag));
+    let _ = request.respond(response);
+}
+
+/// Answers a request that is not the live-reload event stream.
+pub fn respond(request: Request, out: &Path, partners: &[(String, String, Option<String>)]) {
+    if !matches!(request.method(), Method::Get | Method::Head) {
+        return send(request, 405, "text/plain; charset=utf-8", b"only GET and HEAD\n".to_vec());
+    }
+    let url = request.url().to_owned();
+    if let Some(asset) = url.strip_prefix(live::PREFIX) {
+        return match asset.split('?').next() {
+            Some("live.js") => send(
+                request,
+                200,
+                "text/javascript; charset=utf-8",
+                live::SCRIPT.as_bytes().to_vec(),
+            ),
+            Some("partners.json") => {
+                let list: Vec<_> = partners
+                    .iter()
+                    .map(|(id, name, _)| serde_json::json!({"id": id, "name": name}))
+                    .collect();
+                send(
+                    request,
+                    200,
+                    "application/json",
+                    serde_json::to_vec(&list).unwrap_or_default(),
+                )
+            }
+            _ => send(request, 404, "text/plain; charset=utf-8", b"not found\n".to_vec()),
+        };
+    }
+    match route(out, &url) {
+        Route::Index => {
+            send(request, 200, "text/html; charset=utf-8", index_page(partners).into_bytes())
+        }
+        Route::File(path) => match std::fs::read(&path) {
+            Ok(bytes) if content_type(&path).starts_with("text/html") => {
+                send(request, 200, content_type(&path), live::inject(bytes))
+            }
+            Ok(bytes) => send(request, 200, content_type(&path), bytes),
+            Err(_) => send(request, 404, "text/plain; charset=utf-8", b"not found\n".to_vec()),
+        },
+        Route::NotFound { partner } => {
+            let page = partner.and_then(|id| std::fs::read(out.join(id).join("404.html")).ok());
+            match page {
+                Some(bytes) => send(request, 404, "text/html; charset=utf-8", live::inject(bytes)),
+                None => send(request, 404, "text/plain; charset=utf-8", b"not found\n".to_vec()),
+            }
+        }
+        Route::BadRequest => {
+            send(request, 400, "text/plain; charset=utf-8", b"bad request\n".to_vec())
+        }
+    }
+}
+
+fn index_page(partners: &[(String, String, Option<String>)]) -> String {
+    let escape = crate::markdown::escape;
+    let items: String = partners
+        .iter()
+        .map(|(id, name, logo)| {
+            let logo = logo
+                .as_ref()
+                .map(|l| format!("<img src=\"/{}/{}\" alt=\"\" width=\"40\" height=\"40\">", escape(id), escape(l)))
+                .unwrap_or_default();
+            format!(
+                "<li><a href=\"/{id}/\">{logo}<span><strong>{name}</strong><small>/{id}/</small></span></a></li>\n",
+                id = escape(id),
+                name = escape(name)
+            )
+        })
+        .collect();
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <title>Partner sites · livery serve</title>\n<style>{STYLE}</style>\n<script src=\"{prefix}live.js\" defer></script>\n</head>\n<body>\n<main>\n\
+         <h1>Partner sites</h1>\n<p>Every partner's site, rebuilt as you edit. Pick one to preview.</p>\n<ul>\n{items}</ul>\n</main>\n</body>\n</html>\n",
+        prefix = live::PREFIX
+    )
+}
+
+const STYLE: &str = "body{font-family:system-ui,sans-serif;margin:0;background:#f6f7f9;color:#1c2330}\
+main{max-width:40rem;margin:3rem auto;padding:0 1rem}ul{list-style:none;padding:0;display:grid;gap:.75rem}\
+a{display:flex;gap:1rem;align-items:center;padding:1rem;background:#fff;border:1px solid #dde1e6;border-radius:10px;color:inherit;text-decoration:none}\
+a:hover{border-color:#2557d6}span{display:flex;flex-direction:column}small{color:#5b6472}";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn site() -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("acme/runbooks")).unwrap();
+        std::fs::write(dir.path().join("acme/index.html"), "home").unwrap();
+        std::fs::write(dir.path().join("acme/runbooks/index.html"), "runbooks").unwrap();
+        std::fs::write(dir.path().join("secret.txt"), "outside any site").unwrap();
+        dir
+    }
+
+    #[test]
+    fn pretty_urls_resolve_to_index_files() {
+        let dir = site();
+        let out = dir.path().canonicalize().unwrap();
+        assert_eq!(route(&out, "/"), Route::Index);
+        assert_eq!(route(&out, "/acme/"), Route::File(out.join("acme/index.html")));
+        assert_eq!(
+            route(&out, "/acme/runbooks/?x=1"),
+            Route::File(out.join("acme/runbooks/index.html"))
+        );
+        assert_eq!(route(&out, "/acme/nope/"), Route::NotFound { partner: Some("acme".into()) });
+    }
+
+    #[test]
+    fn traversal_attempts_never_leave_the_output() {
+        let dir = site();
+        let out = dir.path().canonicalize().unwrap();
+        for url in [
+            "/acme/../secret.txt",
+            "/acme/%2e%2e/secret.txt",
+            "/acme%2f..%2fsecret.txt",
+            "/acme/..%5csecret.txt",
+            "/%00",
+            "/acme/%zz",
+        ] {
+            assert_eq!(route(&out, url), Route::BadRequest, "{url}");
+        }
+        assert_eq!(
+            route(&out, "/secret.txt"),
+            Route::NotFound { partner: Some("secret.txt".into()) }
+        );
+    }
+}

@@ -1,0 +1,218 @@
+//! `livery serve`: builds every partner into a private folder, serves them under
+//! `/<id>/` on loopback, rebuilds when the project changes, and tells open pages to
+//! reload. A failed rebuild leaves the last good sites served (the build never writes
+//! a partial site) and shows the error in the browser.
+
+mod http;
+mod live;
+
+use std::net::{IpAddr, SocketAddr};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use notify_debouncer_full::notify::RecursiveMode;
+
+use crate::{BuildOptions, Error};
+
+pub use http::{Route, route};
+
+pub struct ServeOptions {
+    pub root: PathBuf,
+    pub bind: IpAddr,
+    pub port: u16,
+    pub partners: Vec<String>,
+    pub drafts: bool,
+    pub open: bool,
+}
+
+/// (id, name, logo) of each partner the last good build produced.
+type PartnerList = Arc<Mutex<Vec<(String, String, Option<String>)>>>;
+
+pub fn serve(options: ServeOptions) -> Result<(), Error> {
+    if !options.root.join(crate::config::PROJECT_FILE).is_file() {
+        return Err(Error::Usage(format!(
+            "error: no livery.toml in {}: run this in a livery project, or pass --root DIR",
+            options.root.display()
+        )));
+    }
+    let out = tempfile::Builder::new()
+        .prefix("livery-serve-")
+        .tempdir()
+        .map_err(|e| Error::io(Path::new("/tmp"), e))?;
+    let build_options = BuildOptions {
+        root: options.root.clone(),
+        out: Some(out.path().to_owned()),
+        partners: options.partners.clone(),
+        drafts: options.drafts,
+        mounted_under_id: true,
+    };
+    let hub = live::Hub::default();
+    let partners: PartnerList = Arc::default();
+    rebuild(&build_options, &hub, &partners);
+
+    let address = SocketAddr::new(options.bind, options.port);
+    let server = tiny_http::Server::http(address).map_err(|e| {
+        Error::Usage(format!(
+            "error: cannot listen on {address}: {e}; choose another port with --port"
+        ))
+    })?;
+    let port = server.server_addr().to_ip().map_or(options.port, |a| a.port());
+    let url = format!(
+        "http://{}:{port}/",
+        if options.bind.is_unspecified() { "127.0.0.1".into() } else { options.bind.to_string() }
+    );
+    if !options.bind.is_loopback() {
+        eprintln!(
+            "warning: serving on {} — anyone on your network can read these sites",
+            options.bind
+        );
+    }
+    println!("serving at {url} (press Ctrl-C to stop)");
+    for (id, name, _) in partners.lock().unwrap_or_else(|e| e.into_inner()).iter() {
+        println!("  {name:<28} {url}{id}/");
+    }
+
+    let _watcher = watch(&options.root, build_options, hub.clone(), partners.clone())?;
+    if options.open {
+        let _ =
+            std::process::Command::new(if cfg!(target_os = "macos") { "open" } else { "xdg-open" })
+                .arg(&url)
+                .spawn();
+    }
+
+    let server = Arc::new(server);
+    let workers: Vec<_> = (0..4)
+        .map(|_| {
+            let (server, hub, partners, out) =
+                (server.clone(), hub.clone(), partners.clone(), out.path().to_owned());
+            std::thread::spawn(move || {
+                while let Ok(request) = server.recv() {
+                    if request.url().split('?').next() == Some("/__livery/events") {
+                        // Each open page holds one event stream: give it its own thread.
+                        let stream = hub.subscribe();
+                        std::thread::spawn(move || {
+                            // tiny_http buffers response bodies; events must go out at once.
+                            let mut writer = request.into_writer();
+                            stream.pump(&mut *writer);
+                        });
+                        continue;
+                    }
+                    let list = partners.lock().unwrap_or_else(|e| e.into_inner()).clone();
+                    http::respond(request, &out, &list);
+                }
+            })
+        })
+        .collect();
+    for worker in workers {
+        let _ = worker.join();
+    }
+    Ok(())
+}
+
+/// Builds everything and tells open pages what changed, or what went wrong.
+fn rebuild(options: &BuildOptions, hub: &live::Hub, partners: &PartnerList) {
+    let started = Instant::now();
+    match crate::build(options) {
+        Ok(report) => {
+            let changed: Vec<String> = report
+                .partners
+                .iter()
+                .flat_map(|p| p.changed.iter().map(move |path| format!("/{}/{path}", p.id)))
+                .collect();
+            *partners.lock().unwrap_or_else(|e| e.into_inner()) = report
+                .partners
+                .iter()
+                .map(|p| (p.id.clone(), p.name.clone(), p.logo.clone()))
+                .collect();
+            for warning in &report.warnings {
+                eprintln!("{warning}\n");
+            }
+            println!(
+                "{} built {} partner site{} in {:.0} ms: {} file{} changed",
+                clock(),
+                report.partners.len(),
+                if report.partners.len() == 1 { "" } else { "s" },
+                started.elapsed().as_secs_f64() * 1000.0,
+                changed.len(),
+                if changed.len() == 1 { "" } else { "s" }
+            );
+            hub.rebuilt(&changed);
+        }
+        Err(error) => {
+            let message = error.to_string();
+            eprintln!("{message}");
+            println!("{} build failed; the last good sites stay served", clock());
+            hub.failed(&message);
+        }
+    }
+}
+
+/// Watches content, partners, themes and livery.toml; rebuilds after each burst of
+/// changes (editors save by writing a temporary file and renaming it).
+fn watch(
+    root: &Path,
+    options: BuildOptions,
+    hub: live::Hub,
+    partners: PartnerList,
+) -> Result<
+    notify_debouncer_full::Debouncer<
+        notify_debouncer_full::notify::RecommendedWatcher,
+        notify_debouncer_full::RecommendedCache,
+    >,
+    Error,
+> {
+    let (sender, receiver) = std::sync::mpsc::channel();
+    let mut debouncer =
+        notify_debouncer_full::new_debouncer(Duration::from_millis(50), None, sender).map_err(
+            |e| Error::Usage(format!("error: cannot watch the project for changes: {e}")),
+        )?;
+    for dir in ["content", "partners", "themes"] {
+        let path = root.join(dir);
+        if path.is_dir() {
+            debouncer
+                .watch(&path, RecursiveMode::Recursive)
+                .map_err(|e| Error::io(&path, std::io::Error::other(e)))?;
+        }
+    }
+    let project_file = root.join(crate::config::PROJECT_FILE);
+    debouncer
+        .watch(&project_file, RecursiveMode::NonRecursive)
+        .map_err(|e| Error::io(&project_file, std::io::Error::other(e)))?;
+    std::thread::spawn(move || {
+        while let Ok(result) = receiver.recv() {
+            // Reading files is not a change: only creations, writes, renames and removals count.
+            let relevant = match result {
+                Ok(events) => events
+                    .iter()
+                    .filter(|e| !e.kind.is_access() && !e.kind.is_other())
+                    .flat_map(|e| e.paths.iter())
+                    .any(|p| !is_editor_noise(p)),
+                Err(_) => true,
+            };
+            // Coalesce whatever else arrived while we were deciding.
+            while receiver.try_recv().is_ok() {}
+            if relevant {
+                rebuild(&options, &hub, &partners);
+            }
+        }
+    });
+    Ok(debouncer)
+}
+
+/// Swap and backup files editors write beside the real one.
+fn is_editor_noise(path: &Path) -> bool {
+    let name = path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
+    name.starts_with(".#")
+        || name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name == "4913"
+}
+
+fn clock() -> String {
+    let seconds = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    format!("[{:02}:{:02}:{:02}]", seconds / 3600 % 24, seconds / 60 % 60, seconds % 60)
+}

@@ -1,0 +1,72 @@
+// `livery serve` in a real browser: an edit to a source file shows up in the open
+// page without a manual reload; a broken file shows an overlay; the fix removes it.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { spawn, execFileSync } from "node:child_process";
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+import { launch, openPage, repo } from "./harness.mjs";
+
+let project, server, url, browser;
+
+before(async () => {
+  project = mkdtempSync(join(tmpdir(), "livery-serve-"));
+  for (const entry of ["livery.toml", "content", "partners", "themes"]) {
+    cpSync(join(repo, entry), join(project, entry), { recursive: true });
+  }
+  execFileSync("cargo", ["build", "--release", "--quiet"], { cwd: repo, stdio: "inherit" });
+  server = spawn(join(repo, "target", "release", "livery"), ["serve", "--root", project, "--port", "0"], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  url = await new Promise((resolve, reject) => {
+    const lines = createInterface({ input: server.stdout });
+    lines.on("line", (line) => {
+      const match = line.match(/^serving at (http:\/\/127\.0\.0\.1:\d+\/)/);
+      if (match) resolve(match[1]);
+    });
+    server.on("exit", (code) => reject(new Error(`livery serve exited with ${code}`)));
+  });
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  server?.kill();
+});
+
+test("an edit appears in the open page; a broken file shows an overlay until it is fixed", async () => {
+  const file = join(project, "content", "runbooks", "cache-flush.md");
+  const original = readFileSync(file, "utf8");
+  const page = await openPage(browser);
+  await page.goto(`${url}acme/runbooks/cache-flush/`);
+  await page.waitForFunction(() => window.EventSource !== undefined);
+  // Give the page's event stream a moment to connect before the first save.
+  await page.waitForTimeout(300);
+
+  const marker = "Freshly edited while the server runs";
+  writeFileSync(file, original.replace("+++\n\n", `+++\n\n${marker}.\n\n`));
+  await page.waitForFunction((text) => document.body.innerText.includes(text), marker, { timeout: 20000 });
+
+  writeFileSync(file, "+++\ntitle = \n+++\nBroken.\n");
+  const overlay = page.locator("#livery-error-overlay");
+  await overlay.waitFor({ timeout: 20000 });
+  assert.match(await overlay.innerText(), /content\/runbooks\/cache-flush\.md:2/);
+  assert.match(await page.locator("article h1").innerText(), /Cache flush/, "the last good page stays");
+
+  writeFileSync(file, original.replace("+++\n\n", `+++\n\n${marker}, fixed.\n\n`));
+  await page.waitForFunction((text) => document.body.innerText.includes(text), `${marker}, fixed`, { timeout: 20000 });
+  assert.equal(await overlay.count(), 0);
+  assert.deepEqual(page.errors, []);
+});
+
+test("the partner switch keeps the page", async () => {
+  const page = await openPage(browser);
+  await page.goto(`${url}acme/runbooks/backup-restore/`);
+  const select = page.locator("select[aria-label='Preview as partner']");
+  await select.waitFor();
+  await select.selectOption("globex");
+  await page.waitForURL(/\/globex\/runbooks\/backup-restore\//);
+  assert.match(await page.locator(".brand-name").innerText(), /Globex/);
+});

@@ -1,0 +1,210 @@
+//! `livery serve` over real sockets: routing, content types, 404s, caching headers,
+//! and requests that try to leave the output folder.
+
+mod common;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+
+use common::Fixture;
+
+/// The running server; killed when the test ends, pass or fail.
+struct Server {
+    child: Child,
+    port: u16,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start(project: &Fixture) -> Server {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_livery"))
+        .args(["serve", "--port", "0"])
+        .current_dir(project.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let mut lines = BufReader::new(stdout).lines();
+    let port = loop {
+        let line = lines.next().expect("the server says where it listens").unwrap();
+        if let Some(rest) = line.strip_prefix("serving at http://127.0.0.1:") {
+            break rest.split('/').next().unwrap().parse().unwrap();
+        }
+    };
+    // Keep draining stdout so the server never blocks on a full pipe.
+    std::thread::spawn(move || for _ in lines {});
+    Server { child, port }
+}
+
+/// A raw HTTP exchange, so paths reach the server exactly as written.
+fn exchange(server: &Server, request: &str) -> (u16, String, Vec<u8>) {
+    let mut stream = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+    stream.write_all(request.as_bytes()).unwrap();
+    let mut response = Vec::new();
+    stream.read_to_end(&mut response).unwrap();
+    let split = response.windows(4).position(|w| w == b"\r\n\r\n").expect("a complete response");
+    let head = String::from_utf8_lossy(&response[..split]).into_owned();
+    let status = head.split(' ').nth(1).unwrap().parse().unwrap();
+    (status, head, response[split + 4..].to_vec())
+}
+
+fn get(server: &Server, path: &str) -> (u16, String, Vec<u8>) {
+    exchange(
+        server,
+        &format!("GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"),
+    )
+}
+
+fn header<'h>(head: &'h str, name: &str) -> Option<&'h str> {
+    head.lines().find_map(|line| {
+        let (key, value) = line.split_once(':')?;
+        key.eq_ignore_ascii_case(name).then(|| value.trim())
+    })
+}
+
+#[test]
+fn serves_every_partner_under_its_id_with_an_index() {
+    let project = Fixture::new();
+    let server = start(&project);
+    let (status, head, body) = get(&server, "/");
+    assert_eq!(status, 200);
+    assert_eq!(header(&head, "content-type"), Some("text/html; charset=utf-8"));
+    let index = String::from_utf8_lossy(&body);
+    assert!(index.contains("href=\"/alpha/\"") && index.contains("Alpha Hosting"), "{index}");
+    assert!(index.contains("href=\"/beta/\"") && index.contains("Beta Retail"), "{index}");
+
+    let (status, head, body) = get(&server, "/alpha/runbooks/restore/");
+    assert_eq!(status, 200);
+    assert_eq!(header(&head, "cache-control"), Some("no-cache"));
+    let page = String::from_utf8_lossy(&body);
+    assert!(page.contains("<h1>Restore a backup</h1>"));
+    assert!(
+        page.contains("<script src=\"/__livery/live.js\" defer></script></head>"),
+        "the live script is added"
+    );
+    assert!(!project.exists("public"), "serve does not write the project's output folder");
+
+    for (path, content_type) in [
+        ("/alpha/style.css", "text/css; charset=utf-8"),
+        ("/alpha/theme.js", "text/javascript; charset=utf-8"),
+        ("/alpha/logo.svg", "image/svg+xml"),
+        ("/alpha/search-index.json", "application/json"),
+        ("/alpha/sitemap.xml", "application/xml"),
+        ("/__livery/live.js", "text/javascript; charset=utf-8"),
+    ] {
+        let (status, head, _) = get(&server, path);
+        assert_eq!((status, header(&head, "content-type")), (200, Some(content_type)), "{path}");
+    }
+}
+
+#[test]
+fn missing_pages_get_the_partners_own_404() {
+    let project = Fixture::new();
+    let server = start(&project);
+    let (status, _, body) = get(&server, "/beta/no/such/page/");
+    assert_eq!(status, 404);
+    let page = String::from_utf8_lossy(&body);
+    assert!(page.contains("Beta Retail") && !page.contains("Alpha Hosting"), "{page}");
+    assert!(page.contains("href=\"/beta/style.css"), "the 404 page's links work under /beta/");
+    let (status, _, _) = get(&server, "/gamma/");
+    assert_eq!(status, 404);
+}
+
+#[test]
+fn requests_never_leave_the_output_folder() {
+    let project = Fixture::new();
+    project.file("secret.txt", "do not serve");
+    let server = start(&project);
+    for path in [
+        "/../secret.txt",
+        "/alpha/../../secret.txt",
+        "/alpha/%2e%2e/%2e%2e/secret.txt",
+        "/alpha/..%2f..%2fsecret.txt",
+        "/alpha%2f..%2f..%2fsecret.txt",
+        "/alpha/..%5c..%5csecret.txt",
+        "//etc/passwd",
+        "/alpha//etc/passwd",
+        "/%2fetc%2fpasswd",
+        "/alpha/%00",
+        "/alpha/%zz",
+    ] {
+        let (status, _, body) = get(&server, path);
+        assert!(matches!(status, 400 | 404), "{path}: {status}");
+        let body = String::from_utf8_lossy(&body);
+        assert!(!body.contains("do not serve") && !body.contains("root:"), "{path} leaked a file");
+    }
+}
+
+#[test]
+fn head_etags_and_methods() {
+    let project = Fixture::new();
+    let server = start(&project);
+    let (status, head, body) =
+        exchange(&server, "HEAD /alpha/ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    assert_eq!(status, 200);
+    assert!(body.is_empty(), "HEAD has no body");
+    let etag = header(&head, "etag").expect("an ETag").to_owned();
+    let (status, _, body) = exchange(
+        &server,
+        &format!(
+            "GET /alpha/ HTTP/1.1\r\nHost: x\r\nIf-None-Match: {etag}\r\nConnection: close\r\n\r\n"
+        ),
+    );
+    assert_eq!((status, body.len()), (304, 0));
+    let (status, _, _) = exchange(
+        &server,
+        "POST /alpha/ HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+    );
+    assert_eq!(status, 405);
+    let (status, _, _) = exchange(&server, "GARBAGE\r\n\r\n");
+    assert_eq!(status, 400, "a malformed request gets a 400, and the server lives on");
+    assert_eq!(get(&server, "/alpha/").0, 200);
+}
+
+#[test]
+fn a_rebuild_is_announced_to_open_pages() {
+    let project = Fixture::new();
+    let server = start(&project);
+    let mut stream = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+    stream.write_all(b"GET /__livery/events HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+    let mut reader = BufReader::new(stream);
+    let mut read_event = || {
+        let mut event = String::new();
+        loop {
+            let mut line = String::new();
+            reader.read_line(&mut line).unwrap();
+            if line == "\r\n" || line == "\n" {
+                if event.starts_with("event:") {
+                    return event;
+                }
+                event.clear();
+                continue;
+            }
+            event.push_str(&line);
+        }
+    };
+    assert_eq!(read_event(), "event: ok\ndata: \n");
+    project
+        .file("content/runbooks/restore.md", "+++\ntitle = \"Restore, edited\"\n+++\nNew text.\n");
+    let event = read_event();
+    assert!(event.starts_with("event: change\n"), "{event}");
+    assert!(event.contains("/alpha/runbooks/restore/index.html"), "{event}");
+    project.file("content/runbooks/restore.md", "+++\ntitle = \n+++\n");
+    let event = read_event();
+    assert!(
+        event.starts_with("event: failed\n") && event.contains("content/runbooks/restore.md:2"),
+        "{event}"
+    );
+    let (_, _, body) = get(&server, "/alpha/runbooks/restore/");
+    assert!(
+        String::from_utf8_lossy(&body).contains("Restore, edited"),
+        "the last good page stays served"
+    );
+}
