@@ -53,7 +53,7 @@ fn main() {
             dir,
             &format!("partners/p{partner:02}/partner.toml"),
             &format!(
-                "name = \"Partner {partner}\"\nbase_url = \"https://p{partner}.example\"\n\n[brand]\nprimary = \"hsl({hue} 70% 35%)\"\n\n[contact]\nsupport_email = \"help@p{partner}.example\"\n"
+                "name = \"Partner {partner}\"\nbase_url = \"https://p{partner}.example\"\n\n[brand]\nprimary = \"hsl({hue} 70% 25%)\"\n\n[contact]\nsupport_email = \"help@p{partner}.example\"\n"
             ),
         );
     }

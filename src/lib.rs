@@ -28,7 +28,7 @@ pub mod theme;
 pub mod urls;
 pub mod write;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -52,6 +52,20 @@ pub struct BuildOptions {
     /// Serve each site under `/<id>/` (the dev server) rather than at its `base_url` path;
     /// this only changes the links of the 404 page, which start from the site's root.
     pub mounted_under_id: bool,
+}
+
+/// What one build remembers for the next, so the dev server redoes only what changed.
+#[derive(Default)]
+pub struct Cache {
+    parsed: page::ParseCache,
+    partners: HashMap<String, PartnerMemo>,
+}
+
+/// A partner's last build: the hash of everything that shapes every page (templates,
+/// navigation, brand, strings), and a hash of each page's own content by URL.
+struct PartnerMemo {
+    structure: u64,
+    pages: HashMap<String, u64>,
 }
 
 /// What a finished build did, for the summary and for tests.
@@ -105,8 +119,20 @@ struct Parsed {
 }
 
 pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
+    build_with(options, None)
+}
+
+/// A build that reuses what `cache` remembers from the previous one: unchanged files
+/// are not parsed again, and when a partner's structure did not change only the pages
+/// whose content changed are rendered, and written in place. For the dev server,
+/// whose output folder nobody else reads.
+pub fn rebuild(options: &BuildOptions, cache: &mut Cache) -> Result<BuildReport, Error> {
+    build_with(options, Some(cache))
+}
+
+fn build_with(options: &BuildOptions, mut cache: Option<&mut Cache>) -> Result<BuildReport, Error> {
     let started = Instant::now();
-    let parsed = load_and_parse(options)?;
+    let parsed = load_and_parse(options, cache.as_deref_mut().map(|c| &mut c.parsed))?;
     let out_dir = options.out.clone().unwrap_or_else(|| parsed.project.output_dir.clone());
     let all_sources = parsed.pages.sources();
 
@@ -167,7 +193,8 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
         } else {
             render::base_path(site.partner)
         };
-        match build_partner(&parsed, site, assets, ui, &site_path, &out_dir) {
+        let memo = cache.as_deref_mut().map(|c| &mut c.partners);
+        match build_partner(&parsed, site, assets, ui, &site_path, &out_dir, memo) {
             Ok((site, report)) => {
                 reports.push(PartnerReport { elapsed: started.elapsed(), ..report });
                 staged.push(site);
@@ -210,6 +237,7 @@ fn build_partner(
     ui: &i18n::UiStrings,
     site_path: &str,
     out_dir: &Path,
+    memo: Option<&mut HashMap<String, PartnerMemo>>,
 ) -> Result<(write::Staged, PartnerReport), Error> {
     let partner = site.partner;
     let partner_layer = &parsed.partner_layers[&partner.id];
@@ -221,11 +249,36 @@ fn build_partner(
             .map_err(|problems| {
                 Error::Project(problems.into_iter().map(|d| d.for_partner(&partner.id)).collect())
             })?;
+    let structure = structure_hash(parsed, site, ui, &generated, site_path);
+    let page_hashes: Vec<u64> = site.pages.iter().map(content_hash).collect();
+    let only: Option<Vec<usize>> = memo
+        .as_ref()
+        .and_then(|memo| memo.get(&partner.id))
+        .filter(|previous| previous.structure == structure && out_dir.join(&partner.id).is_dir())
+        .map(|previous| {
+            (0..site.pages.len())
+                .filter(|&i| previous.pages.get(&site.pages[i].page.url) != Some(&page_hashes[i]))
+                .collect()
+        });
     let rendering = Instant::now();
-    let files = render::render_site(site, &theme, &generated, assets, ui, site_path)?;
+    let files =
+        render::render_site(site, &theme, &generated, assets, ui, site_path, only.as_deref())?;
     let render_time = rendering.elapsed();
     let writing = Instant::now();
-    let staged = write::stage(out_dir, &partner.id, &files)?;
+    let staged = match memo {
+        Some(memo) => {
+            let staged = write::update_in_place(out_dir, &partner.id, &files, only.is_none())?;
+            let pages = site
+                .pages
+                .iter()
+                .zip(&page_hashes)
+                .map(|(p, h)| (p.page.url.clone(), *h))
+                .collect();
+            memo.insert(partner.id.clone(), PartnerMemo { structure, pages });
+            staged
+        }
+        None => write::stage(out_dir, &partner.id, &files)?,
+    };
     let report = PartnerReport {
         id: partner.id.clone(),
         name: partner.name.clone(),
@@ -242,8 +295,60 @@ fn build_partner(
     Ok((staged, report))
 }
 
+/// Everything that shapes every page of a partner's site: if it is unchanged, a page
+/// whose own content is unchanged renders to the same bytes.
+fn structure_hash(
+    parsed: &Parsed,
+    site: &plan::SitePlan,
+    ui: &i18n::UiStrings,
+    generated: &BTreeMap<String, Vec<u8>>,
+    site_path: &str,
+) -> u64 {
+    let partner = site.partner;
+    let mut text = serde_json::to_string(partner).unwrap_or_default();
+    text.push_str(&serde_json::to_string(&ui.strings).unwrap_or_default());
+    text.push_str(site_path);
+    text.push_str(&format!("{}", parsed.themes[&partner.theme].fingerprint()));
+    text.push_str(&format!("{}", parsed.partner_layers[&partner.id].fingerprint()));
+    for (name, bytes) in generated.iter().filter(|(name, _)| *name != "search-index.json") {
+        text.push_str(name);
+        text.push_str(&theme::content_hash(bytes));
+    }
+    for (index, page) in site.pages.iter().enumerate() {
+        let parent = site.breadcrumbs(index).last().map(|p| p.url.clone()).unwrap_or_default();
+        text.push_str(&format!(
+            "{}\0{}\0{:?}\0{:?}\0{}\n",
+            page.page.url, page.title, page.page.kind, page.description, parent
+        ));
+    }
+    xxhash_rust::xxh3::xxh3_64(text.as_bytes())
+}
+
+/// Everything a page's own output depends on besides the site's structure.
+fn content_hash(page: &personalize::SitePage) -> u64 {
+    let p = page.page;
+    let toc: Vec<&str> = page.content.toc.iter().map(|t| t.id.as_str()).collect();
+    let text = format!(
+        "{}\0{:?}\0{}\0{:?}\0{:?}\0{:?}\0{:?}\0{}\0{:?}",
+        page.title,
+        page.description,
+        page.content.html,
+        toc,
+        p.owner,
+        p.last_reviewed,
+        p.tags,
+        p.extra,
+        p.template.as_ref().map(|t| &t.name)
+    );
+    xxhash_rust::xxh3::xxh3_64(text.as_bytes())
+}
+
 /// Everything up to the per-partner stages, with every problem of the project collected.
-fn load_and_parse(options: &BuildOptions) -> Result<Parsed, Error> {
+fn load_and_parse(
+    options: &BuildOptions,
+    mut parse_cache: Option<&mut page::ParseCache>,
+) -> Result<Parsed, Error> {
+    let empty = page::ParseCache::new();
     let root = &options.root;
     let project = config::load_project(root)?;
     let all_ids = config::partner_ids(root)?;
@@ -291,11 +396,20 @@ fn load_and_parse(options: &BuildOptions) -> Result<Parsed, Error> {
     let highlighter = Highlighter::new();
     let content = problems.take(load::load_content(root)).unwrap_or_default();
     let shared_dir = Path::new(page::CONTENT_DIR);
-    let shared =
-        page::parse_all(&content.pages, &highlighter, drafts_wanted, shared_dir, &BTreeSet::new());
+    let shared = page::parse_all(
+        &content.pages,
+        &highlighter,
+        drafts_wanted,
+        shared_dir,
+        &BTreeSet::new(),
+        parse_cache.as_deref().unwrap_or(&empty),
+    );
     problems.extend(shared.problems);
     let mut conversions = shared.conversions;
     let shared = shared.pages;
+    if let Some(cache) = parse_cache.as_deref_mut() {
+        page::remember(cache, &content.pages, &shared);
+    }
     let shared_sources: BTreeSet<PathBuf> = shared.iter().map(|p| p.source.clone()).collect();
     let mut own = BTreeMap::new();
     let mut own_assets = BTreeMap::new();
@@ -304,10 +418,19 @@ fn load_and_parse(options: &BuildOptions) -> Result<Parsed, Error> {
             continue;
         };
         let origin = Path::new("partners").join(&partner.id).join(page::CONTENT_DIR);
-        let parsed =
-            page::parse_all(&tree.pages, &highlighter, drafts_wanted, &origin, &shared_sources);
+        let parsed = page::parse_all(
+            &tree.pages,
+            &highlighter,
+            drafts_wanted,
+            &origin,
+            &shared_sources,
+            parse_cache.as_deref().unwrap_or(&empty),
+        );
         problems.extend(parsed.problems);
         conversions += parsed.conversions;
+        if let Some(cache) = parse_cache.as_deref_mut() {
+            page::remember(cache, &tree.pages, &parsed.pages);
+        }
         own.insert(partner.id.clone(), parsed.pages);
         own_assets.insert(partner.id.clone(), tree.assets);
     }

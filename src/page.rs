@@ -289,14 +289,22 @@ pub fn parse_all(
     include_drafts: bool,
     origin: &Path,
     elsewhere: &BTreeSet<PathBuf>,
+    previous: &ParseCache,
 ) -> ParsedTree {
-    let results: Vec<Result<Page, Diagnostic>> =
-        files.par_iter().map(|file| parse(file, highlighter)).collect();
+    let results: Vec<(Result<Page, Diagnostic>, bool)> = files
+        .par_iter()
+        .map(|file| match previous.get(&file.display_path()) {
+            Some((hash, page)) if *hash == text_hash(&file.text) => (Ok(page.clone()), false),
+            _ => (parse(file, highlighter), true),
+        })
+        .collect();
     let mut pages = Vec::new();
     let mut problems = Vec::new();
-    let conversions =
-        results.iter().filter(|r| matches!(r, Ok(Page { body: Body::Converted(_), .. }))).count();
-    for result in results {
+    let conversions = results
+        .iter()
+        .filter(|(r, parsed)| *parsed && matches!(r, Ok(Page { body: Body::Converted(_), .. })))
+        .count();
+    for (result, _) in results {
         match result {
             Ok(page) if page.draft && !include_drafts => {}
             Ok(page) => pages.push(page),
@@ -307,6 +315,26 @@ pub fn parse_all(
     problems.extend(duplicate_urls(&pages));
     pages.sort_by(|a, b| a.source.cmp(&b.source));
     ParsedTree { pages, problems, conversions }
+}
+
+/// Pages parsed by an earlier build, by file and text hash: the dev server re-parses
+/// only the files that changed.
+pub type ParseCache = std::collections::HashMap<PathBuf, (u64, Page)>;
+
+pub fn text_hash(text: &str) -> u64 {
+    xxhash_rust::xxh3::xxh3_64(text.as_bytes())
+}
+
+/// Remembers the parsed pages of `files` for the next build.
+pub fn remember(cache: &mut ParseCache, files: &[SourceFile], pages: &[Page]) {
+    let by_path: std::collections::HashMap<PathBuf, &Page> =
+        pages.iter().map(|p| (p.display_path(), p)).collect();
+    for file in files {
+        let path = file.display_path();
+        if let Some(page) = by_path.get(&path) {
+            cache.insert(path, (text_hash(&file.text), (*page).clone()));
+        }
+    }
 }
 
 /// The pages of one content folder.
@@ -445,8 +473,14 @@ mod tests {
     #[test]
     fn folders_without_index_become_sections_and_duplicate_urls_are_errors() {
         let files = vec![source("a/b.md", "x"), source("a/b/_index.md", "y")];
-        let ParsedTree { pages, problems, .. } =
-            parse_all(&files, &Highlighter::new(), false, Path::new(CONTENT_DIR), &BTreeSet::new());
+        let ParsedTree { pages, problems, .. } = parse_all(
+            &files,
+            &Highlighter::new(),
+            false,
+            Path::new(CONTENT_DIR),
+            &BTreeSet::new(),
+            &ParseCache::new(),
+        );
         let sources: Vec<_> =
             pages.iter().map(|p| p.source.to_string_lossy().into_owned()).collect();
         assert_eq!(sources, ["_index.md", "a/_index.md", "a/b/_index.md", "a/b.md"]);
@@ -458,16 +492,30 @@ mod tests {
     fn drafts_are_left_out_unless_asked_for() {
         let files = vec![source("a.md", "+++\ndraft = true\n+++\nx")];
         assert!(
-            parse_all(&files, &Highlighter::new(), false, Path::new(CONTENT_DIR), &BTreeSet::new())
-                .pages
-                .iter()
-                .all(|p| p.source != Path::new("a.md"))
+            parse_all(
+                &files,
+                &Highlighter::new(),
+                false,
+                Path::new(CONTENT_DIR),
+                &BTreeSet::new(),
+                &ParseCache::new()
+            )
+            .pages
+            .iter()
+            .all(|p| p.source != Path::new("a.md"))
         );
         assert!(
-            parse_all(&files, &Highlighter::new(), true, Path::new(CONTENT_DIR), &BTreeSet::new())
-                .pages
-                .iter()
-                .any(|p| p.source == Path::new("a.md"))
+            parse_all(
+                &files,
+                &Highlighter::new(),
+                true,
+                Path::new(CONTENT_DIR),
+                &BTreeSet::new(),
+                &ParseCache::new()
+            )
+            .pages
+            .iter()
+            .any(|p| p.source == Path::new("a.md"))
         );
     }
 }

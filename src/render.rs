@@ -105,11 +105,14 @@ pub fn render_site(
     content_assets: &[(PathBuf, PathBuf)],
     ui: &UiStrings,
     site_path: &str,
+    only: Option<&[usize]>,
 ) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
-    let rendered: Vec<Result<OutputFile, Diagnostic>> = (0..plan.pages.len())
-        .into_par_iter()
-        .map(|index| render_page(plan, theme, ui, index))
-        .collect();
+    // `only`: the pages whose content changed while the site's structure did not (the
+    // dev server); the rest of the site on disk is still right.
+    let indices: Vec<usize> =
+        only.map_or_else(|| (0..plan.pages.len()).collect(), <[usize]>::to_vec);
+    let rendered: Vec<Result<OutputFile, Diagnostic>> =
+        indices.into_par_iter().map(|index| render_page(plan, theme, ui, index)).collect();
     let mut files = Vec::with_capacity(rendered.len() + theme.statics.len() + 4);
     let mut problems = Vec::new();
     for result in rendered {
@@ -118,9 +121,11 @@ pub fn render_site(
             Err(diagnostic) => problems.push(diagnostic.for_partner(&plan.partner.id)),
         }
     }
-    match render_not_found(plan, theme, ui, site_path) {
-        Ok(file) => files.push(file),
-        Err(diagnostic) => problems.push(diagnostic.for_partner(&plan.partner.id)),
+    if only.is_none() {
+        match render_not_found(plan, theme, ui, site_path) {
+            Ok(file) => files.push(file),
+            Err(diagnostic) => problems.push(diagnostic.for_partner(&plan.partner.id)),
+        }
     }
     if !problems.is_empty() {
         // A broken shared template fails every page the same way: report it once.
@@ -138,6 +143,9 @@ pub fn render_site(
     });
     for (path, bytes) in generated {
         files.push(OutputFile { path: path.clone(), contents: Contents::Bytes(bytes.clone()) });
+    }
+    if only.is_some() {
+        return Ok(files);
     }
     for (path, file) in &theme.statics {
         files

@@ -38,6 +38,24 @@ pub struct Layer {
     pub i18n: crate::i18n::Catalog,
 }
 
+impl Layer {
+    /// Changes whenever a template or static file of the layer changes.
+    pub fn fingerprint(&self) -> u64 {
+        let mut text = String::new();
+        for template in &self.templates {
+            text.push_str(&template.name);
+            text.push('\0');
+            text.push_str(&template.text);
+            text.push('\0');
+        }
+        for (name, file) in &self.statics {
+            text.push_str(name);
+            text.push_str(&file.hash);
+        }
+        xxhash_rust::xxh3::xxh3_64(text.as_bytes())
+    }
+}
+
 /// Reads `<dir>/templates/**` and `<dir>/static/**` of a theme or partner folder
 /// (`dir` is project-relative). Missing folders are simply empty layers.
 pub fn load_layer(root: &Path, dir: &Path) -> Result<Layer, Vec<Diagnostic>> {

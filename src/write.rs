@@ -104,6 +104,50 @@ fn count_files(dir: &Path) -> usize {
         .count()
 }
 
+/// The dev server's write: files whose bytes changed are replaced one by one (each by
+/// an atomic rename), and with `complete` files no longer produced are removed. The
+/// server's output is private, so the cost stays proportional to what changed.
+pub fn update_in_place(
+    out_dir: &Path,
+    id: &str,
+    files: &[OutputFile],
+    complete: bool,
+) -> Result<Staged, Error> {
+    let target = out_dir.join(id);
+    let mut changed = Vec::new();
+    let mut unchanged = 0;
+    for file in files {
+        let destination = target.join(&file.path);
+        let bytes = match &file.contents {
+            Contents::Bytes(bytes) => Cow::Borrowed(bytes.as_slice()),
+            Contents::Copy(source) => {
+                Cow::Owned(fs::read(source).map_err(|e| Error::io(source, e))?)
+            }
+        };
+        if same_bytes(&destination, &bytes) {
+            unchanged += 1;
+            continue;
+        }
+        if let Some(parent) = destination.parent() {
+            fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+        }
+        let temporary = destination.with_extension("livery-tmp");
+        fs::write(&temporary, &bytes).map_err(|e| Error::io(&temporary, e))?;
+        fs::rename(&temporary, &destination).map_err(|e| Error::io(&destination, e))?;
+        changed.push(file.path.clone());
+    }
+    if complete {
+        let wanted: std::collections::HashSet<PathBuf> =
+            files.iter().map(|f| target.join(&f.path)).collect();
+        for entry in walkdir::WalkDir::new(&target).into_iter().filter_map(Result::ok) {
+            if entry.file_type().is_file() && !wanted.contains(entry.path()) {
+                let _ = fs::remove_file(entry.path());
+            }
+        }
+    }
+    Ok(Staged { staging: None, target, written: changed.len(), unchanged, changed })
+}
+
 /// Swaps every staged site into place. Each swap is two renames in one folder.
 pub fn commit(staged: Vec<Staged>) -> Result<(), Error> {
     for site in staged {

@@ -64,7 +64,10 @@ pub fn route(out: &Path, url: &str) -> Route {
     // Only files inside a partner's site; symlinks resolving elsewhere are not served.
     match (candidate.canonicalize(), out.join(&partner).canonicalize()) {
         (Ok(file), Ok(site))
-            if file.starts_with(&site) && file.is_file() && site.starts_with(out) =>
+            if site.is_dir()
+                && site.starts_with(out)
+                && file.starts_with(&site)
+                && file.is_file() =>
         {
             Route::File(file)
         }

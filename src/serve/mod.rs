@@ -49,7 +49,8 @@ pub fn serve(options: ServeOptions) -> Result<(), Error> {
     };
     let hub = live::Hub::default();
     let partners: PartnerList = Arc::default();
-    rebuild(&build_options, &hub, &partners);
+    let mut cache = crate::Cache::default();
+    rebuild(&build_options, &mut cache, &hub, &partners);
 
     let address = SocketAddr::new(options.bind, options.port);
     let server = tiny_http::Server::http(address).map_err(|e| {
@@ -73,7 +74,7 @@ pub fn serve(options: ServeOptions) -> Result<(), Error> {
         println!("  {name:<28} {url}{id}/");
     }
 
-    let _watcher = watch(&options.root, build_options, hub.clone(), partners.clone())?;
+    let _watcher = watch(&options.root, build_options, cache, hub.clone(), partners.clone())?;
     if options.open {
         let _ =
             std::process::Command::new(if cfg!(target_os = "macos") { "open" } else { "xdg-open" })
@@ -111,9 +112,14 @@ pub fn serve(options: ServeOptions) -> Result<(), Error> {
 }
 
 /// Builds everything and tells open pages what changed, or what went wrong.
-fn rebuild(options: &BuildOptions, hub: &live::Hub, partners: &PartnerList) {
+fn rebuild(
+    options: &BuildOptions,
+    cache: &mut crate::Cache,
+    hub: &live::Hub,
+    partners: &PartnerList,
+) {
     let started = Instant::now();
-    match crate::build(options) {
+    match crate::rebuild(options, cache) {
         Ok(report) => {
             let changed: Vec<String> = report
                 .partners
@@ -153,6 +159,7 @@ fn rebuild(options: &BuildOptions, hub: &live::Hub, partners: &PartnerList) {
 fn watch(
     root: &Path,
     options: BuildOptions,
+    mut cache: crate::Cache,
     hub: live::Hub,
     partners: PartnerList,
 ) -> Result<
@@ -193,7 +200,7 @@ fn watch(
             // Coalesce whatever else arrived while we were deciding.
             while receiver.try_recv().is_ok() {}
             if relevant {
-                rebuild(&options, &hub, &partners);
+                rebuild(&options, &mut cache, &hub, &partners);
             }
         }
     });

@@ -111,7 +111,9 @@
 
   function ensureIndex() {
     if (!loading) {
-      loading = fetch(form.getAttribute("data-index"))
+      // Not cache-busted by hash (that would change every page whenever any page
+      // changes): the browser revalidates it instead.
+      loading = fetch(form.getAttribute("data-index"), { cache: "no-cache" })
         .then(function (r) { return r.json(); })
         .then(function (data) { index = data.pages; });
     }

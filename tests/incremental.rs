@@ -1,0 +1,103 @@
+//! The dev server's rebuilds (`livery::rebuild` with a cache): only what changed is
+//! parsed, rendered and written, and the result equals a full build.
+
+mod common;
+
+use common::Fixture;
+
+fn options(project: &Fixture, out: &std::path::Path) -> livery::BuildOptions {
+    livery::BuildOptions {
+        root: project.path().to_owned(),
+        out: Some(out.to_owned()),
+        ..Default::default()
+    }
+}
+
+fn changed(report: &livery::BuildReport, partner: &str) -> Vec<String> {
+    let mut paths = report.partners.iter().find(|p| p.id == partner).unwrap().changed.clone();
+    paths.sort();
+    paths
+}
+
+#[test]
+fn an_edited_body_is_parsed_rendered_and_written_alone() {
+    let project = Fixture::new();
+    let out = tempfile::tempdir().unwrap();
+    let mut cache = livery::Cache::default();
+    let first = livery::rebuild(&options(&project, out.path()), &mut cache).unwrap();
+    assert_eq!(first.markdown_conversions, 4);
+
+    project.file("content/runbooks/restore.md", "+++\ntitle = \"Restore a backup\"\nweight = 1\nowner = \"dba\"\nlast_reviewed = 2026-10-01\n+++\nSee [failover](failover.md#promote).\n\n## Verify the restore\n\nEdited.\n");
+    let second = livery::rebuild(&options(&project, out.path()), &mut cache).unwrap();
+    assert_eq!(second.markdown_conversions, 1, "only the edited file is parsed again");
+    assert_eq!(changed(&second, "alpha"), ["runbooks/restore/index.html", "search-index.json"]);
+    assert!(
+        std::fs::read_to_string(out.path().join("alpha/runbooks/restore/index.html"))
+            .unwrap()
+            .contains("Edited.")
+    );
+
+    // The incremental output is exactly what a full build writes.
+    let full = tempfile::tempdir().unwrap();
+    livery::build(&options(&project, full.path())).unwrap();
+    let snapshot = |dir: &std::path::Path| {
+        let mut files: Vec<_> = walkdir::WalkDir::new(dir)
+            .into_iter()
+            .map(Result::unwrap)
+            .filter(|e| e.file_type().is_file())
+            .map(|e| {
+                let bytes = std::fs::read(e.path()).unwrap();
+                (
+                    e.path().strip_prefix(dir).unwrap().to_owned(),
+                    bytes.len(),
+                    String::from_utf8_lossy(&bytes).chars().map(|c| c as u64).sum::<u64>(),
+                )
+            })
+            .collect();
+        files.sort();
+        files
+    };
+    assert_eq!(snapshot(out.path()), snapshot(full.path()));
+}
+
+#[test]
+fn a_changed_title_rerenders_the_pages_that_show_it() {
+    let project = Fixture::new();
+    let out = tempfile::tempdir().unwrap();
+    let mut cache = livery::Cache::default();
+    livery::rebuild(&options(&project, out.path()), &mut cache).unwrap();
+    project.file(
+        "content/runbooks/failover.md",
+        "# Fail over now\n\n## Promote {#promote}\n\nText.\n",
+    );
+    let report = livery::rebuild(&options(&project, out.path()), &mut cache).unwrap();
+    let alpha = changed(&report, "alpha");
+    for page in
+        ["runbooks/index.html", "runbooks/restore/index.html", "runbooks/failover/index.html"]
+    {
+        assert!(
+            alpha.contains(&page.to_owned()),
+            "{page} shows the title in its navigation: {alpha:?}"
+        );
+    }
+    assert!(
+        !alpha.contains(&"index.html".to_owned()),
+        "the home page's folded sidebar does not show it: {alpha:?}"
+    );
+    let restore =
+        std::fs::read_to_string(out.path().join("alpha/runbooks/restore/index.html")).unwrap();
+    assert!(restore.contains("Fail over now"));
+}
+
+#[test]
+fn a_deleted_page_disappears() {
+    let project = Fixture::new();
+    project.file("content/runbooks/extra.md", "# Extra\n");
+    let out = tempfile::tempdir().unwrap();
+    let mut cache = livery::Cache::default();
+    livery::rebuild(&options(&project, out.path()), &mut cache).unwrap();
+    assert!(out.path().join("alpha/runbooks/extra/index.html").exists());
+    project.remove("content/runbooks/extra.md");
+    livery::rebuild(&options(&project, out.path()), &mut cache).unwrap();
+    assert!(!out.path().join("alpha/runbooks/extra/index.html").exists());
+}
