@@ -9,9 +9,10 @@ use two_face::theme::{EmbeddedLazyThemeSet, EmbeddedThemeName};
 
 const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
 
-/// The syntax set, loaded once per build and shared by reference.
+/// The syntax set, loaded once and shared (cloning shares it; the dev server keeps one).
+#[derive(Clone)]
 pub struct Highlighter {
-    syntaxes: SyntaxSet,
+    syntaxes: std::sync::Arc<SyntaxSet>,
 }
 
 impl Default for Highlighter {
@@ -23,7 +24,7 @@ impl Default for Highlighter {
 impl Highlighter {
     /// bat's syntax set: unlike syntect's own it knows TOML, TypeScript, Dockerfile and more.
     pub fn new() -> Self {
-        Highlighter { syntaxes: two_face::syntax::extra_newlines() }
+        Highlighter { syntaxes: std::sync::Arc::new(two_face::syntax::extra_newlines()) }
     }
 
     /// HTML spans for `code` in `language`, or None when the language is unknown.

@@ -57,6 +57,8 @@ pub struct BuildOptions {
 /// What one build remembers for the next, so the dev server redoes only what changed.
 #[derive(Default)]
 pub struct Cache {
+    /// Loading the syntax set takes a noticeable part of a small rebuild.
+    highlighter: Option<Highlighter>,
     parsed: page::ParseCache,
     partners: HashMap<String, PartnerMemo>,
 }
@@ -132,7 +134,11 @@ pub fn rebuild(options: &BuildOptions, cache: &mut Cache) -> Result<BuildReport,
 
 fn build_with(options: &BuildOptions, mut cache: Option<&mut Cache>) -> Result<BuildReport, Error> {
     let started = Instant::now();
-    let parsed = load_and_parse(options, cache.as_deref_mut().map(|c| &mut c.parsed))?;
+    let highlighter = match cache.as_deref_mut() {
+        Some(cache) => cache.highlighter.get_or_insert_with(Highlighter::new).clone(),
+        None => Highlighter::new(),
+    };
+    let parsed = load_and_parse(options, highlighter, cache.as_deref_mut().map(|c| &mut c.parsed))?;
     let out_dir = options.out.clone().unwrap_or_else(|| parsed.project.output_dir.clone());
     let all_sources = parsed.pages.sources();
 
@@ -346,6 +352,7 @@ fn content_hash(page: &personalize::SitePage) -> u64 {
 /// Everything up to the per-partner stages, with every problem of the project collected.
 fn load_and_parse(
     options: &BuildOptions,
+    highlighter: Highlighter,
     mut parse_cache: Option<&mut page::ParseCache>,
 ) -> Result<Parsed, Error> {
     let empty = page::ParseCache::new();
@@ -393,7 +400,6 @@ fn load_and_parse(
         problems.take(highlight_stylesheet(&project).map_err(|d| vec![d])).unwrap_or_default();
 
     let drafts_wanted = options.drafts || project.drafts;
-    let highlighter = Highlighter::new();
     let content = problems.take(load::load_content(root)).unwrap_or_default();
     let shared_dir = Path::new(page::CONTENT_DIR);
     let shared = page::parse_all(

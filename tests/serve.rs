@@ -86,7 +86,7 @@ fn serves_every_partner_under_its_id_with_an_index() {
     let page = String::from_utf8_lossy(&body);
     assert!(page.contains("<h1>Restore a backup</h1>"));
     assert!(
-        page.contains("<script src=\"/__livery/live.js\" defer></script></head>"),
+        page.contains("<script src=\"/__livery/live.js?g=1\" defer></script></head>"),
         "the live script is added"
     );
     assert!(!project.exists("public"), "serve does not write the project's output folder");
@@ -190,7 +190,7 @@ fn a_rebuild_is_announced_to_open_pages() {
             event.push_str(&line);
         }
     };
-    assert_eq!(read_event(), "event: ok\ndata: \n");
+    assert_eq!(read_event(), "event: ok\ndata: 1\n");
     project
         .file("content/runbooks/restore.md", "+++\ntitle = \"Restore, edited\"\n+++\nNew text.\n");
     let event = read_event();

@@ -138,7 +138,12 @@ fn send(request: Request, status: u16, content_type: &str, bytes: Vec<u8>) {
 }
 
 /// Answers a request that is not the live-reload event stream.
-pub fn respond(request: Request, out: &Path, partners: &[(String, String, Option<String>)]) {
+pub fn respond(
+    request: Request,
+    out: &Path,
+    partners: &[(String, String, Option<String>)],
+    generation: u64,
+) {
     if !matches!(request.method(), Method::Get | Method::Head) {
         return send(request, 405, "text/plain; charset=utf-8", b"only GET and HEAD\n".to_vec());
     }
@@ -172,7 +177,7 @@ pub fn respond(request: Request, out: &Path, partners: &[(String, String, Option
         }
         Route::File(path) => match std::fs::read(&path) {
             Ok(bytes) if content_type(&path).starts_with("text/html") => {
-                send(request, 200, content_type(&path), live::inject(bytes))
+                send(request, 200, content_type(&path), live::inject(bytes, generation))
             }
             Ok(bytes) => send(request, 200, content_type(&path), bytes),
             Err(_) => send(request, 404, "text/plain; charset=utf-8", b"not found\n".to_vec()),
@@ -180,7 +185,9 @@ pub fn respond(request: Request, out: &Path, partners: &[(String, String, Option
         Route::NotFound { partner } => {
             let page = partner.and_then(|id| std::fs::read(out.join(id).join("404.html")).ok());
             match page {
-                Some(bytes) => send(request, 404, "text/html; charset=utf-8", live::inject(bytes)),
+                Some(bytes) => {
+                    send(request, 404, "text/html; charset=utf-8", live::inject(bytes, generation))
+                }
                 None => send(request, 404, "text/plain; charset=utf-8", b"not found\n".to_vec()),
             }
         }

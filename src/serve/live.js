@@ -3,6 +3,8 @@
 (function () {
   "use strict";
   var overlay = null;
+  var script = document.currentScript;
+  var loadedAt = Number((script && new URL(script.src).searchParams.get("g")) || 0);
 
   function showError(message) {
     if (!overlay) {
@@ -39,7 +41,9 @@
     hadError = true;
     showError(event.data);
   });
-  events.addEventListener("ok", function () {
+  events.addEventListener("ok", function (event) {
+    // A build finished while this page was loading: show its result.
+    if (Number(event.data) > loadedAt) { location.reload(); return; }
     if (overlay) { overlay.remove(); overlay = null; }
   });
   events.addEventListener("change", function (event) {

@@ -14,9 +14,11 @@ pub const PREFIX: &str = "/__livery/";
 /// The script injected into served pages.
 pub const SCRIPT: &str = include_str!("live.js");
 
-/// The tag added before `</head>` of each HTML page.
-pub fn inject(html: Vec<u8>) -> Vec<u8> {
-    let tag = format!("<script src=\"{PREFIX}live.js\" defer></script>");
+/// The tag added before `</head>` of each HTML page. `generation` is the build the
+/// page comes from: a page that connects after a newer build reloads at once, so a
+/// save made while it was loading is not missed.
+pub fn inject(html: Vec<u8>, generation: u64) -> Vec<u8> {
+    let tag = format!("<script src=\"{PREFIX}live.js?g={generation}\" defer></script>");
     let text = String::from_utf8_lossy(&html);
     match text.find("</head>") {
         Some(at) => format!("{}{tag}{}", &text[..at], &text[at..]).into_bytes(),
@@ -33,6 +35,8 @@ pub struct Hub {
 #[derive(Default)]
 struct HubState {
     clients: Vec<Sender<String>>,
+    /// Successful builds so far.
+    generation: u64,
     /// The current build error, shown to pages that connect while it lasts.
     error: Option<String>,
 }
@@ -44,17 +48,22 @@ impl Hub {
         let mut state = self.inner.lock().unwrap_or_else(|e| e.into_inner());
         let first = match &state.error {
             Some(message) => event("failed", message),
-            None => event("ok", ""),
+            None => event("ok", &state.generation.to_string()),
         };
         let _ = sender.send(first);
         state.clients.push(sender);
         EventStream { receiver }
     }
 
+    pub fn generation(&self) -> u64 {
+        self.inner.lock().unwrap_or_else(|e| e.into_inner()).generation
+    }
+
     /// A rebuild succeeded: pages whose files changed reload (CSS-only changes swap styles).
     pub fn rebuilt(&self, changed: &[String]) {
         let mut state = self.inner.lock().unwrap_or_else(|e| e.into_inner());
         state.error = None;
+        state.generation += 1;
         let data = serde_json::to_string(changed).unwrap_or_else(|_| "[]".into());
         broadcast(&mut state, &event("change", &data));
     }
@@ -113,10 +122,10 @@ mod tests {
 
     #[test]
     fn script_goes_before_the_end_of_head() {
-        let html = inject(b"<html><head><title>x</title></head><body></body></html>".to_vec());
+        let html = inject(b"<html><head><title>x</title></head><body></body></html>".to_vec(), 3);
         assert_eq!(
             String::from_utf8(html).unwrap(),
-            "<html><head><title>x</title><script src=\"/__livery/live.js\" defer></script></head><body></body></html>"
+            "<html><head><title>x</title><script src=\"/__livery/live.js?g=3\" defer></script></head><body></body></html>"
         );
     }
 

@@ -100,7 +100,7 @@ pub fn serve(options: ServeOptions) -> Result<(), Error> {
                         continue;
                     }
                     let list = partners.lock().unwrap_or_else(|e| e.into_inner()).clone();
-                    http::respond(request, &out, &list);
+                    http::respond(request, &out, &list, hub.generation());
                 }
             })
         })
