@@ -102,7 +102,8 @@ test("code blocks have a working copy button", async () => {
   await page.goto(`${server.url}/acme/runbooks/backup-restore/`);
   const button = page.locator(".code-block .copy-button").first();
   await button.click();
-  assert.equal(await button.textContent(), "Copied");
+  // The clipboard write is asynchronous; the label says so once it is done.
+  await page.locator(".code-block .copy-button", { hasText: "Copied" }).first().waitFor({ timeout: 5000 });
   const copied = await page.evaluate(() => navigator.clipboard.readText());
   const code = await page.locator(".code-block pre code").first().innerText();
   assert.equal(copied, code);
