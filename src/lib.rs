@@ -49,9 +49,11 @@ pub struct BuildOptions {
     /// Partner ids to build; every partner when empty.
     pub partners: Vec<String>,
     pub drafts: bool,
-    /// Serve each site under `/<id>/` (the dev server) rather than at its `base_url` path;
-    /// this only changes the links of the 404 page, which start from the site's root.
-    pub mounted_under_id: bool,
+    /// Output for the dev server: each site is served under `/<id>/` rather than at its
+    /// `base_url` path (the 404 page's links start there), and asset URLs carry no
+    /// content hash (the server revalidates every request), so a CSS edit changes only
+    /// the CSS file and open pages can swap it without reloading.
+    pub dev_server: bool,
 }
 
 /// What one build remembers for the next, so the dev server redoes only what changed.
@@ -194,13 +196,8 @@ fn build_with(options: &BuildOptions, mut cache: Option<&mut Cache>) -> Result<B
     let mut reports = Vec::new();
     for (site, assets, ui) in &plans {
         let started = Instant::now();
-        let site_path = if options.mounted_under_id {
-            format!("/{}/", site.partner.id)
-        } else {
-            render::base_path(site.partner)
-        };
         let memo = cache.as_deref_mut().map(|c| &mut c.partners);
-        match build_partner(&parsed, site, assets, ui, &site_path, &out_dir, memo) {
+        match build_partner(&parsed, site, assets, ui, options, &out_dir, memo) {
             Ok((site, report)) => {
                 reports.push(PartnerReport { elapsed: started.elapsed(), ..report });
                 staged.push(site);
@@ -241,20 +238,28 @@ fn build_partner(
     site: &plan::SitePlan,
     assets: &[(PathBuf, PathBuf)],
     ui: &i18n::UiStrings,
-    site_path: &str,
+    options: &BuildOptions,
     out_dir: &Path,
     memo: Option<&mut HashMap<String, PartnerMemo>>,
 ) -> Result<(write::Staged, PartnerReport), Error> {
     let partner = site.partner;
+    let site_path =
+        if options.dev_server { format!("/{}/", partner.id) } else { render::base_path(partner) };
+    let site_path = site_path.as_str();
     let partner_layer = &parsed.partner_layers[&partner.id];
     let mut generated = render::generated_files(partner, &parsed.highlight_css);
     generated.insert("search-index.json".to_owned(), search::index(site));
     let theme_dir = Path::new("themes").join(&partner.theme);
-    let theme =
-        Theme::assemble(&theme_dir, &parsed.themes[&partner.theme], partner_layer, &generated)
-            .map_err(|problems| {
-                Error::Project(problems.into_iter().map(|d| d.for_partner(&partner.id)).collect())
-            })?;
+    let theme = Theme::assemble(
+        &theme_dir,
+        &parsed.themes[&partner.theme],
+        partner_layer,
+        &generated,
+        !options.dev_server,
+    )
+    .map_err(|problems| {
+        Error::Project(problems.into_iter().map(|d| d.for_partner(&partner.id)).collect())
+    })?;
     let structure = structure_hash(parsed, site, ui, &generated, site_path);
     let page_hashes: Vec<u64> = site.pages.iter().map(content_hash).collect();
     let only: Option<Vec<usize>> = memo

@@ -126,8 +126,7 @@ fn main() -> ExitCode {
             }
         }
         Command::Build { root, out, partners, drafts, quiet, verbose } => {
-            let options =
-                livery::BuildOptions { root, out, partners, drafts, mounted_under_id: false };
+            let options = livery::BuildOptions { root, out, partners, drafts, dev_server: false };
             let started = std::time::Instant::now();
             match livery::build(&options) {
                 Ok(report) => {

@@ -149,6 +149,7 @@ impl Theme {
         theme: &Layer,
         partner: &Layer,
         generated: &BTreeMap<String, Vec<u8>>,
+        cache_busting: bool,
     ) -> Result<Theme, Vec<Diagnostic>> {
         let mut problems = Vec::new();
         let mut sources: BTreeMap<String, &TemplateSource> = BTreeMap::new();
@@ -202,7 +203,7 @@ impl Theme {
         let mut hashes: BTreeMap<String, String> =
             statics.iter().map(|(k, v)| (k.clone(), v.hash.clone())).collect();
         hashes.extend(generated.iter().map(|(k, bytes)| (k.clone(), content_hash(bytes))));
-        tera.register_function("asset", AssetFunction { hashes });
+        tera.register_function("asset", AssetFunction { hashes, cache_busting });
 
         let all = sources.values().map(|t| (t.name.as_str(), t.text.as_str()));
         let mut theme = Theme { tera, template_paths, statics };
@@ -243,6 +244,8 @@ impl Theme {
 /// `optional=true`, which gives "" for a file that may or may not exist.
 struct AssetFunction {
     hashes: BTreeMap<String, String>,
+    /// Off for the dev server, which revalidates every request instead.
+    cache_busting: bool,
 }
 
 impl tera::Function for AssetFunction {
@@ -253,6 +256,7 @@ impl tera::Function for AssetFunction {
         let path = path.trim_start_matches('/');
         let optional = args.get("optional").and_then(|v| v.as_bool()).unwrap_or(false);
         match self.hashes.get(path) {
+            Some(_) if !self.cache_busting => Ok(tera::Value::String(path.to_owned())),
             Some(hash) => Ok(tera::Value::String(format!("{path}?v={hash}"))),
             None if optional => Ok(tera::Value::String(String::new())),
             None => Err(tera::Error::msg(format!(
@@ -339,7 +343,7 @@ mod tests {
             "{% extends \"theme/page.html\" %}{% block footer %}mine{% endblock %}",
         )]);
         let theme =
-            Theme::assemble(Path::new("themes/t"), &base_layer(), &partner, &BTreeMap::new())
+            Theme::assemble(Path::new("themes/t"), &base_layer(), &partner, &BTreeMap::new(), true)
                 .unwrap();
         let html = theme.render("page.html", &tera::Context::new()).unwrap();
         assert_eq!(html, "<main>page</main><footer>mine</footer>");
@@ -349,7 +353,7 @@ mod tests {
     fn syntax_errors_name_the_template_file_and_line() {
         let partner = layer(&[("page.html", "ok\n{% block x %}\n{{ oops }")]);
         let errors =
-            Theme::assemble(Path::new("themes/t"), &base_layer(), &partner, &BTreeMap::new())
+            Theme::assemble(Path::new("themes/t"), &base_layer(), &partner, &BTreeMap::new(), true)
                 .err()
                 .unwrap();
         assert_eq!(errors.len(), 1);
@@ -364,7 +368,7 @@ mod tests {
             "{% extends \"base.html\" %}{% block main %}{{ missing }}{% endblock %}",
         )]);
         let theme =
-            Theme::assemble(Path::new("themes/t"), &base_layer(), &partner, &BTreeMap::new())
+            Theme::assemble(Path::new("themes/t"), &base_layer(), &partner, &BTreeMap::new(), true)
                 .unwrap();
         let error = theme.render("page.html", &tera::Context::new()).unwrap_err();
         assert_eq!(error.path, Path::new("x/templates/page.html"));
@@ -373,10 +377,15 @@ mod tests {
 
     #[test]
     fn missing_required_template_is_reported() {
-        let errors =
-            Theme::assemble(Path::new("themes/t"), &layer(&[]), &layer(&[]), &BTreeMap::new())
-                .err()
-                .unwrap();
+        let errors = Theme::assemble(
+            Path::new("themes/t"),
+            &layer(&[]),
+            &layer(&[]),
+            &BTreeMap::new(),
+            true,
+        )
+        .err()
+        .unwrap();
         assert_eq!(errors.len(), REQUIRED_TEMPLATES.len());
         assert!(errors[0].message.contains("no `index.html` template"));
     }

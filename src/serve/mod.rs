@@ -12,6 +12,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use notify_debouncer_full::notify::RecursiveMode;
+use notify_debouncer_full::notify::event::{AccessKind, AccessMode, EventKind};
 
 use crate::{BuildOptions, Error};
 
@@ -45,12 +46,15 @@ pub fn serve(options: ServeOptions) -> Result<(), Error> {
         out: Some(out.path().to_owned()),
         partners: options.partners.clone(),
         drafts: options.drafts,
-        mounted_under_id: true,
+        dev_server: true,
     };
     let hub = live::Hub::default();
     let partners: PartnerList = Arc::default();
-    let mut cache = crate::Cache::default();
-    rebuild(&build_options, &mut cache, &hub, &partners);
+    // Watch before the first build, so an edit made while it runs is not missed; the
+    // watcher's thread builds first and says when the sites are ready.
+    let (ready, sites_built) = std::sync::mpsc::channel();
+    let _watcher = watch(&options.root, build_options, hub.clone(), partners.clone(), ready)?;
+    let _ = sites_built.recv();
 
     let address = SocketAddr::new(options.bind, options.port);
     let server = tiny_http::Server::http(address).map_err(|e| {
@@ -74,7 +78,6 @@ pub fn serve(options: ServeOptions) -> Result<(), Error> {
         println!("  {name:<28} {url}{id}/");
     }
 
-    let _watcher = watch(&options.root, build_options, cache, hub.clone(), partners.clone())?;
     if options.open {
         let _ =
             std::process::Command::new(if cfg!(target_os = "macos") { "open" } else { "xdg-open" })
@@ -159,9 +162,9 @@ fn rebuild(
 fn watch(
     root: &Path,
     options: BuildOptions,
-    mut cache: crate::Cache,
     hub: live::Hub,
     partners: PartnerList,
+    ready: std::sync::mpsc::Sender<()>,
 ) -> Result<
     notify_debouncer_full::Debouncer<
         notify_debouncer_full::notify::RecommendedWatcher,
@@ -187,12 +190,14 @@ fn watch(
         .watch(&project_file, RecursiveMode::NonRecursive)
         .map_err(|e| Error::io(&project_file, std::io::Error::other(e)))?;
     std::thread::spawn(move || {
+        let mut cache = crate::Cache::default();
+        rebuild(&options, &mut cache, &hub, &partners);
+        let _ = ready.send(());
         while let Ok(result) = receiver.recv() {
-            // Reading files is not a change: only creations, writes, renames and removals count.
             let relevant = match result {
                 Ok(events) => events
                     .iter()
-                    .filter(|e| !e.kind.is_access() && !e.kind.is_other())
+                    .filter(|e| is_change(&e.kind))
                     .flat_map(|e| e.paths.iter())
                     .any(|p| !is_editor_noise(p)),
                 Err(_) => true,
@@ -205,6 +210,15 @@ fn watch(
         }
     });
     Ok(debouncer)
+}
+
+/// Reading a file (as every build does) is not a change; closing it after writing is.
+fn is_change(kind: &EventKind) -> bool {
+    match kind {
+        EventKind::Access(AccessKind::Close(AccessMode::Write)) => true,
+        EventKind::Access(_) => false,
+        _ => true,
+    }
 }
 
 /// Swap and backup files editors write beside the real one.

@@ -23,6 +23,7 @@ before(async () => {
   url = await new Promise((resolve, reject) => {
     const lines = createInterface({ input: server.stdout });
     lines.on("line", (line) => {
+      if (process.env.DEBUG_SERVE) console.error("serve:", line);
       const match = line.match(/^serving at (http:\/\/127\.0\.0\.1:\d+\/)/);
       if (match) resolve(match[1]);
     });
@@ -59,6 +60,21 @@ test("an edit appears in the open page; a broken file shows an overlay until it 
   await page.waitForFunction((text) => document.body.innerText.includes(text), `${marker}, fixed`, { timeout: 20000 });
   assert.equal(await overlay.count(), 0);
   assert.deepEqual(page.errors, []);
+});
+
+test("a CSS edit swaps the stylesheet without reloading the page", async () => {
+  const page = await openPage(browser);
+  await page.goto(`${url}globex/runbooks/`);
+  await page.waitForTimeout(300);
+  await page.evaluate(() => { window.notReloaded = true; });
+  const css = join(project, "themes", "default", "static", "style.css");
+  writeFileSync(css, readFileSync(css, "utf8") + "\n.site-header { border-top-width: 9px; }\n");
+  await page.waitForFunction(
+    () => getComputedStyle(document.querySelector(".site-header")).borderTopWidth === "9px",
+    null,
+    { timeout: 20000 },
+  );
+  assert.equal(await page.evaluate(() => window.notReloaded), true, "the page was not reloaded");
 });
 
 test("the partner switch keeps the page", async () => {
