@@ -36,6 +36,9 @@
   }
 
   var events = new EventSource("/__livery/events");
+  // Give the connection back when leaving: a page kept in the back/forward cache
+  // would otherwise hold one of the browser's few connections to the server.
+  window.addEventListener("pagehide", function () { events.close(); });
   var hadError = false;
   events.addEventListener("failed", function (event) {
     hadError = true;

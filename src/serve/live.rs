@@ -87,14 +87,14 @@ fn event(name: &str, data: &str) -> String {
 }
 
 /// One open page's events. `next` blocks until there is something to send, and
-/// gives a comment every 15 s so proxies and the browser keep the connection open.
+/// gives a comment every 5 s so proxies and the browser keep the connection open.
 pub struct EventStream {
     receiver: Receiver<String>,
 }
 
 impl EventStream {
     pub fn next(&self) -> Option<String> {
-        match self.receiver.recv_timeout(Duration::from_secs(15)) {
+        match self.receiver.recv_timeout(Duration::from_secs(5)) {
             Ok(message) => Some(message),
             Err(std::sync::mpsc::RecvTimeoutError::Timeout) => Some(": keep-alive\n\n".to_owned()),
             Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => None,

@@ -86,7 +86,9 @@ pub fn serve(options: ServeOptions) -> Result<(), Error> {
     }
 
     let server = Arc::new(server);
-    let workers: Vec<_> = (0..4)
+    // Several workers: a browser holds up to six connections per site, and a response
+    // to a page that is navigating away can stall a worker until its socket closes.
+    let workers: Vec<_> = (0..16)
         .map(|_| {
             let (server, hub, partners, out) =
                 (server.clone(), hub.clone(), partners.clone(), out.path().to_owned());

@@ -1,13 +1,16 @@
 // The example sites in a real headless Chromium: search, checklists, dark mode,
 // mobile navigation, copy buttons, JavaScript errors, accessibility (axe-core) and
 // HTML validity (the W3C checker, vnu-jar).
-import { test, before, after } from "node:test";
+import { test, before, after, afterEach } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { createRequire } from "node:module";
 import { buildExample, serve, launch, openPage, partners, repo } from "./harness.mjs";
+import { closePages } from "./harness.mjs";
+
+afterEach(closePages);
 
 const require = createRequire(import.meta.url);
 let out, server, browser;

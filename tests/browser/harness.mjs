@@ -69,11 +69,19 @@ export async function launch() {
   });
 }
 
+const openContexts = [];
+
+/** Closes every page opened so far (their connections to the server go with them). */
+export async function closePages() {
+  while (openContexts.length) await openContexts.pop().close();
+}
+
 /** A page that records JavaScript errors and refuses any request that leaves the machine. */
 export async function openPage(browser, options = {}) {
   const context = await browser.newContext(options);
   await context.route(/^(?!http:\/\/127\.0\.0\.1)/, (route) => route.abort());
   const page = await context.newPage();
+  openContexts.push(context);
   page.errors = [];
   page.external = [];
   page.on("pageerror", (error) => page.errors.push(String(error)));

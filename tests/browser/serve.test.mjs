@@ -1,6 +1,6 @@
 // `livery serve` in a real browser: an edit to a source file shows up in the open
 // page without a manual reload; a broken file shows an overlay; the fix removes it.
-import { test, before, after } from "node:test";
+import { test, before, after, afterEach } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, execFileSync } from "node:child_process";
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
@@ -8,6 +8,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { launch, openPage, repo } from "./harness.mjs";
+import { closePages } from "./harness.mjs";
+
+afterEach(closePages);
 
 let project, server, url, browser;
 
@@ -29,6 +32,9 @@ before(async () => {
     });
     server.on("exit", (code) => reject(new Error(`livery serve exited with ${code}`)));
   });
+  // The server answers before the browser is pointed at it.
+  const response = await fetch(`${url}acme/`, { signal: AbortSignal.timeout(20000) });
+  assert.equal(response.status, 200);
   browser = await launch();
 });
 
@@ -41,7 +47,7 @@ test("an edit appears in the open page; a broken file shows an overlay until it 
   const file = join(project, "content", "runbooks", "cache-flush.md");
   const original = readFileSync(file, "utf8");
   const page = await openPage(browser);
-  await page.goto(`${url}acme/runbooks/cache-flush/`);
+  await page.goto(`${url}acme/runbooks/cache-flush/`, { waitUntil: "domcontentloaded", timeout: 60000 });
   await page.waitForFunction(() => window.EventSource !== undefined);
   // Give the page's event stream a moment to connect before the first save.
   await page.waitForTimeout(300);
