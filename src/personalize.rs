@@ -176,7 +176,7 @@ fn render_field<'a>(
     if !text.contains("{{") && !text.contains("{%") {
         return Ok(Cow::Borrowed(text));
     }
-    let context = tera::Context::from_serialize(serde_json_context(partner)).unwrap_or_default();
+    let context = crate::templating::content_context(partner);
     tera::Tera::one_off(text, &context, false).map(Cow::Owned).map_err(|error| {
         let cause = crate::theme::error_chain(&error).last().cloned().unwrap_or_default();
         let mut diagnostic =
@@ -188,14 +188,4 @@ fn render_field<'a>(
         }
         diagnostic
     })
-}
-
-#[derive(serde::Serialize)]
-struct FieldContext<'a> {
-    partner: &'a Partner,
-    vars: &'a toml::Table,
-}
-
-fn serde_json_context(partner: &Partner) -> FieldContext<'_> {
-    FieldContext { partner, vars: &partner.vars }
 }

@@ -164,6 +164,12 @@ pub struct ContentTemplates {
     sources: BTreeMap<String, (PathBuf, Templated)>,
 }
 
+/// What content (bodies, snippets, front matter texts) can see: `partner` and `vars`.
+pub fn content_context(partner: &Partner) -> tera::Context {
+    tera::Context::from_serialize(ContentContext { partner, vars: &partner.vars })
+        .expect("a partner always serializes to a map")
+}
+
 /// What content templates can see.
 #[derive(Serialize)]
 struct ContentContext<'a> {
@@ -223,9 +229,7 @@ impl ContentTemplates {
 
     /// The markdown of template `name` for `partner`.
     pub fn render(&self, name: &str, partner: &Partner) -> Result<String, Diagnostic> {
-        let context = ContentContext { partner, vars: &partner.vars };
-        let context = tera::Context::from_serialize(&context)
-            .map_err(|e| Diagnostic::new(name, e.to_string()))?;
+        let context = content_context(partner);
         self.tera
             .render(name, &context)
             .map_err(|error| self.render_error(name, &error).for_partner(&partner.id))
@@ -319,13 +323,9 @@ fn snippet_cycles(sources: &BTreeMap<String, (PathBuf, Templated)>) -> Vec<Diagn
 }
 
 fn syntax_error(path: &Path, template: &Templated, error: &tera::Error) -> Diagnostic {
-    let detail = crate::theme::error_chain(error).last().cloned().unwrap_or_default();
-    let line = detail.lines().find_map(|l| {
-        let (line, _) = l.trim().strip_prefix("--> ")?.split_once(':')?;
-        line.trim().parse::<usize>().ok()
-    });
-    let expected =
-        detail.lines().rev().find_map(|l| l.trim().strip_prefix("= ")).unwrap_or("invalid syntax");
+    // Columns are left out: `{% raw %}` wrapping shifts them on lines with code.
+    let (position, expected) = crate::theme::syntax_position(error);
+    let line = position.map(|(line, _)| line);
     let mut diagnostic = Diagnostic::new(path, format!("template syntax error in content: {expected}")).help(
         "close every {{ with }} and every {% if %} with {% endif %}; write literal braces as {% raw %}{{ }}{% endraw %}",
     );

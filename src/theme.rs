@@ -284,16 +284,21 @@ fn quoted_names(message: &str) -> Vec<String> {
     message.split(['\'', '"', '`']).skip(1).step_by(2).map(str::to_owned).collect()
 }
 
-fn syntax_diagnostic(template: &TemplateSource, error: &tera::Error) -> Diagnostic {
-    let chain = error_chain(error);
-    let detail = chain.last().cloned().unwrap_or_default();
-    // pest reports ` --> line:col` and, last, `= expected …`.
+/// Where a tera syntax error is (line, column) and what was expected there: pest
+/// reports ` --> line:col` and, last, `= expected …`.
+pub fn syntax_position(error: &tera::Error) -> (Option<(usize, usize)>, String) {
+    let detail = error_chain(error).pop().unwrap_or_default();
     let position = detail.lines().find_map(|line| {
         let (line, col) = line.trim().strip_prefix("--> ")?.split_once(':')?;
         Some((line.trim().parse::<usize>().ok()?, col.trim().parse::<usize>().ok()?))
     });
     let expected =
         detail.lines().rev().find_map(|l| l.trim().strip_prefix("= ")).unwrap_or("invalid syntax");
+    (position, expected.to_owned())
+}
+
+fn syntax_diagnostic(template: &TemplateSource, error: &tera::Error) -> Diagnostic {
+    let (position, expected) = syntax_position(error);
     let mut diagnostic =
         Diagnostic::new(&template.path, format!("template syntax error: {expected}"))
             .help("fix the tera syntax; every {{ needs }}, every {% block %} an {% endblock %}");
