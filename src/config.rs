@@ -29,6 +29,8 @@ struct ProjectFile {
     build: BuildFile,
     #[serde(default)]
     highlight: HighlightFile,
+    #[serde(default)]
+    sections: crate::schema::SectionsFile,
 }
 
 #[derive(Deserialize, Default)]
@@ -88,6 +90,8 @@ pub struct ProjectConfig {
     pub broken_links: LinkPolicy,
     pub highlight_light: Spanned<String>,
     pub highlight_dark: Spanned<String>,
+    /// Front matter schemas of `[sections]`.
+    pub schemas: crate::schema::Schemas,
     /// The text of livery.toml, kept to point at highlight theme names in errors.
     pub source: String,
 }
@@ -104,6 +108,7 @@ pub fn load_project(root: &Path) -> Result<ProjectConfig, Diagnostic> {
     let source = read_text(root, Path::new(PROJECT_FILE))?;
     let file: ProjectFile = parse_toml(Path::new(PROJECT_FILE), &source)?;
     check_name(Path::new(PROJECT_FILE), "theme", &file.theme)?;
+    let schemas = crate::schema::Schemas::resolve(file.sections, Path::new(PROJECT_FILE), &source)?;
     Ok(ProjectConfig {
         root: root.to_owned(),
         title: file.title.unwrap_or_else(|| "Knowledge base".into()),
@@ -113,6 +118,7 @@ pub fn load_project(root: &Path) -> Result<ProjectConfig, Diagnostic> {
         broken_links: file.build.broken_links,
         highlight_light: file.highlight.light,
         highlight_dark: file.highlight.dark,
+        schemas,
         source,
     })
 }
@@ -141,6 +147,8 @@ struct PartnerFile {
     menu: Vec<MenuEntry>,
     #[serde(default)]
     powered_by: bool,
+    #[serde(default)]
+    also_known_as: Vec<String>,
 }
 
 #[derive(Deserialize, Default)]
@@ -256,6 +264,9 @@ pub struct Partner {
     pub menu: Vec<MenuEntry>,
     /// Whether the partner opted in to a "powered by livery" credit.
     pub powered_by: bool,
+    /// Other names the partner goes by (a short name, a product): `livery check`
+    /// reports them, like the name, on other partners' sites.
+    pub also_known_as: Vec<String>,
     #[serde(skip)]
     pub content: ContentRules,
     /// `partners/<id>`, absolute.
@@ -478,6 +489,7 @@ impl PartnerDraft {
             features: file.features,
             menu: file.menu,
             powered_by: file.powered_by,
+            also_known_as: file.also_known_as,
             content: ContentRules { exclude, exclude_tags: file.content.exclude_tags },
             dir,
         })
@@ -730,6 +742,7 @@ pub(crate) mod tests {
             features: vec![],
             menu: vec![],
             powered_by: false,
+            also_known_as: vec![],
             content: ContentRules::default(),
             dir: PathBuf::new(),
         }

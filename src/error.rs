@@ -5,7 +5,7 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {
     Error,
     Warning,
@@ -20,10 +20,96 @@ impl fmt::Display for Severity {
     }
 }
 
+/// What kind of problem a diagnostic reports: the `rule` of `livery check`'s output,
+/// stable across releases so CI tools can filter on it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Rule {
+    /// livery.toml, partner.toml or theme.toml.
+    Config,
+    /// Reading the content tree: file names, encodings, symlinks.
+    Content,
+    /// Front matter syntax and the types of its built-in fields.
+    FrontMatter,
+    /// A section's required fields, their types and allowed values (livery.toml `[sections]`).
+    Schema,
+    UnknownField,
+    /// `last_reviewed` older than the section's `max_age_days`.
+    Stale,
+    /// Content templating: unknown variables, syntax, snippet cycles.
+    Template,
+    /// Theme and partner templates, static files and UI strings.
+    Theme,
+    BrokenLink,
+    BrokenAnchor,
+    MissingFile,
+    /// A link to a page the partner does not carry.
+    NotCarried,
+    /// A page that is carried but cannot be reached, because its section is not.
+    Orphan,
+    DuplicateUrl,
+    DuplicateTitle,
+    /// Another partner's name, domain or email address in a partner's site.
+    BrandLeak,
+    /// Brand colours with too little contrast.
+    Contrast,
+}
+
+impl Rule {
+    pub const ALL: [Rule; 17] = [
+        Rule::Config,
+        Rule::Content,
+        Rule::FrontMatter,
+        Rule::Schema,
+        Rule::UnknownField,
+        Rule::Stale,
+        Rule::Template,
+        Rule::Theme,
+        Rule::BrokenLink,
+        Rule::BrokenAnchor,
+        Rule::MissingFile,
+        Rule::NotCarried,
+        Rule::Orphan,
+        Rule::DuplicateUrl,
+        Rule::DuplicateTitle,
+        Rule::BrandLeak,
+        Rule::Contrast,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Rule::Config => "config",
+            Rule::Content => "content",
+            Rule::FrontMatter => "front-matter",
+            Rule::Schema => "schema",
+            Rule::UnknownField => "unknown-field",
+            Rule::Stale => "stale",
+            Rule::Template => "template",
+            Rule::Theme => "theme",
+            Rule::BrokenLink => "broken-link",
+            Rule::BrokenAnchor => "broken-anchor",
+            Rule::MissingFile => "missing-file",
+            Rule::NotCarried => "not-carried",
+            Rule::Orphan => "orphan",
+            Rule::DuplicateUrl => "duplicate-url",
+            Rule::DuplicateTitle => "duplicate-title",
+            Rule::BrandLeak => "brand-leak",
+            Rule::Contrast => "contrast",
+        }
+    }
+}
+
+impl fmt::Display for Rule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// One problem with the project, located in a file the user wrote.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Diagnostic {
     pub severity: Severity,
+    /// Set where the problem is found, else by the stage that reported it.
+    pub rule: Option<Rule>,
     /// Path relative to the project root, as the user would type it.
     pub path: PathBuf,
     pub line: Option<usize>,
@@ -40,6 +126,7 @@ impl Diagnostic {
     pub fn new(path: impl Into<PathBuf>, message: impl Into<String>) -> Self {
         Diagnostic {
             severity: Severity::Error,
+            rule: None,
             path: path.into(),
             line: None,
             column: None,
@@ -57,6 +144,22 @@ impl Diagnostic {
         self.column = Some(column);
         self.source_line = source.lines().nth(line - 1).map(str::to_owned);
         self
+    }
+
+    pub fn rule(mut self, rule: Rule) -> Self {
+        self.rule = Some(rule);
+        self
+    }
+
+    /// The rule, or `rule` when the step that found the problem did not name one.
+    pub fn or_rule(mut self, rule: Rule) -> Self {
+        self.rule.get_or_insert(rule);
+        self
+    }
+
+    /// The rule for output; problems nobody classified are content problems.
+    pub fn rule_name(&self) -> &'static str {
+        self.rule.unwrap_or(Rule::Content).as_str()
     }
 
     pub fn warning(mut self) -> Self {
@@ -193,6 +296,11 @@ impl Error {
     }
 }
 
+/// Classifies the problems of one stage that did not classify themselves.
+pub fn in_stage(rule: Rule) -> impl Fn(Vec<Diagnostic>) -> Vec<Diagnostic> {
+    move |diagnostics| diagnostics.into_iter().map(|d| d.or_rule(rule)).collect()
+}
+
 impl From<Diagnostic> for Error {
     fn from(diagnostic: Diagnostic) -> Self {
         Error::Project(vec![diagnostic])
@@ -241,6 +349,10 @@ impl Problems {
 
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
+    }
+
+    pub fn into_vec(self) -> Vec<Diagnostic> {
+        self.0
     }
 
     /// Ok when nothing went wrong, otherwise every problem in a stable order.

@@ -9,6 +9,7 @@
 // Diagnostics travel on the error path only; boxing them would buy nothing measurable.
 #![allow(clippy::result_large_err)]
 
+pub mod check;
 pub mod config;
 pub mod error;
 pub mod highlight;
@@ -21,6 +22,7 @@ pub mod personalize;
 pub mod plan;
 pub mod render;
 pub mod scaffold;
+pub mod schema;
 pub mod search;
 pub mod serve;
 pub mod templating;
@@ -32,7 +34,9 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-pub use error::{Diagnostic, Error, Severity};
+pub use error::{Diagnostic, Error, Rule, Severity};
+
+use error::in_stage;
 
 use config::{Partner, PartnerDraft, ProjectConfig};
 use highlight::Highlighter;
@@ -142,52 +146,20 @@ fn build_with(options: &BuildOptions, mut cache: Option<&mut Cache>) -> Result<B
     };
     let parsed = load_and_parse(options, highlighter, cache.as_deref_mut().map(|c| &mut c.parsed))?;
     let out_dir = options.out.clone().unwrap_or_else(|| parsed.project.output_dir.clone());
-    let all_sources = parsed.pages.sources();
 
     // Every partner is planned and checked before anything is rendered, so one run
     // reports every partner's problems.
+    let planned = plan_sites(&parsed);
     let mut problems = error::Problems::default();
+    problems.extend(planned.shared_problems);
     let mut plans = Vec::new();
     let mut conversions = parsed.conversions;
-    for partner in &parsed.partners {
-        let Some(personalized) = problems.take(personalize::personalize(
-            partner,
-            &parsed.pages,
-            &parsed.templates,
-            &parsed.highlighter,
-        )) else {
-            continue;
-        };
-        conversions += personalized.conversions;
-        let theme_strings = &parsed.themes[&partner.theme].i18n;
-        let ui = i18n::strings_for(
-            &partner.language,
-            theme_strings,
-            &parsed.partner_layers[&partner.id].i18n,
-        )
-        .map_err(|problems| {
-            let path = Path::new("partners").join(&partner.id).join(config::PARTNER_FILE);
-            problems
-                .into_iter()
-                .map(|d| {
-                    if d.path == Path::new("partners") {
-                        Diagnostic { path: path.clone(), ..d }
-                    } else {
-                        d
-                    }
-                })
-                .collect()
-        });
-        let Some(ui) = problems.take(ui) else { continue };
-        problems.extend(config::contrast_warnings(partner));
-        let site = plan::plan(partner, personalized.pages);
-        let assets = partner_assets(&parsed, partner);
-        let known = links::Known {
-            pages: &all_sources,
-            assets: &assets.iter().map(|(p, _)| p.clone()).collect(),
-        };
-        problems.extend(links::check(&site, &known, parsed.project.broken_links));
-        plans.push((site, assets, ui));
+    for partner in planned.partners {
+        problems.extend(partner.problems);
+        if let Some(site) = partner.site {
+            conversions += site.conversions;
+            plans.push((site.site, site.assets, site.ui));
+        }
     }
     let warnings = problems.finish()?;
     let parse_time = started.elapsed();
@@ -218,6 +190,101 @@ fn build_with(options: &BuildOptions, mut cache: Option<&mut Cache>) -> Result<B
         markdown_conversions: conversions,
         parse_time,
         commit_time,
+    })
+}
+
+/// Every partner's site planned and checked: what `build` renders and `check` inspects.
+struct PlannedSites<'a> {
+    /// Problems of the shared content that do not depend on the partner.
+    shared_problems: Vec<Diagnostic>,
+    partners: Vec<PartnerPlan<'a>>,
+}
+
+/// One partner's plan, or the problems that stopped it; each partner's problems are
+/// kept apart so `check` can tell which partners a problem affects.
+struct PartnerPlan<'a> {
+    partner: &'a Partner,
+    site: Option<PlannedSite<'a>>,
+    problems: Vec<Diagnostic>,
+}
+
+struct PlannedSite<'a> {
+    site: plan::SitePlan<'a>,
+    /// Content files besides pages: (site path, file on disk).
+    assets: Vec<(PathBuf, PathBuf)>,
+    ui: i18n::UiStrings,
+    /// Pages meant for this partner that are lost because their section is not carried.
+    orphans: Vec<&'a page::Page>,
+    conversions: usize,
+}
+
+fn plan_sites(parsed: &Parsed) -> PlannedSites<'_> {
+    let all_sources = parsed.pages.sources();
+    let shared_problems = parsed
+        .pages
+        .shared
+        .iter()
+        .chain(parsed.pages.own.values().flatten())
+        .flat_map(|page| schema::check_page(page, &parsed.project.schemas))
+        .collect();
+    let partners = parsed
+        .partners
+        .iter()
+        .map(|partner| {
+            let mut problems = error::Problems::default();
+            let site = plan_site(parsed, partner, &all_sources, &mut problems);
+            PartnerPlan { partner, site, problems: problems.into_vec() }
+        })
+        .collect();
+    PlannedSites { shared_problems, partners }
+}
+
+fn plan_site<'a>(
+    parsed: &'a Parsed,
+    partner: &'a Partner,
+    all_sources: &BTreeSet<PathBuf>,
+    problems: &mut error::Problems,
+) -> Option<PlannedSite<'a>> {
+    let personalized =
+        personalize::personalize(partner, &parsed.pages, &parsed.templates, &parsed.highlighter)
+            .map_err(error::in_stage(Rule::Template));
+    let personalized = problems.take(personalized)?;
+    let theme_strings = &parsed.themes[&partner.theme].i18n;
+    let ui = i18n::strings_for(
+        &partner.language,
+        theme_strings,
+        &parsed.partner_layers[&partner.id].i18n,
+    )
+    .map_err(|problems| {
+        let path = Path::new("partners").join(&partner.id).join(config::PARTNER_FILE);
+        problems
+            .into_iter()
+            .map(|d| {
+                let d = d.or_rule(Rule::Theme);
+                if d.path == Path::new("partners") {
+                    Diagnostic { path: path.clone(), ..d }
+                } else {
+                    d
+                }
+            })
+            .collect()
+    });
+    let ui = problems.take(ui)?;
+    problems
+        .extend(config::contrast_warnings(partner).into_iter().map(|d| d.or_rule(Rule::Contrast)));
+    let site = plan::plan(partner, personalized.pages);
+    let assets = partner_assets(parsed, partner);
+    let known = links::Known {
+        pages: all_sources,
+        assets: &assets.iter().map(|(p, _)| p.clone()).collect(),
+    };
+    problems.extend(links::check(&site, &known, parsed.project.broken_links));
+    Some(PlannedSite {
+        site,
+        assets,
+        ui,
+        orphans: personalized.orphans,
+        conversions: personalized.conversions,
     })
 }
 
@@ -258,7 +325,9 @@ fn build_partner(
         !options.dev_server,
     )
     .map_err(|problems| {
-        Error::Project(problems.into_iter().map(|d| d.for_partner(&partner.id)).collect())
+        Error::Project(
+            problems.into_iter().map(|d| d.for_partner(&partner.id).or_rule(Rule::Theme)).collect(),
+        )
     })?;
     let structure = structure_hash(parsed, site, ui, &generated, site_path);
     let page_hashes: Vec<u64> = site.pages.iter().map(content_hash).collect();
@@ -362,26 +431,29 @@ fn load_and_parse(
 ) -> Result<Parsed, Error> {
     let empty = page::ParseCache::new();
     let root = &options.root;
-    let project = config::load_project(root)?;
-    let all_ids = config::partner_ids(root)?;
+    let config_error = |d: Diagnostic| Error::from(d.or_rule(Rule::Config));
+    let project = config::load_project(root).map_err(config_error)?;
+    let all_ids = config::partner_ids(root).map_err(config_error)?;
     let ids = select_partners(&all_ids, &options.partners)?;
     let mut problems = error::Problems::default();
 
     let drafts: Vec<PartnerDraft> = ids
         .iter()
         .filter_map(|id| {
-            problems.take(config::load_partner(root, id, &project).map_err(|d| vec![d]))
+            problems.take(
+                config::load_partner(root, id, &project).map_err(|d| vec![d.or_rule(Rule::Config)]),
+            )
         })
         .collect();
     let theme_names: BTreeSet<String> = drafts.iter().map(|d| d.theme.clone()).collect();
     let mut theme_configs = BTreeMap::new();
     let mut themes = BTreeMap::new();
     for name in theme_names {
-        let loaded = config::load_theme_config(root, &name).map_err(|d| vec![d]);
+        let loaded =
+            config::load_theme_config(root, &name).map_err(|d| vec![d.or_rule(Rule::Config)]);
         if let Some(theme_config) = problems.take(loaded) {
-            if let Some(layer) =
-                problems.take(theme::load_layer(root, &Path::new("themes").join(&name)))
-            {
+            let layer = theme::load_layer(root, &Path::new("themes").join(&name));
+            if let Some(layer) = problems.take(layer.map_err(in_stage(Rule::Theme))) {
                 themes.insert(name.clone(), layer);
             }
             theme_configs.insert(name, theme_config);
@@ -391,21 +463,24 @@ fn load_and_parse(
         .into_iter()
         .filter_map(|draft| {
             let theme_config = theme_configs.get(&draft.theme)?;
-            problems.take(draft.resolve(theme_config))
+            problems.take(draft.resolve(theme_config).map_err(in_stage(Rule::Config)))
         })
         .collect();
     let mut partner_layers = BTreeMap::new();
     for partner in &partners {
         let layer = theme::load_layer(root, &Path::new("partners").join(&partner.id));
-        if let Some(layer) = problems.take(layer) {
+        if let Some(layer) = problems.take(layer.map_err(in_stage(Rule::Theme))) {
             partner_layers.insert(partner.id.clone(), layer);
         }
     }
-    let highlight_css =
-        problems.take(highlight_stylesheet(&project).map_err(|d| vec![d])).unwrap_or_default();
+    let highlight_css = problems
+        .take(highlight_stylesheet(&project).map_err(|d| vec![d.rule(Rule::Config)]))
+        .unwrap_or_default();
 
     let drafts_wanted = options.drafts || project.drafts;
-    let content = problems.take(load::load_content(root)).unwrap_or_default();
+    let content = problems
+        .take(load::load_content(root).map_err(in_stage(Rule::Content)))
+        .unwrap_or_default();
     let shared_dir = Path::new(page::CONTENT_DIR);
     let shared = page::parse_all(
         &content.pages,
@@ -415,7 +490,7 @@ fn load_and_parse(
         &BTreeSet::new(),
         parse_cache.as_deref().unwrap_or(&empty),
     );
-    problems.extend(shared.problems);
+    problems.extend(in_stage(Rule::FrontMatter)(shared.problems));
     let mut conversions = shared.conversions;
     let shared = shared.pages;
     if let Some(cache) = parse_cache.as_deref_mut() {
@@ -425,7 +500,8 @@ fn load_and_parse(
     let mut own = BTreeMap::new();
     let mut own_assets = BTreeMap::new();
     for partner in &partners {
-        let Some(tree) = problems.take(load::load_partner_content(root, &partner.id)) else {
+        let tree = load::load_partner_content(root, &partner.id).map_err(in_stage(Rule::Content));
+        let Some(tree) = problems.take(tree) else {
             continue;
         };
         let origin = Path::new("partners").join(&partner.id).join(page::CONTENT_DIR);
@@ -437,7 +513,7 @@ fn load_and_parse(
             &shared_sources,
             parse_cache.as_deref().unwrap_or(&empty),
         );
-        problems.extend(parsed.problems);
+        problems.extend(in_stage(Rule::FrontMatter)(parsed.problems));
         conversions += parsed.conversions;
         if let Some(cache) = parse_cache.as_deref_mut() {
             page::remember(cache, &tree.pages, &parsed.pages);
@@ -446,7 +522,7 @@ fn load_and_parse(
         own_assets.insert(partner.id.clone(), tree.assets);
     }
     let pages = AllPages { shared, own };
-    problems.extend(unknown_partner_ids(&pages, &all_ids));
+    problems.extend(in_stage(Rule::FrontMatter)(unknown_partner_ids(&pages, &all_ids)));
 
     let templated: Vec<(PathBuf, templating::Templated)> = pages
         .shared
@@ -458,7 +534,8 @@ fn load_and_parse(
         })
         .collect();
     let snippets = content.snippets.iter().map(templating::Snippet::from_source).collect();
-    let templates = problems.take(ContentTemplates::new(templated, snippets));
+    let templates =
+        problems.take(ContentTemplates::new(templated, snippets).map_err(in_stage(Rule::Template)));
     problems.finish()?;
     let templates = templates.expect("no problems means the templates parsed");
     Ok(Parsed {

@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 use crate::config::LinkPolicy;
-use crate::error::Diagnostic;
+use crate::error::{Diagnostic, Rule};
 use crate::markdown::LinkTarget;
 use crate::personalize::SitePage;
 use crate::plan::SitePlan;
@@ -20,6 +20,7 @@ pub struct Known<'a> {
 
 /// A broken link: what is wrong, what to do, and whether only this partner is affected.
 struct Problem {
+    rule: Rule,
     message: String,
     help: String,
     partner_only: bool,
@@ -36,6 +37,7 @@ pub fn check(plan: &SitePlan, known: &Known, policy: LinkPolicy) -> Vec<Diagnost
                 format!("broken link `{}`: {}", link.written, problem.message),
             )
             .at_line(link.line, Some(link.column))
+            .rule(problem.rule)
             .help(problem.help);
             if problem.partner_only {
                 diagnostic = diagnostic.for_partner(&plan.partner.id);
@@ -56,7 +58,8 @@ fn problem(
     target: &LinkTarget,
     known: &Known,
 ) -> Option<Problem> {
-    let everywhere = |message: String, help: String| Problem { message, help, partner_only: false };
+    let everywhere =
+        |rule, message: String, help: String| Problem { rule, message, help, partner_only: false };
     match target {
         LinkTarget::Anchor(anchor) => missing_anchor(page, anchor),
         LinkTarget::Page { path, anchor } => match plan.page(path) {
@@ -64,6 +67,7 @@ fn problem(
             None if known.pages.contains(path) => {
                 let id = &plan.partner.id;
                 Some(Problem {
+                    rule: Rule::NotCarried,
                     message: format!("partner `{id}` does not carry content/{}", path.display()),
                     help: format!(
                         "the page is left out for this partner (front matter `partners`/`exclude_partners`, or \
@@ -74,16 +78,20 @@ fn problem(
                 })
             }
             None => Some(everywhere(
+                Rule::BrokenLink,
                 format!("there is no page content/{}", path.display()),
                 "fix the path; links are relative to the file they are written in".into(),
             )),
         },
         LinkTarget::File(path) if known.assets.contains(path) => None,
+        LinkTarget::External => None,
         LinkTarget::File(path) => Some(everywhere(
+            Rule::MissingFile,
             format!("there is no file content/{}", path.display()),
             "add the file under content/, or fix the path".into(),
         )),
         LinkTarget::OutsideContent => Some(everywhere(
+            Rule::BrokenLink,
             "it leads outside the content folder".into(),
             "link to pages and files inside content/".into(),
         )),
@@ -114,5 +122,5 @@ fn missing_anchor(target: &SitePage, anchor: &str) -> Option<Problem> {
     };
     // A template can make an anchor exist for some partners only.
     let partner_only = matches!(target.content, std::borrow::Cow::Owned(_));
-    Some(Problem { message, help, partner_only })
+    Some(Problem { rule: Rule::BrokenAnchor, message, help, partner_only })
 }

@@ -4,6 +4,8 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use std::io::Write as _;
+
 use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
@@ -67,11 +69,50 @@ enum Command {
         #[arg(long)]
         open: bool,
     },
+    /// Check every partner's site for broken links, schema errors, stale reviews and brand leaks; writes nothing.
+    #[command(
+        after_help = "Exit status: 0 clean or warnings only, 1 errors (or warnings with --deny-warnings), 2 usage.\n\n\
+Examples:\n  livery check\n  livery check --partner acme --list-external\n  livery check --format json > findings.json\n  livery check --deny-warnings --today 2027-01-01"
+    )]
+    Check {
+        /// Project folder (the one holding livery.toml).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Check only this partner; repeat for several.
+        #[arg(long = "partner", value_name = "ID")]
+        partners: Vec<String>,
+        /// `human` groups findings by file; `json` is for CI tools (schema in the README).
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+        /// Fail (exit 1) on warnings too.
+        #[arg(long)]
+        deny_warnings: bool,
+        /// Also list every link to another site (they are never fetched).
+        #[arg(long)]
+        list_external: bool,
+        /// Include pages marked `draft = true`.
+        #[arg(long)]
+        drafts: bool,
+        /// Measure review ages as of this date (YYYY-MM-DD) instead of today.
+        #[arg(long, value_name = "DATE", value_parser = parse_date)]
+        today: Option<livery::page::Date>,
+    },
     /// Manage partners.
     Partner {
         #[command(subcommand)]
         command: PartnerCommand,
     },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum Format {
+    Human,
+    Json,
+}
+
+fn parse_date(text: &str) -> Result<livery::page::Date, String> {
+    livery::schema::parse_date(text)
+        .ok_or_else(|| format!("`{text}` is not a date like 2026-11-23"))
 }
 
 #[derive(Subcommand)]
@@ -118,6 +159,38 @@ fn main() -> ExitCode {
                     }
                     out!("edit partners/{id}/partner.toml, then run: livery build --partner {id}");
                     ExitCode::SUCCESS
+                }
+                Err(error) => {
+                    eprintln!("{error}");
+                    ExitCode::from(error.exit_code() as u8)
+                }
+            }
+        }
+        Command::Check { root, partners, format, deny_warnings, list_external, drafts, today } => {
+            let options = livery::check::CheckOptions { root, partners, drafts, today };
+            match livery::check::check(&options) {
+                Ok(report) => {
+                    let mut stdout = anstream::stdout();
+                    let printed = match format {
+                        Format::Human => {
+                            livery::check::output::human(&report, list_external, &mut stdout)
+                        }
+                        Format::Json => {
+                            writeln!(
+                                stdout,
+                                "{}",
+                                livery::check::output::json(&report, list_external)
+                            )
+                        }
+                    };
+                    drop(printed); // a closed pipe is not a failure of the check
+                    let errors = report.count(livery::Severity::Error);
+                    let warnings = report.count(livery::Severity::Warning);
+                    if errors > 0 || (deny_warnings && warnings > 0) {
+                        ExitCode::from(1)
+                    } else {
+                        ExitCode::SUCCESS
+                    }
                 }
                 Err(error) => {
                     eprintln!("{error}");

@@ -44,6 +44,9 @@ pub enum LinkTarget {
     File(PathBuf),
     /// A relative link that climbs above the content folder.
     OutsideContent,
+    /// A URL on another site (`https:`, `//host/`): listed by `check --list-external`,
+    /// never fetched.
+    External,
 }
 
 /// A link found in the content, with where it was written.
@@ -310,9 +313,16 @@ impl<'a> Converter<'_, 'a> {
 
     /// Records a link and returns the URL to publish in its place.
     fn link(&mut self, dest: CowStr<'a>, offset: usize) -> CowStr<'a> {
-        let Some(target) = resolve_link(self.input.source, &dest) else { return dest };
         let (line, column) = self.lines.line_col(self.input.body, offset);
         let line = line + self.input.line_offset;
+        let Some(target) = resolve_link(self.input.source, &dest) else {
+            if is_external(&dest) {
+                let link =
+                    Link { target: LinkTarget::External, written: dest.to_string(), line, column };
+                self.out.links.push(link);
+            }
+            return dest;
+        };
         let href = match &target {
             LinkTarget::Page { path, anchor } => {
                 let mut href = urls::relative(self.input.url, &urls::page_url(path));
@@ -325,7 +335,7 @@ impl<'a> Converter<'_, 'a> {
             LinkTarget::File(path) => {
                 Some(urls::relative(self.input.url, &urls::path_to_url(path)))
             }
-            LinkTarget::Anchor(_) | LinkTarget::OutsideContent => None,
+            LinkTarget::Anchor(_) | LinkTarget::OutsideContent | LinkTarget::External => None,
         };
         self.out.links.push(Link { target, written: dest.to_string(), line, column });
         href.map_or(dest, CowStr::from)
@@ -360,6 +370,12 @@ pub fn resolve_link(source: &Path, dest: &str) -> Option<LinkTarget> {
         return Some(LinkTarget::OutsideContent);
     };
     Some(if is_markdown { LinkTarget::Page { path, anchor } } else { LinkTarget::File(path) })
+}
+
+/// A link to another site, as opposed to `mailto:`, `tel:` or a root-relative path.
+fn is_external(dest: &str) -> bool {
+    let lower = dest.get(..8).unwrap_or(dest).to_ascii_lowercase();
+    dest.starts_with("//") || lower.starts_with("http://") || lower.starts_with("https://")
 }
 
 fn has_scheme(dest: &str) -> bool {

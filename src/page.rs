@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
 use crate::config::parse_toml_in;
-use crate::error::Diagnostic;
+use crate::error::{Diagnostic, Rule};
 use crate::highlight::Highlighter;
 use crate::markdown::{self, Converted};
 use crate::templating::{self, Templated};
@@ -37,8 +37,9 @@ impl SourceFile {
     }
 }
 
+/// The built-in front matter fields. Other fields are kept in `Page::fields` for the
+/// section schemas of livery.toml, which declare them or warn about them.
 #[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields)]
 struct FrontMatter {
     title: Option<Spanned<String>>,
     description: Option<Spanned<String>>,
@@ -86,6 +87,33 @@ pub struct TemplateChoice {
     pub column: usize,
 }
 
+/// Every front matter key livery itself reads.
+pub const BUILT_IN_FIELDS: [&str; 11] = [
+    "title",
+    "description",
+    "weight",
+    "tags",
+    "owner",
+    "last_reviewed",
+    "draft",
+    "template",
+    "partners",
+    "exclude_partners",
+    "extra",
+];
+
+/// One top-level front matter field as written, with where its key is.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Field {
+    pub key: String,
+    pub value: toml::Value,
+    pub line: usize,
+    pub column: usize,
+    /// Where the value starts, to point at a wrong value rather than its key.
+    pub value_line: usize,
+    pub value_column: usize,
+}
+
 /// A front matter value with the line it was written on.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Located<T> {
@@ -127,10 +155,19 @@ pub struct Page {
     /// These partners do not (front matter `exclude_partners`).
     pub exclude_partners: Option<Located<Vec<String>>>,
     pub extra: toml::Table,
+    /// Every top-level front matter field in the order written, built-in ones included.
+    pub fields: Vec<Field>,
+    /// The line of the closing `+++`, where a missing field would go; None without front matter.
+    pub front_matter_end: Option<usize>,
     pub body: Body,
 }
 
 impl Page {
+    /// A front matter field by key.
+    pub fn field(&self, key: &str) -> Option<&Field> {
+        self.fields.iter().find(|f| f.key == key)
+    }
+
     pub fn display_path(&self) -> PathBuf {
         self.origin.join(&self.source)
     }
@@ -142,6 +179,9 @@ impl Page {
         Some(dir.join("_index.md"))
     }
 }
+
+/// Front matter as written: every key and value with its position.
+type RawFrontMatter = BTreeMap<Spanned<String>, Spanned<toml::Value>>;
 
 /// Where the TOML front matter is, as byte ranges of the file.
 struct Split {
@@ -183,13 +223,36 @@ fn split_front_matter(file: &SourceFile) -> Result<Split, Diagnostic> {
 pub fn parse(file: &SourceFile, highlighter: &Highlighter) -> Result<Page, Diagnostic> {
     let display_path = file.display_path();
     let split = split_front_matter(file)?;
-    let front: FrontMatter = match &split.front_matter {
-        Some(range) => parse_toml_in(&display_path, &file.text, range.clone())?,
-        None => FrontMatter::default(),
+    let (front, raw): (FrontMatter, RawFrontMatter) = match &split.front_matter {
+        Some(range) => (
+            parse_toml_in(&display_path, &file.text, range.clone())
+                .map_err(|d| d.rule(Rule::FrontMatter))?,
+            parse_toml_in(&display_path, &file.text, range.clone())
+                .map_err(|d| d.rule(Rule::FrontMatter))?,
+        ),
+        None => (FrontMatter::default(), RawFrontMatter::new()),
     };
     let front_start = split.front_matter.as_ref().map_or(0, |r| r.start);
     let locate =
         |span: std::ops::Range<usize>| crate::error::line_col(&file.text, front_start + span.start);
+    let mut fields: Vec<Field> = raw
+        .into_iter()
+        .map(|(key, value)| {
+            let (line, column) = locate(key.span());
+            let (value_line, value_column) = locate(value.span());
+            Field {
+                key: key.into_inner(),
+                value: value.into_inner(),
+                line,
+                column,
+                value_line,
+                value_column,
+            }
+        })
+        .collect();
+    fields.sort_by_key(|f| (f.line, f.column));
+    let front_matter_end =
+        split.front_matter.as_ref().map(|r| crate::error::line_col(&file.text, r.end).0);
     let located = |value: &Spanned<Vec<String>>| {
         let (line, column) = locate(value.span());
         Located { value: value.get_ref().clone(), line, column }
@@ -203,6 +266,7 @@ pub fn parse(file: &SourceFile, highlighter: &Highlighter) -> Result<Page, Diagn
                 format!("last_reviewed `{}` is not a date", value.get_ref()),
             )
             .at_line(line, Some(column))
+            .rule(Rule::FrontMatter)
             .help("write a bare date without quotes or time: last_reviewed = 2026-10-01")
         })?),
         None => None,
@@ -268,6 +332,8 @@ pub fn parse(file: &SourceFile, highlighter: &Highlighter) -> Result<Page, Diagn
         only_partners: front.partners.as_ref().map(located),
         exclude_partners: front.exclude_partners.as_ref().map(located),
         extra: front.extra,
+        fields,
+        front_matter_end,
         body,
     })
 }
@@ -383,6 +449,8 @@ fn add_implicit_sections(pages: &mut Vec<Page>, origin: &Path, elsewhere: &BTree
             only_partners: None,
             exclude_partners: None,
             extra: toml::Table::new(),
+            fields: Vec::new(),
+            front_matter_end: None,
             body: Body::Converted(Converted::default()),
         });
     }
@@ -403,6 +471,7 @@ fn duplicate_urls(pages: &[Page]) -> Vec<Diagnostic> {
                 same[1].display_path(),
                 format!("{} all publish to /{}", paths.join(" and "), same[0].url),
             )
+            .rule(Rule::DuplicateUrl)
             .help("rename one of them, or move the page's text into the folder's _index.md")
         })
         .collect()

@@ -36,6 +36,9 @@ pub struct Personalized<'a> {
     pub pages: Vec<SitePage<'a>>,
     /// Markdown conversions done for this partner (templated pages only).
     pub conversions: usize,
+    /// Pages meant for this partner (its own, or naming it in `partners`) that are
+    /// left out because their section is not carried.
+    pub orphans: Vec<&'a Page>,
 }
 
 /// The shared pages, and the pages of each partner's own content folder.
@@ -66,7 +69,14 @@ pub fn personalize<'a>(
         .chain(own)
         .collect();
     chosen.sort_by(|a, b| a.source.cmp(&b.source));
-    let chosen = drop_orphans(chosen);
+    let (chosen, dropped) = drop_orphans(chosen);
+    let orphans = dropped
+        .into_iter()
+        .filter(|page| {
+            own_sources.contains(page.source.as_path())
+                || page.only_partners.as_ref().is_some_and(|only| only.value.contains(&partner.id))
+        })
+        .collect();
 
     let results: Vec<Result<(SitePage, usize), Diagnostic>> =
         chosen.par_iter().map(|page| site_page(partner, page, templates, highlighter)).collect();
@@ -83,7 +93,7 @@ pub fn personalize<'a>(
         }
     }
     if problems.is_empty() {
-        Ok(Personalized { pages: site_pages, conversions })
+        Ok(Personalized { pages: site_pages, conversions, orphans })
     } else {
         Err(problems)
     }
@@ -105,8 +115,9 @@ pub fn carries(partner: &Partner, page: &Page) -> bool {
         && !page.tags.iter().any(|tag| rules.exclude_tags.contains(tag))
 }
 
-/// Leaves out pages whose section is not carried.
-fn drop_orphans(pages: Vec<&Page>) -> Vec<&Page> {
+/// Leaves out pages whose section is not carried: (kept, left out).
+fn drop_orphans(pages: Vec<&Page>) -> (Vec<&Page>, Vec<&Page>) {
+    let mut dropped = Vec::new();
     let mut kept_sections: BTreeSet<PathBuf> = BTreeSet::new();
     let mut kept = Vec::with_capacity(pages.len());
     let mut by_depth = pages;
@@ -122,10 +133,13 @@ fn drop_orphans(pages: Vec<&Page>) -> Vec<&Page> {
                 kept_sections.insert(page.source.clone());
             }
             kept.push(page);
+        } else {
+            dropped.push(page);
         }
     }
     kept.sort_by(|a, b| a.source.cmp(&b.source));
-    kept
+    dropped.sort_by(|a, b| a.source.cmp(&b.source));
+    (kept, dropped)
 }
 
 /// The partner's version of one page; the count is 1 if markdown was converted here.

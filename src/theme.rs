@@ -39,6 +39,11 @@ pub struct Layer {
 }
 
 impl Layer {
+    /// Each template's project-relative path and text, for checks that read them.
+    pub fn template_texts(&self) -> impl Iterator<Item = (&Path, &str)> {
+        self.templates.iter().map(|t| (t.path.as_path(), t.text.as_str()))
+    }
+
     /// Changes whenever a template or static file of the layer changes.
     pub fn fingerprint(&self) -> u64 {
         let mut text = String::new();
