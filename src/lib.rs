@@ -409,7 +409,7 @@ fn content_hash(page: &personalize::SitePage) -> u64 {
     let p = page.page;
     let toc: Vec<&str> = page.content.toc.iter().map(|t| t.id.as_str()).collect();
     let text = format!(
-        "{}\0{:?}\0{}\0{:?}\0{:?}\0{:?}\0{:?}\0{}\0{:?}",
+        "{}\0{:?}\0{}\0{:?}\0{:?}\0{:?}\0{:?}\0{}\0{:?}\0{:?}",
         page.title,
         page.description,
         page.content.html,
@@ -418,7 +418,8 @@ fn content_hash(page: &personalize::SitePage) -> u64 {
         p.last_reviewed,
         p.tags,
         p.extra,
-        p.template.as_ref().map(|t| &t.name)
+        p.template.as_ref().map(|t| &t.name),
+        p.fields
     );
     xxhash_rust::xxh3::xxh3_64(text.as_bytes())
 }

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use crate::config::LinkPolicy;
 use crate::error::{Diagnostic, Rule};
-use crate::markdown::LinkTarget;
+use crate::markdown::{Link, LinkTarget};
 use crate::personalize::SitePage;
 use crate::plan::SitePlan;
 
@@ -31,7 +31,7 @@ pub fn check(plan: &SitePlan, known: &Known, policy: LinkPolicy) -> Vec<Diagnost
     let mut problems = Vec::new();
     for site_page in &plan.pages {
         for link in &site_page.content.links {
-            let Some(problem) = problem(plan, site_page, &link.target, known) else { continue };
+            let Some(problem) = problem(plan, site_page, link, known) else { continue };
             let mut diagnostic = Diagnostic::new(
                 site_page.page.display_path(),
                 format!("broken link `{}`: {}", link.written, problem.message),
@@ -52,12 +52,8 @@ pub fn check(plan: &SitePlan, known: &Known, policy: LinkPolicy) -> Vec<Diagnost
     problems
 }
 
-fn problem(
-    plan: &SitePlan,
-    page: &SitePage,
-    target: &LinkTarget,
-    known: &Known,
-) -> Option<Problem> {
+fn problem(plan: &SitePlan, page: &SitePage, link: &Link, known: &Known) -> Option<Problem> {
+    let target = &link.target;
     let everywhere =
         |rule, message: String, help: String| Problem { rule, message, help, partner_only: false };
     match target {
@@ -91,7 +87,12 @@ fn problem(
             "add the file under content/, or fix the path".into(),
         )),
         LinkTarget::OutsideContent => Some(everywhere(
-            Rule::BrokenLink,
+            // An image or download outside content/ is a missing file of the site.
+            if link.written.split(['#', '?']).next().unwrap_or_default().ends_with(".md") {
+                Rule::BrokenLink
+            } else {
+                Rule::MissingFile
+            },
             "it leads outside the content folder".into(),
             "link to pages and files inside content/".into(),
         )),

@@ -76,6 +76,8 @@ struct PageContext<'a> {
     /// The date in the partner's language: "1 October 2026".
     last_reviewed_text: Option<String>,
     extra: &'a toml::Table,
+    /// Front matter fields a section schema declares: `page.fields.severity`.
+    fields: std::collections::BTreeMap<&'a str, &'a toml::Value>,
     source: String,
 }
 
@@ -246,6 +248,7 @@ fn render_not_found(
             last_reviewed: None,
             last_reviewed_text: None,
             extra: &empty,
+            fields: Default::default(),
             source: String::new(),
         },
         children: plan.children(0),
@@ -289,6 +292,12 @@ fn page_context<'a>(partner: &Partner, site_page: &'a SitePage, ui: &UiStrings) 
         last_reviewed: page.last_reviewed.map(|d| d.to_string()),
         last_reviewed_text: page.last_reviewed.map(|d| ui.format_date(d)),
         extra: &page.extra,
+        fields: page
+            .fields
+            .iter()
+            .filter(|f| !crate::page::BUILT_IN_FIELDS.contains(&f.key.as_str()))
+            .map(|f| (f.key.as_str(), &f.value))
+            .collect(),
         source: page.display_path().to_string_lossy().replace('\\', "/"),
     }
 }

@@ -202,3 +202,23 @@ fn the_example_sites_differ_where_their_configs_say() {
     // acme 3 + its own page, globex 3 + its training plan, helios 3.
     assert_eq!(report.markdown_conversions, 40 + (3 + 1) + (3 + 1) + 3);
 }
+
+#[test]
+fn the_example_passes_livery_check_and_shows_declared_fields() {
+    let output = assert_cmd::Command::cargo_bin("livery")
+        .unwrap()
+        .args(["check", "--format", "json", "--today", "2026-11-23", "--root"])
+        .arg(repo_root())
+        .output()
+        .unwrap();
+    let document: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(output.status.code(), Some(0), "{document:#}");
+    assert_eq!(document["findings"], serde_json::json!([]), "{document:#}");
+
+    // `severity` is declared for runbooks in livery.toml; the theme shows it.
+    let (dir, _) = build_example();
+    let html =
+        std::fs::read_to_string(dir.path().join("acme/runbooks/release-rollback/index.html"))
+            .unwrap();
+    assert!(html.contains("Severity: <strong>sev1</strong>"), "severity not shown");
+}
