@@ -25,6 +25,7 @@ pub mod scaffold;
 pub mod schema;
 pub mod search;
 pub mod serve;
+pub mod shard;
 pub mod templating;
 pub mod theme;
 pub mod urls;
@@ -53,6 +54,8 @@ pub struct BuildOptions {
     /// Partner ids to build; every partner when empty.
     pub partners: Vec<String>,
     pub drafts: bool,
+    /// Only the partners of this shard (of those chosen by `partners`).
+    pub shard: Option<shard::Shard>,
     /// Output for the dev server: each site is served under `/<id>/` rather than at its
     /// `base_url` path (the 404 page's links start there), and asset URLs carry no
     /// content hash (the server revalidates every request), so a CSS edit changes only
@@ -435,7 +438,10 @@ fn load_and_parse(
     let config_error = |d: Diagnostic| Error::from(d.or_rule(Rule::Config));
     let project = config::load_project(root).map_err(config_error)?;
     let all_ids = config::partner_ids(root).map_err(config_error)?;
-    let ids = select_partners(&all_ids, &options.partners)?;
+    let mut ids = select_partners(&all_ids, &options.partners)?;
+    if let Some(shard) = options.shard {
+        ids = shard.select(&ids);
+    }
     let mut problems = error::Problems::default();
 
     let drafts: Vec<PartnerDraft> = ids

@@ -43,18 +43,25 @@ pub fn load_partner_content(root: &Path, id: &str) -> Result<ContentTree, Vec<Di
     if root.join(&dir).is_dir() { load_tree(root, &dir) } else { Ok(ContentTree::default()) }
 }
 
+/// A symlink (to a file or a folder) whose target lies outside `canonical_root`.
+/// Folders are followed, so a linked folder is checked here, before its files are read.
+pub fn escapes(entry: &walkdir::DirEntry, canonical_root: &Path) -> bool {
+    entry.path_is_symlink()
+        && !entry.path().canonicalize().is_ok_and(|target| target.starts_with(canonical_root))
+}
+
 /// Walks one content folder (`dir`, project-relative) into sorted pages and assets.
 fn load_tree(root: &Path, dir: &Path) -> Result<ContentTree, Vec<Diagnostic>> {
     let content_root = root.join(dir);
     let canonical_root = content_root.canonicalize().unwrap_or_else(|_| content_root.clone());
     let mut tree = ContentTree::default();
     let mut problems = Vec::new();
-    let walker = WalkDir::new(&content_root)
+    let mut walker = WalkDir::new(&content_root)
         .follow_links(true)
         .sort_by_file_name()
         .into_iter()
         .filter_entry(|entry| entry.depth() == 0 || !is_hidden_or_private(entry.file_name()));
-    for entry in walker {
+    while let Some(entry) = walker.next() {
         let entry = match entry {
             Ok(entry) => entry,
             Err(error) => {
@@ -69,21 +76,20 @@ fn load_tree(root: &Path, dir: &Path) -> Result<ContentTree, Vec<Diagnostic>> {
                 continue;
             }
         };
-        if !entry.file_type().is_file() {
-            continue;
-        }
         let relative = entry.path().strip_prefix(&content_root).unwrap_or(entry.path()).to_owned();
         let display = dir.join(&relative);
-        if entry.path_is_symlink() {
-            let inside =
-                entry.path().canonicalize().is_ok_and(|target| target.starts_with(&canonical_root));
-            if !inside {
-                problems.push(
-                    Diagnostic::new(&display, "this symlink points outside its content folder")
-                        .help("copy the file into content/ instead of linking to it"),
-                );
-                continue;
+        if escapes(&entry, &canonical_root) {
+            problems.push(
+                Diagnostic::new(&display, "this symlink points outside its content folder")
+                    .help("copy the file into content/ instead of linking to it"),
+            );
+            if entry.file_type().is_dir() {
+                walker.skip_current_dir(); // nothing below it may be read
             }
+            continue;
+        }
+        if !entry.file_type().is_file() {
+            continue;
         }
         if relative.extension().is_some_and(|ext| ext == "md") {
             if let Some(problem) = check_url_safe(&relative, &display) {

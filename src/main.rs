@@ -38,6 +38,9 @@ enum Command {
         /// Include pages marked `draft = true`.
         #[arg(long)]
         drafts: bool,
+        /// Only the partners of shard I of N (1/4, 2/4 …): partners dealt out in id order, for a CI matrix.
+        #[arg(long, value_name = "I/N")]
+        shard: Option<livery::shard::Shard>,
         /// Print nothing but errors and warnings.
         #[arg(short, long, conflicts_with = "verbose")]
         quiet: bool,
@@ -84,6 +87,9 @@ Examples:\n  livery check\n  livery check --partner acme --list-external\n  live
         /// `human` groups findings by file; `json` is for CI tools (schema in the README).
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
+        /// Only the partners of shard I of N (1/4, 2/4 …): partners dealt out in id order, for a CI matrix.
+        #[arg(long, value_name = "I/N")]
+        shard: Option<livery::shard::Shard>,
         /// Fail (exit 1) on warnings too.
         #[arg(long)]
         deny_warnings: bool,
@@ -166,8 +172,17 @@ fn main() -> ExitCode {
                 }
             }
         }
-        Command::Check { root, partners, format, deny_warnings, list_external, drafts, today } => {
-            let options = livery::check::CheckOptions { root, partners, drafts, today };
+        Command::Check {
+            root,
+            partners,
+            shard,
+            format,
+            deny_warnings,
+            list_external,
+            drafts,
+            today,
+        } => {
+            let options = livery::check::CheckOptions { root, partners, drafts, shard, today };
             match livery::check::check(&options) {
                 Ok(report) => {
                     let mut stdout = anstream::stdout();
@@ -198,8 +213,9 @@ fn main() -> ExitCode {
                 }
             }
         }
-        Command::Build { root, out, partners, drafts, quiet, verbose } => {
-            let options = livery::BuildOptions { root, out, partners, drafts, dev_server: false };
+        Command::Build { root, out, partners, drafts, shard, quiet, verbose } => {
+            let options =
+                livery::BuildOptions { root, out, partners, drafts, shard, dev_server: false };
             let started = std::time::Instant::now();
             match livery::build(&options) {
                 Ok(report) => {

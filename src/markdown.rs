@@ -68,6 +68,8 @@ pub struct Converted {
     pub links: Vec<Link>,
     /// The text of a leading `# heading` lifted out to serve as the title.
     pub lifted_title: Option<String>,
+    /// The first place nesting (lists, quotes) goes deeper than `MAX_NESTING`: (line, column).
+    pub too_deep: Option<(usize, usize)>,
     /// Plain text of the page by heading section, for descriptions and search.
     pub sections: Vec<TextSection>,
 }
@@ -109,6 +111,10 @@ pub struct Input<'a> {
     pub lift_title: bool,
 }
 
+/// Lists and quotes nested deeper than this are an error: browsers flatten the DOM
+/// past a few hundred levels, and no reader can follow a tenth of that.
+pub const MAX_NESTING: usize = 100;
+
 pub fn convert(input: &Input, highlighter: &Highlighter) -> Converted {
     let body = input.body;
     let lines = LineIndex::new(body);
@@ -122,8 +128,20 @@ pub fn convert(input: &Input, highlighter: &Highlighter) -> Converted {
     let mut parser = Parser::new_ext(body, options()).into_offset_iter().peekable();
     let mut is_first_event = true;
 
+    let mut depth = 0usize;
     while let Some((event, range)) = parser.next() {
         let first_block = std::mem::take(&mut is_first_event);
+        match &event {
+            Event::Start(Tag::List(_) | Tag::BlockQuote(_)) => {
+                depth += 1;
+                if depth > MAX_NESTING && converter.out.too_deep.is_none() {
+                    let (line, column) = lines.line_col(body, range.start);
+                    converter.out.too_deep = Some((line + input.line_offset, column));
+                }
+            }
+            Event::End(TagEnd::List(_) | TagEnd::BlockQuote(_)) => depth = depth.saturating_sub(1),
+            _ => {}
+        }
         match event {
             Event::Start(Tag::Heading { level, id, classes, attrs }) => {
                 let inner: Vec<Event> =

@@ -220,8 +220,24 @@ fn split_front_matter(file: &SourceFile) -> Result<Split, Diagnostic> {
         .help("end the front matter with a line containing only `+++`"))
 }
 
+/// Pages larger than this are refused: a knowledge-base page this size is a pasted log
+/// or a generated dump, and every partner would publish it and index it for search.
+pub const MAX_PAGE_BYTES: usize = 5 * 1024 * 1024;
+
 pub fn parse(file: &SourceFile, highlighter: &Highlighter) -> Result<Page, Diagnostic> {
     let display_path = file.display_path();
+    if file.text.len() > MAX_PAGE_BYTES {
+        return Err(Diagnostic::new(
+            &display_path,
+            format!(
+                "the page is {:.1} MB; pages may be at most {} MB",
+                file.text.len() as f64 / (1024.0 * 1024.0),
+                MAX_PAGE_BYTES / (1024 * 1024)
+            ),
+        )
+        .rule(Rule::Content)
+        .help("split it into several pages, or publish the data as a file and link to it"));
+    }
     let split = split_front_matter(file)?;
     let (front, raw): (FrontMatter, RawFrontMatter) = match &split.front_matter {
         Some(range) => (
@@ -300,6 +316,9 @@ pub fn parse(file: &SourceFile, highlighter: &Highlighter) -> Result<Page, Diagn
                     lift_title: front.title.is_none(),
                 };
                 let converted = markdown::convert(&input, highlighter);
+                if let Some(problem) = nesting_problem(&display_path, &converted) {
+                    return Err(problem);
+                }
                 let lifted = converted.lifted_title.clone();
                 (Body::Converted(converted), lifted)
             }
@@ -336,6 +355,23 @@ pub fn parse(file: &SourceFile, highlighter: &Highlighter) -> Result<Page, Diagn
         front_matter_end,
         body,
     })
+}
+
+/// Lists or quotes nested past `markdown::MAX_NESTING` levels.
+pub fn nesting_problem(path: &Path, converted: &Converted) -> Option<Diagnostic> {
+    let (line, column) = converted.too_deep?;
+    Some(
+        Diagnostic::new(
+            path,
+            format!(
+                "lists or quotes are nested more than {} levels deep here",
+                markdown::MAX_NESTING
+            ),
+        )
+        .at_line(line, Some(column))
+        .rule(Rule::Content)
+        .help("flatten the structure; browsers cannot show nesting this deep"),
+    )
 }
 
 fn to_date(value: &toml::value::Datetime) -> Option<Date> {

@@ -170,7 +170,11 @@ fn site_page<'a>(
                 url: &page.url,
                 lift_title: page.title_at.is_none(),
             };
-            (Cow::Owned(markdown::convert(&input, highlighter)), 1)
+            let converted = markdown::convert(&input, highlighter);
+            if let Some(problem) = crate::page::nesting_problem(&page.display_path(), &converted) {
+                return Err(problem.for_partner(&partner.id));
+            }
+            (Cow::Owned(converted), 1)
         }
     };
     let title = match (&page.title_at, &content.lifted_title) {

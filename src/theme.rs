@@ -98,7 +98,8 @@ fn walk_files(root: &Path, dir: &Path, problems: &mut Vec<Diagnostic>) -> Vec<(S
     }
     let canonical = absolute.canonicalize().unwrap_or_else(|_| absolute.clone());
     let mut files = Vec::new();
-    for entry in WalkDir::new(&absolute).follow_links(true).sort_by_file_name() {
+    let mut walker = WalkDir::new(&absolute).follow_links(true).sort_by_file_name().into_iter();
+    while let Some(entry) = walker.next() {
         let entry = match entry {
             Ok(entry) => entry,
             Err(error) => {
@@ -111,19 +112,20 @@ fn walk_files(root: &Path, dir: &Path, problems: &mut Vec<Diagnostic>) -> Vec<(S
             }
         };
         let name = entry.path().strip_prefix(&absolute).unwrap_or(entry.path());
-        if !entry.file_type().is_file()
-            || name.iter().any(|part| part.to_string_lossy().starts_with('.'))
-        {
-            continue;
-        }
         let relative = dir.join(name);
-        if entry.path_is_symlink()
-            && !entry.path().canonicalize().is_ok_and(|t| t.starts_with(&canonical))
-        {
+        if crate::load::escapes(&entry, &canonical) {
             problems.push(
                 Diagnostic::new(&relative, "this symlink points outside its folder")
                     .help("copy the file here instead of linking to it"),
             );
+            if entry.file_type().is_dir() {
+                walker.skip_current_dir(); // nothing below it may be read
+            }
+            continue;
+        }
+        if !entry.file_type().is_file()
+            || name.iter().any(|part| part.to_string_lossy().starts_with('.'))
+        {
             continue;
         }
         let name: Vec<String> = name.iter().map(|p| p.to_string_lossy().into_owned()).collect();

@@ -35,9 +35,9 @@ fn retired_dir(out_dir: &Path, id: &str) -> PathBuf {
 }
 
 pub fn stage(out_dir: &Path, id: &str, files: &[OutputFile]) -> Result<Staged, Error> {
+    recover(out_dir, id)?;
     let target = out_dir.join(id);
     let staging = staging_dir(out_dir, id);
-    remove_if_present(&staging)?;
 
     // Compare first (reads only, in parallel): an unchanged site is not touched at all.
     let contents: Vec<(Cow<[u8]>, bool)> = files
@@ -148,14 +148,19 @@ pub fn update_in_place(
     Ok(Staged { staging: None, target, written: changed.len(), unchanged, changed })
 }
 
-/// Swaps every staged site into place. Each swap is two renames in one folder.
+/// Swaps every staged site into place. On Linux each swap is one atomic exchange of
+/// the two folders, so `public/<id>` is at every instant either the old site or the
+/// new one, even if the process is killed; elsewhere it is two renames, and a build
+/// killed between them is repaired by the next one (`recover`).
 pub fn commit(staged: Vec<Staged>) -> Result<(), Error> {
     for site in staged {
         let Some(staging) = site.staging else { continue };
+        if site.target.exists() && exchange(&staging, &site.target).is_ok() {
+            remove_if_present(&staging)?; // now holds the old site
+            continue;
+        }
         let out_dir = site.target.parent().unwrap_or(Path::new("."));
-        let id =
-            site.target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        let retired = retired_dir(out_dir, &id);
+        let retired = retired_dir(out_dir, &dir_name(&site.target));
         remove_if_present(&retired)?;
         if site.target.exists() {
             fs::rename(&site.target, &retired).map_err(|e| Error::io(&site.target, e))?;
@@ -164,6 +169,33 @@ pub fn commit(staged: Vec<Staged>) -> Result<(), Error> {
         remove_if_present(&retired)?;
     }
     Ok(())
+}
+
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
+    use rustix::fs::{CWD, RenameFlags, renameat_with};
+    renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE).map_err(std::io::Error::from)
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_: &Path, _: &Path) -> std::io::Result<()> {
+    Err(std::io::Error::from(ErrorKind::Unsupported))
+}
+
+fn dir_name(path: &Path) -> String {
+    path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
+}
+
+/// Repairs what a killed build left behind: a published site moved aside but not yet
+/// replaced is put back, and leftover staging folders are removed.
+pub fn recover(out_dir: &Path, id: &str) -> Result<(), Error> {
+    let target = out_dir.join(id);
+    let retired = retired_dir(out_dir, id);
+    if !target.exists() && retired.is_dir() {
+        fs::rename(&retired, &target).map_err(|e| Error::io(&retired, e))?;
+    }
+    remove_if_present(&retired)?;
+    remove_if_present(&staging_dir(out_dir, id))
 }
 
 /// Throws away staged sites after a failed build; the published ones stay untouched.

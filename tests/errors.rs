@@ -367,3 +367,127 @@ fn symlink_out_of_the_content_folder_is_refused() {
             .contains("content/runbooks/secret.md: this symlink points outside its content folder")
     );
 }
+
+// ------------------------------------------------------------ the bad-input corpus
+
+#[test]
+fn malformed_livery_toml() {
+    let message = fails_after_good_build(|p| {
+        p.file("livery.toml", "title = \"Test KB\"\n[build\ndrafts = true\n");
+    });
+    assert!(message.contains("error: livery.toml:2:"), "{message}");
+}
+
+#[test]
+fn malformed_partner_toml() {
+    let message = fails_after_good_build(|p| {
+        p.file("partners/beta/partner.toml", "name = \"Beta\nbase_url = \"https://b.test\"\n");
+    });
+    assert!(message.contains("error: partners/beta/partner.toml:1:"), "{message}");
+}
+
+#[test]
+fn empty_partner_toml() {
+    let message = fails_after_good_build(|p| {
+        p.file("partners/beta/partner.toml", "");
+    });
+    assert!(message.contains("partners/beta/partner.toml"), "{message}");
+    assert!(message.contains("name"), "{message}");
+}
+
+#[test]
+fn empty_page_simply_works() {
+    let project = Fixture::new();
+    project.file("content/runbooks/empty.md", "");
+    project.build().unwrap();
+    let html = project.html("public/alpha/runbooks/empty/index.html");
+    assert_eq!(common::select_text(&html, "h1"), ["Empty"]);
+}
+
+#[test]
+fn a_ten_megabyte_page() {
+    let message = fails_after_good_build(|p| {
+        p.file(
+            "content/runbooks/log.md",
+            &"2026-11-01 12:00:00 INFO request served\n".repeat(260_000),
+        );
+    });
+    assert!(
+        message.contains(
+            "error: content/runbooks/log.md: the page is 9.9 MB; pages may be at most 5 MB"
+        ),
+        "{message}"
+    );
+}
+
+#[test]
+fn ten_thousand_levels_of_nested_lists_and_quotes() {
+    let message = fails_after_good_build(|p| {
+        p.file("content/runbooks/lists.md", &format!("# Lists\n\n{}deep\n", "- ".repeat(10_000)));
+        p.file("content/runbooks/quotes.md", &format!("# Quotes\n\n{}deep\n", "> ".repeat(10_000)));
+    });
+    for file in ["lists", "quotes"] {
+        assert!(
+            message.contains(&format!(
+                "error: content/runbooks/{file}.md:3:201: lists or quotes are nested more than 100 levels deep"
+            )),
+            "{message}"
+        );
+    }
+}
+
+#[test]
+fn template_name_escaping_the_theme() {
+    let message = fails_after_good_build(|p| {
+        p.file(
+            "content/runbooks/restore.md",
+            "+++\ntemplate = \"../../../../etc/passwd\"\n+++\nx\n",
+        );
+    });
+    assert!(message.contains("error: content/runbooks/restore.md:2:12:"), "{message}");
+}
+
+#[test]
+fn absolute_logo_path() {
+    let message = fails_after_good_build(|p| {
+        p.file(
+            "partners/beta/partner.toml",
+            "name = \"Beta\"\nbase_url = \"https://b.test\"\n[brand]\nlogo = \"/etc/passwd\"\n",
+        );
+    });
+    assert!(message.contains("error: partners/beta/partner.toml:4:8:"), "{message}");
+}
+
+#[test]
+fn symlinked_folders_out_of_the_project_are_not_read() {
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("secret.md"), "# Secret\n").unwrap();
+    std::fs::write(outside.path().join("page.html"), "SECRET {{ page.title }}").unwrap();
+    let message = fails_after_good_build(|p| {
+        std::os::unix::fs::symlink(outside.path(), p.path().join("content/linked")).unwrap();
+        std::fs::create_dir_all(p.path().join("partners/beta/templates")).unwrap();
+        std::os::unix::fs::symlink(outside.path(), p.path().join("partners/beta/templates/x"))
+            .unwrap();
+    });
+    assert!(
+        message.contains("error: content/linked: this symlink points outside its content folder"),
+        "{message}"
+    );
+    assert!(
+        message
+            .contains("error: partners/beta/templates/x: this symlink points outside its folder"),
+        "{message}"
+    );
+    assert!(!message.contains("secret.md"), "nothing below the link is read: {message}");
+}
+
+#[test]
+fn symlink_loops() {
+    let message = fails_after_good_build(|p| {
+        std::os::unix::fs::symlink("loop", p.path().join("content/runbooks/loop")).unwrap();
+        std::os::unix::fs::symlink(".", p.path().join("content/runbooks/again")).unwrap();
+    });
+    assert!(message.contains("content/runbooks/loop: cannot read"), "{message}");
+    assert!(message.contains("content/runbooks/again: cannot read"), "{message}");
+    assert!(message.contains("looping symlink"), "{message}");
+}

@@ -25,6 +25,7 @@ pub struct CheckOptions {
     /// Partner ids to check; every partner when empty.
     pub partners: Vec<String>,
     pub drafts: bool,
+    pub shard: Option<crate::shard::Shard>,
     /// The date stale reviews are measured against; today when None.
     pub today: Option<Date>,
 }
@@ -74,6 +75,7 @@ pub fn check(options: &CheckOptions) -> Result<CheckReport, Error> {
         root: options.root.clone(),
         partners: options.partners.clone(),
         drafts: options.drafts,
+        shard: options.shard,
         ..BuildOptions::default()
     };
     let parsed = match load_and_parse(&build_options, Highlighter::new(), None) {

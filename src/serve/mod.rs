@@ -46,6 +46,7 @@ pub fn serve(options: ServeOptions) -> Result<(), Error> {
         out: Some(out.path().to_owned()),
         partners: options.partners.clone(),
         drafts: options.drafts,
+        shard: None,
         dev_server: true,
     };
     let hub = live::Hub::default();
