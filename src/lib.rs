@@ -12,6 +12,8 @@
 pub mod check;
 pub mod config;
 pub mod error;
+#[cfg(test)]
+mod fuzz;
 pub mod highlight;
 pub mod i18n;
 pub mod links;

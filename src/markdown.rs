@@ -147,7 +147,12 @@ pub fn convert(input: &Input, highlighter: &Highlighter) -> Converted {
                 let inner: Vec<Event> =
                     take_until(&mut parser, |e| matches!(e, Event::End(TagEnd::Heading(_))));
                 let text = plain_text(&inner);
-                if first_block && input.lift_title && level == HeadingLevel::H1 {
+                // An empty `#` is no title: the page falls back to its file name.
+                if first_block
+                    && input.lift_title
+                    && level == HeadingLevel::H1
+                    && !text.trim().is_empty()
+                {
                     converter.out.lifted_title = Some(text);
                 } else {
                     converter.heading(level, id, classes, attrs, inner, text);

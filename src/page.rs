@@ -291,6 +291,13 @@ pub fn parse(file: &SourceFile, highlighter: &Highlighter) -> Result<Page, Diagn
         let (line, column) = locate(t.span());
         TemplateChoice { name: t.get_ref().clone(), line, column }
     });
+    if let Some(title) = front.title.as_ref().filter(|t| t.get_ref().trim().is_empty()) {
+        let (line, column) = locate(title.span());
+        return Err(Diagnostic::new(&display_path, "the title is empty")
+            .at_line(line, Some(column))
+            .rule(Rule::FrontMatter)
+            .help("write a title, or remove the line to use the first `# heading`"));
+    }
     let title_at = front.title.as_ref().map(|t| {
         let (line, column) = locate(t.span());
         Located { value: (), line, column }

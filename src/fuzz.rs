@@ -1,0 +1,107 @@
+//! Property tests over the code that meets raw user text: front matter splitting,
+//! content templating and link rewriting. Each property runs 256 random cases in
+//! `cargo test`; for a long run:
+//!
+//! ```sh
+//! PROPTEST_CASES=100000 cargo test --release --lib fuzz::
+//! ```
+
+use std::path::{Component, Path};
+
+use proptest::prelude::*;
+
+use crate::config::tests::partner;
+use crate::highlight::Highlighter;
+use crate::markdown::{self, LinkTarget};
+use crate::page::{self, SourceFile};
+use crate::templating::{self, ContentTemplates};
+
+fn highlighter() -> &'static Highlighter {
+    static HIGHLIGHTER: std::sync::OnceLock<Highlighter> = std::sync::OnceLock::new();
+    HIGHLIGHTER.get_or_init(Highlighter::new)
+}
+
+/// Text that looks like a page: maybe a BOM-less front matter fence, TOML-ish lines,
+/// maybe a closing fence, then markdown-ish text, with any line endings.
+fn page_text() -> impl Strategy<Value = String> {
+    let fence = prop_oneof![Just(""), Just("+++\n"), Just("+++\r\n"), Just("---\n"), Just("+++")];
+    let toml = "([a-z_]{1,8} = (\"[^\"\\n]{0,12}\"|[0-9]{1,4}|\\[\\]|20[0-9]{2}-[01][0-9]-[0-3][0-9]|true)?\r?\n){0,5}";
+    let close = prop_oneof![Just(""), Just("+++\n"), Just("+++\r\n"), Just("+++")];
+    let body = "(#{0,3} ?[a-zA-Z{}%\\[\\]()#`*>|.-]{0,20}\r?\n){0,8}";
+    (fence, toml, close, body).prop_map(|(f, t, c, b)| format!("{f}{t}{c}{b}"))
+}
+
+proptest! {
+    #[test]
+    fn front_matter_splitting_never_panics_and_locates_errors_in_the_file(text in page_text()) {
+        let file = SourceFile { origin: "content".into(), path: "a/b.md".into(), text: text.clone() };
+        match page::parse(&file, highlighter()) {
+            Ok(page) => prop_assert!(!page.title.is_empty()),
+            Err(diagnostic) => {
+                let lines = text.split('\n').count();
+                prop_assert!(diagnostic.line.is_none_or(|line| line >= 1 && line <= lines),
+                    "line {:?} of {lines}: {}", diagnostic.line, diagnostic.message);
+            }
+        }
+    }
+
+    #[test]
+    fn arbitrary_bytes_as_a_page_never_panic(text in "\\PC{0,200}") {
+        let file = SourceFile { origin: "content".into(), path: "x.md".into(), text };
+        let _ = page::parse(&file, highlighter());
+    }
+
+    #[test]
+    fn content_templating_never_panics(body in "([a-z ]{0,6}(\\{\\{|\\}\\}|\\{%|%\\}|\\{#|#\\}|`|```\n|partner\\.name|vars\\.x|snippet\\(\"s\"\\)|raw|endraw|if|endif| )){0,12}") {
+        if let Some(template) = templating::prepare("content/a.md", &body, 0) {
+            if let Ok(templates) = ContentTemplates::new(vec![("content/a.md".into(), template)], Vec::new()) {
+                let _ = templates.render("content/a.md", &partner("acme"));
+            }
+        }
+    }
+
+    #[test]
+    fn code_is_never_interpreted(code in "[a-z {}%#.()\"]{0,40}", inline in "[a-z {}%#.]{0,20}") {
+        prop_assume!(!inline.contains('`'));
+        let body = format!("Hello {{{{ partner.name }}}}, `{inline}`.\n\n```\n{code}\n```\n");
+        let template = templating::prepare("content/a.md", &body, 0).expect("uses partner.name");
+        let templates = ContentTemplates::new(vec![("content/a.md".into(), template)], Vec::new())
+            .expect("code cannot break the template");
+        let out = templates.render("content/a.md", &partner("acme")).expect("renders");
+        prop_assert!(out.contains(&format!("```\n{code}\n```")), "code changed: {out}");
+        prop_assert!(out.contains(&format!("`{inline}`")), "inline code changed: {out}");
+        prop_assert!(out.starts_with("Hello Partner acme,"));
+    }
+
+    #[test]
+    fn resolved_links_stay_inside_the_content_folder(
+        source in "([a-z]{1,4}/){0,3}[a-z]{1,4}\\.md",
+        dest in "(\\.\\./|\\./|/|[a-z]{1,4}/){0,5}[a-z]{0,4}(\\.md|\\.png|/)?(#[a-z-]{0,6})?",
+    ) {
+        match markdown::resolve_link(Path::new(&source), &dest) {
+            Some(LinkTarget::Page { path, .. }) | Some(LinkTarget::File(path)) => {
+                prop_assert!(path.components().all(|c| matches!(c, Component::Normal(_))),
+                    "{dest} from {source} resolved to {}", path.display());
+            }
+            _ => {}
+        }
+    }
+
+    #[test]
+    fn link_positions_point_into_the_file(
+        lines in proptest::collection::vec("[a-z ]{0,10}(\\[x\\]\\(([a-z./#]{0,12}|https://a\\.test/)\\))?[a-z ]{0,5}", 1..10),
+        offset in 0usize..5,
+    ) {
+        let body = lines.join("\n");
+        let input = markdown::Input {
+            body: &body, line_offset: offset, source: Path::new("a/b.md"), url: "a/b/", lift_title: false,
+        };
+        let converted = markdown::convert(&input, highlighter());
+        for link in &converted.links {
+            prop_assert!(link.line > offset && link.line <= offset + lines.len(), "{link:?}");
+            let text = lines[link.line - offset - 1].as_str();
+            let at: String = text.chars().skip(link.column - 1).take(1).collect();
+            prop_assert_eq!(at, "[", "column of {:?} in {:?}", link, text);
+        }
+    }
+}
