@@ -12,18 +12,20 @@ pages_list=${PAGES:-"1000 5000 10000"}
 partners_list=${PARTNERS:-"1 5 10 20"}
 out=${OUT:-docs/performance.md}
 max_partners=$(echo "$partners_list" | tr ' ' '\n' | sort -n | tail -1)
-work=$(mktemp -d /tmp/livery-perf.XXXXXX)
+# Projects and output live in memory (tmpfs) when the machine has /dev/shm: on a shared
+# virtual disk, write throughput varies several-fold from one minute to the next
+# (1,000 x 5 took 2.7 s, then 11 s, with nothing else running), which would drown
+# what livery itself does. BENCH_TMP=/some/disk measures a disk instead.
+tmp=${BENCH_TMP:-$([ -d /dev/shm ] && echo /dev/shm || echo /tmp)}
+work=$(mktemp -d "$tmp/livery-perf.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
 cargo build --release --quiet
 cargo build --release --quiet --example gen_corpus
 livery=$PWD/target/release/livery
 
-# measure CMD... : runs CMD, prints "seconds peak-MiB". Nothing is deleted until the end:
-# ext4 allocates inodes several times slower for a while after many files were deleted,
-# which would slow whichever build came next (measured: 1,000 x 5 in 7.9 s instead of 2.7 s).
+# measure CMD... : runs CMD, prints "seconds peak-MiB".
 measure() {
-  sync
   /usr/bin/time -f '%e %M' -o "$work/time" "$@" > "$work/stdout" 2> "$work/stderr" || {
     cat "$work/stderr" >&2
     exit 1
@@ -74,31 +76,16 @@ for pages in $pages_list; do
   project="$work/project-$pages"
   cargo run --release --quiet --example gen_corpus -- "$project" "$pages" "$max_partners" > /dev/null
   first=""
-  declare -A cold_s cold_mib
-  # Cold builds first, each into its own empty folder; rebuilds (which retire the old
-  # trees) last.
   for partners in $partners_list; do
     args=()
     for ((i = 0; i < partners; i++)); do args+=(--partner "$(printf 'p%02d' "$i")"); done
-    read -r "cold_s[$partners]" "cold_mib[$partners]" \
-      < <(measure "$livery" build --root "$project" --out "$work/out-$pages-$partners" -q "${args[@]}")
-    echo "livery $pages x $partners: cold ${cold_s[$partners]} s, ${cold_mib[$partners]} MiB" >&2
-  done
-  if command -v hugo > /dev/null; then
-    site="$work/hugo-$pages"
-    hugo_site "$site" "$project/content"
-    read -r hugo_s hugo_mib < <(measure hugo --source "$site" --destination "$work/hugo-out-$pages" --quiet)
-    hugo_rows+="| $pages | $hugo_s s | $hugo_mib MiB |"$'\n'
-    echo "hugo $pages: $hugo_s s, $hugo_mib MiB" >&2
-  fi
-  for partners in $partners_list; do
-    args=()
-    for ((i = 0; i < partners; i++)); do args+=(--partner "$(printf 'p%02d' "$i")"); done
+    dest="$work/out-$pages-$partners"
+    read -r cold cold_mib < <(measure "$livery" build --root "$project" --out "$dest" -q "${args[@]}")
     read -r check _ < <(measure "$livery" check --root "$project" "${args[@]}")
     # One page edited: everything is compared, only what changed is written.
     echo "Edited for the benchmark." >> "$project/content/section-000/page-00001.md"
-    read -r one _ < <(measure "$livery" build --root "$project" --out "$work/out-$pages-$partners" -q "${args[@]}")
-    cold=${cold_s[$partners]}
+    read -r one _ < <(measure "$livery" build --root "$project" --out "$dest" -q "${args[@]}")
+    rm -rf "$dest"
     rate=$(awk -v n="$pages" -v p="$partners" -v s="$cold" 'BEGIN { printf "%.0f", n * p / (s > 0 ? s : 0.01) }')
     if [ -z "$first" ]; then
       first=$cold
@@ -108,9 +95,18 @@ for pages in $pages_list; do
       extra=$(awk -v t="$cold" -v f="$first" -v p="$partners" -v q="$first_partners" \
         'BEGIN { printf "%.0f%%", 100 * (t - f) / (p - q) / f }')
     fi
-    rows+="| $pages | $partners | $cold s | $rate | ${cold_mib[$partners]} MiB | $extra | $one s | $check s |"$'\n'
-    echo "livery $pages x $partners: one-page rebuild $one s, check $check s" >&2
+    rows+="| $pages | $partners | $cold s | $rate | $cold_mib MiB | $extra | $one s | $check s |"$'\n'
+    echo "livery $pages x $partners: cold $cold s, $cold_mib MiB, one-page rebuild $one s, check $check s" >&2
   done
+  if command -v hugo > /dev/null; then
+    site="$work/hugo-$pages"
+    hugo_site "$site" "$project/content"
+    read -r hugo_s hugo_mib < <(measure hugo --source "$site" --destination "$work/hugo-out-$pages" --quiet)
+    hugo_rows+="| $pages | $hugo_s s | $hugo_mib MiB |"$'\n'
+    echo "hugo $pages: $hugo_s s, $hugo_mib MiB" >&2
+    rm -rf "$site" "$work/hugo-out-$pages"
+  fi
+  rm -rf "$project"
 done
 
 hugo_version=$(command -v hugo > /dev/null && hugo version | awk '{print $1, $2}' || echo "not installed")
@@ -123,8 +119,9 @@ hugo_version=$(command -v hugo > /dev/null && hugo version | awk '{print $1, $2}
   echo "The corpus comes from \`examples/gen_corpus.rs\`: sections of 50 runbooks, each with"
   echo "four headings, task lists, two highlighted code blocks, a table, an alert and a"
   echo "cross-link with an anchor; partners differ in name, colours and contact details."
-  echo "Times are wall-clock seconds of the release binary into an empty output folder;"
-  echo "peak memory is the maximum resident set size."
+  echo "Times are wall-clock seconds of the release binary into an empty output folder in"
+  echo "\`$tmp\` (tmpfs when it is \`/dev/shm\`: this machine's virtual disk varies several-fold"
+  echo "in write speed from minute to minute); peak memory is the maximum resident set size."
   echo
   echo "## livery"
   echo
