@@ -576,11 +576,19 @@ pub struct ThemeConfig {
 pub fn load_theme_config(root: &Path, name: &str) -> Result<ThemeConfig, Diagnostic> {
     let dir = Path::new("themes").join(name);
     let path = dir.join(THEME_FILE);
-    if !root.join(&dir).is_dir() {
-        return Err(Diagnostic::new(&dir, format!("theme `{name}` does not exist"))
-            .help("check `theme` in livery.toml or partner.toml; themes live in themes/<name>/"));
-    }
-    let source = read_text(root, &path)?;
+    let built_in = crate::embedded::theme_file(name, THEME_FILE);
+    let source = match built_in {
+        // A theme folder on disk overrides the built-in theme file by file.
+        Some(bytes) if !root.join(&path).is_file() => String::from_utf8_lossy(bytes).into_owned(),
+        _ if !root.join(&dir).is_dir() => {
+            return Err(Diagnostic::new(&dir, format!("theme `{name}` does not exist"))
+                .help(format!(
+                    "check `theme` in livery.toml or partner.toml; themes live in themes/<name>/, and the built-in ones are: {}",
+                    crate::embedded::THEMES.join(", ")
+                )));
+        }
+        _ => read_text(root, &path)?,
+    };
     let file: ThemeFile = parse_toml(&path, &source)?;
     // Spans in the theme file would point into the wrong file when reported from a
     // partner; the theme's own tokens are reported against theme.toml without a line.

@@ -107,6 +107,15 @@ impl Catalog {
         Ok(Catalog { files })
     }
 
+    pub fn insert(&mut self, language: &str, path: PathBuf, text: String) {
+        self.files.insert(language.to_owned(), (path, text));
+    }
+
+    /// `other`'s language files replace this catalog's.
+    pub fn overlay(&mut self, other: Catalog) {
+        self.files.extend(other.files);
+    }
+
     pub fn languages(&self) -> Vec<&str> {
         self.files.keys().map(String::as_str).collect()
     }

@@ -11,6 +11,7 @@
 
 pub mod check;
 pub mod config;
+pub mod embedded;
 pub mod error;
 #[cfg(test)]
 mod fuzz;
@@ -461,7 +462,7 @@ fn load_and_parse(
         let loaded =
             config::load_theme_config(root, &name).map_err(|d| vec![d.or_rule(Rule::Config)]);
         if let Some(theme_config) = problems.take(loaded) {
-            let layer = theme::load_layer(root, &Path::new("themes").join(&name));
+            let layer = theme::load_theme(root, &name);
             if let Some(layer) = problems.take(layer.map_err(in_stage(Rule::Theme))) {
                 themes.insert(name.clone(), layer);
             }

@@ -103,10 +103,69 @@ Examples:\n  livery check\n  livery check --partner acme --list-external\n  live
         #[arg(long, value_name = "DATE", value_parser = parse_date)]
         today: Option<livery::page::Date>,
     },
+    /// Start a new knowledge base: livery.toml, pages in two sections, a snippet, one partner.
+    #[command(
+        after_help = "Examples:\n  livery init kb && cd kb && livery serve\n  livery init . --force"
+    )]
+    Init {
+        /// Folder to create the project in (created if missing).
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// Write the starter files even if the folder is not empty (existing files of the same name are replaced).
+        #[arg(long)]
+        force: bool,
+    },
+    /// Create content: `livery new page SECTION/NAME`.
+    New {
+        #[command(subcommand)]
+        command: NewCommand,
+    },
     /// Manage partners.
     Partner {
         #[command(subcommand)]
         command: PartnerCommand,
+    },
+    /// Work with themes: `livery theme eject` copies the built-in theme to themes/ for editing.
+    Theme {
+        #[command(subcommand)]
+        command: ThemeCommand,
+    },
+    /// Print a shell completion script.
+    #[command(
+        after_help = "Examples:\n  livery completions bash > ~/.local/share/bash-completion/completions/livery\n  livery completions zsh > ~/.zfunc/_livery\n  livery completions fish > ~/.config/fish/completions/livery.fish"
+    )]
+    Completions { shell: clap_complete::Shell },
+}
+
+#[derive(Subcommand)]
+enum NewCommand {
+    /// Write content/SECTION/NAME.md with the front matter its section requires (livery.toml [sections]).
+    #[command(
+        after_help = "Examples:\n  livery new page runbooks/database-failover\n  livery new page guides/sso/okta"
+    )]
+    Page {
+        /// SECTION/NAME, relative to content/ (without .md).
+        page: String,
+        /// Project folder (the one holding livery.toml).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum ThemeCommand {
+    /// Copy a built-in theme to themes/NAME/; files there override the built-in ones.
+    #[command(after_help = "Examples:\n  livery theme eject\n  livery theme eject default --force")]
+    Eject {
+        /// The built-in theme to copy.
+        #[arg(default_value = "default")]
+        name: String,
+        /// Project folder (the one holding livery.toml).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Overwrite files of an existing themes/NAME/.
+        #[arg(long)]
+        force: bool,
     },
 }
 
@@ -156,6 +215,47 @@ fn main() -> ExitCode {
                     ExitCode::from(error.exit_code() as u8)
                 }
             }
+        }
+        Command::Init { dir, force } => match livery::scaffold::init(&dir, force) {
+            Ok(files) => {
+                for file in files {
+                    out!("created {}", dir.join(file).display());
+                }
+                let cd = if dir == std::path::Path::new(".") {
+                    String::new()
+                } else {
+                    format!("cd {} && ", dir.display())
+                };
+                out!("next: {cd}livery serve    (then add partners with: livery partner new ID)");
+                ExitCode::SUCCESS
+            }
+            Err(error) => fail(error),
+        },
+        Command::New { command: NewCommand::Page { page, root } } => {
+            match livery::scaffold::new_page(&root, &page, livery::schema::today()) {
+                Ok(path) => {
+                    out!("created {}", path.display());
+                    ExitCode::SUCCESS
+                }
+                Err(error) => fail(error),
+            }
+        }
+        Command::Theme { command: ThemeCommand::Eject { name, root, force } } => {
+            match livery::embedded::eject(&root, &name, force) {
+                Ok(files) => {
+                    out!(
+                        "wrote {} files to themes/{name}/; they now override the built-in theme",
+                        files.len()
+                    );
+                    ExitCode::SUCCESS
+                }
+                Err(error) => fail(error),
+            }
+        }
+        Command::Completions { shell } => {
+            use clap::CommandFactory as _;
+            clap_complete::generate(shell, &mut Cli::command(), "livery", &mut std::io::stdout());
+            ExitCode::SUCCESS
         }
         Command::Partner { command: PartnerCommand::New { id, root } } => {
             match livery::scaffold::new_partner(&root, &id) {
@@ -264,6 +364,11 @@ fn main() -> ExitCode {
             }
         }
     }
+}
+
+fn fail(error: livery::Error) -> ExitCode {
+    eprintln!("{error}");
+    ExitCode::from(error.exit_code() as u8)
 }
 
 fn ms(duration: std::time::Duration) -> f64 {

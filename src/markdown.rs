@@ -6,7 +6,8 @@ use std::ops::Range;
 use std::path::{Component, Path, PathBuf};
 
 use pulldown_cmark::{
-    BlockQuoteKind, CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd,
+    BlockQuoteKind, CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag,
+    TagEnd,
 };
 use serde::Serialize;
 
@@ -163,7 +164,12 @@ pub fn convert(input: &Input, highlighter: &Highlighter) -> Converted {
                 converter.code_block(kind, &inner);
             }
             Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
-                let dest_url = converter.link(dest_url, range.start);
+                // `<name@host>` arrives without its `mailto:`: not a file to check.
+                let dest_url = if link_type == LinkType::Email {
+                    dest_url
+                } else {
+                    converter.link(dest_url, range.start)
+                };
                 converter.events.push(Event::Start(Tag::Link { link_type, dest_url, title, id }));
             }
             Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
@@ -638,6 +644,13 @@ mod tests {
         assert!(out.html.contains("href=\"../../playbooks/\""), "{}", out.html);
         assert!(out.html.contains("href=\"../../runbooks/\""), "{}", out.html);
         assert!(out.html.contains("src=\"../../playbooks/img/d.png\""), "{}", out.html);
+    }
+
+    #[test]
+    fn email_autolinks_are_not_files() {
+        let out = convert_body("a.md", "Write to <help@acme.test>.\n");
+        assert!(out.links.is_empty(), "{:?}", out.links);
+        assert!(out.html.contains("href=\"mailto:help@acme.test\""), "{}", out.html);
     }
 
     #[test]

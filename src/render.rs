@@ -16,6 +16,7 @@ use crate::markdown::TocEntry;
 use crate::page::{Page, PageKind};
 use crate::personalize::SitePage;
 use crate::plan::{NavItem, PageRef, SitePlan};
+use crate::theme::StaticSource;
 use crate::theme::Theme;
 use crate::urls;
 
@@ -24,6 +25,17 @@ pub enum Contents {
     Bytes(Vec<u8>),
     /// A file published unchanged, copied from its source.
     Copy(PathBuf),
+    /// A file of a built-in theme.
+    Static(&'static [u8]),
+}
+
+impl From<&StaticSource> for Contents {
+    fn from(source: &StaticSource) -> Self {
+        match source {
+            StaticSource::Disk(path) => Contents::Copy(path.clone()),
+            StaticSource::Embedded(bytes) => Contents::Static(bytes),
+        }
+    }
 }
 
 /// A file of the finished site, at a path relative to the site root.
@@ -150,8 +162,7 @@ pub fn render_site(
         return Ok(files);
     }
     for (path, file) in &theme.statics {
-        files
-            .push(OutputFile { path: path.clone(), contents: Contents::Copy(file.source.clone()) });
+        files.push(OutputFile { path: path.clone(), contents: Contents::from(&file.source) });
     }
     for (path, source) in content_assets {
         files.push(OutputFile {

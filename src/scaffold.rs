@@ -1,9 +1,168 @@
-//! `livery partner new <id>`: a new partner folder with a commented partner.toml
-//! and a placeholder logo, ready to build.
+//! Files livery writes for people starting out: `livery init` (a small project that
+//! builds and serves at once), `livery partner new` (a partner folder with a commented
+//! partner.toml and a logo) and `livery new page` (a page with the front matter its
+//! section's schema requires).
 
 use std::path::{Path, PathBuf};
 
 use crate::error::Error;
+
+/// Writes `files` (project-relative path, text) under `root`; returns their paths.
+fn write_files(root: &Path, files: Vec<(PathBuf, String)>) -> Result<Vec<PathBuf>, Error> {
+    for (path, text) in &files {
+        let target = root.join(path);
+        let parent = target.parent().unwrap_or(root);
+        std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+        std::fs::write(&target, text).map_err(|e| Error::io(&target, e))?;
+    }
+    Ok(files.into_iter().map(|(path, _)| path).collect())
+}
+
+/// `livery init DIR`: a project with two sections, a snippet and one partner, using
+/// the built-in theme. Refuses a folder with anything in it unless `force`.
+pub fn init(dir: &Path, force: bool) -> Result<Vec<PathBuf>, Error> {
+    let occupied = std::fs::read_dir(dir).is_ok_and(|mut entries| entries.next().is_some());
+    if occupied && !force {
+        return Err(Error::Usage(format!(
+            "error: {} is not empty; choose a new folder, or pass --force to add the starter files to it",
+            dir.display()
+        )));
+    }
+    let file = |path: &str, text: &str| (PathBuf::from(path), text.to_owned());
+    let mut written = write_files(
+        dir,
+        vec![
+            file("livery.toml", STARTER_PROJECT),
+            file(".gitignore", "/public/\n"),
+            file("content/_index.md", STARTER_HOME),
+            file("content/guides/_index.md", STARTER_GUIDES),
+            file("content/guides/getting-started.md", STARTER_GETTING_STARTED),
+            file("content/runbooks/_index.md", STARTER_RUNBOOKS),
+            file("content/runbooks/restart-a-service.md", STARTER_RUNBOOK),
+            file("content/_snippets/contact-support.md", STARTER_SNIPPET),
+        ],
+    )?;
+    written.extend(new_partner(dir, "example")?);
+    Ok(written)
+}
+
+const STARTER_PROJECT: &str = r#"# Project settings: every key is explained in the README (livery.toml reference).
+title = "Knowledge base"
+theme = "default"            # built in; `livery theme eject` copies it to themes/ to edit
+
+[build]
+broken_links = "error"
+
+# Pages under content/runbooks/ must say who owns them and when they were last
+# reviewed; `livery check` reports reviews older than max_age_days.
+[sections.runbooks]
+required = ["owner", "last_reviewed", "severity"]
+max_age_days = 180
+fields.severity = { type = "string", allowed = ["sev1", "sev2", "sev3"] }
+"#;
+
+const STARTER_HOME: &str = r#"+++
+title = "Welcome"
+description = "Guides and runbooks for {{ partner.name }} customers."
++++
+This is the help center of **{{ partner.name }}**. Start with the
+[getting started guide](guides/getting-started.md), or go straight to the
+[runbooks](runbooks/_index.md) when something is on fire.
+
+{{ snippet("contact-support") }}
+"#;
+
+const STARTER_GUIDES: &str = r#"+++
+title = "Guides"
+description = "Step-by-step introductions."
+weight = 1
++++
+"#;
+
+const STARTER_GETTING_STARTED: &str = r#"+++
+title = "Getting started"
+description = "Your first hour with the platform."
+weight = 1
++++
+Welcome aboard. This page is shared by every partner; each partner's site shows it
+with its own name and colours.
+
+## Sign in
+
+1. Open the portal and sign in with your company account.
+2. Turn on two-factor authentication.
+
+## Next steps
+
+- [ ] Invite your team
+- [ ] Read the [restart runbook](../runbooks/restart-a-service.md#verify)
+"#;
+
+const STARTER_RUNBOOKS: &str = r#"+++
+title = "Runbooks"
+description = "Procedures for operating the platform."
+weight = 2
++++
+"#;
+
+const STARTER_RUNBOOK: &str = r#"+++
+title = "Restart a service"
+description = "Restart one service safely and check that it came back."
+owner = "sre"
+last_reviewed = 2026-11-01
+severity = "sev2"
++++
+Use this when a service is stuck but its host is healthy.
+
+## Restart
+
+```sh
+kubectl -n prod rollout restart deploy/api
+kubectl -n prod rollout status deploy/api
+```
+
+## Verify
+
+> [!TIP]
+> Watch the error rate for five minutes before you close the incident.
+
+Still broken? {{ snippet("contact-support") }}
+"#;
+
+const STARTER_SNIPPET: &str = r#"Contact {{ partner.name }} support{% if partner.contact.support_email %} at <{{ partner.contact.support_email }}>{% endif %}.
+"#;
+
+/// `livery new page SECTION/NAME`: `content/SECTION/NAME.md`, with the front matter the
+/// section's schema requires filled with placeholders that pass `livery check`.
+pub fn new_page(root: &Path, page: &str, today: crate::page::Date) -> Result<PathBuf, Error> {
+    let project = crate::config::load_project(root).map_err(Error::from)?;
+    let page = page.trim_end_matches(".md");
+    let Some(relative) = crate::config::safe_relative_path(&format!("{page}.md")) else {
+        return Err(Error::Usage(format!(
+            "error: `{page}` is not a page path inside content/: write SECTION/NAME, e.g. runbooks/db-failover"
+        )));
+    };
+    let name = relative.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    if !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') || name.is_empty() {
+        return Err(Error::Usage(format!(
+            "error: `{name}` cannot be a page name: use letters, digits, `-` and `_` (it becomes the URL)"
+        )));
+    }
+    let path = Path::new(crate::page::CONTENT_DIR).join(&relative);
+    if root.join(&path).exists() {
+        return Err(Error::Usage(format!("error: {} already exists", path.display())));
+    }
+    let title = display_name(&name.replace('_', "-"));
+    let mut front = format!(
+        "+++\ntitle = \"{title}\"\ndescription = \"TODO: one sentence on what this page is for.\"\n"
+    );
+    for (key, value) in project.schemas.placeholders(&relative, today) {
+        front.push_str(&format!("{key} = {value}\n"));
+    }
+    front.push_str("+++\nTODO: write the page.\n");
+    write_files(root, vec![(path.clone(), front)])?;
+    Ok(path)
+}
 
 /// Creates `partners/<id>/` under `root` and returns the files written.
 pub fn new_partner(root: &Path, id: &str) -> Result<Vec<PathBuf>, Error> {
@@ -20,23 +179,35 @@ pub fn new_partner(root: &Path, id: &str) -> Result<Vec<PathBuf>, Error> {
             root.display()
         )));
     }
-    let dir = root.join("partners").join(id);
-    if dir.exists() {
+    if root.join("partners").join(id).exists() {
         return Err(Error::Usage(format!(
             "error: partners/{id} already exists; choose another id or edit it"
         )));
     }
-    let files =
-        [(dir.join("partner.toml"), partner_toml(id)), (dir.join("static/logo.svg"), logo_svg(id))];
-    for (path, text) in &files {
-        let parent = path.parent().unwrap_or(root);
-        std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
-        std::fs::write(path, text).map_err(|e| Error::io(path, e))?;
-    }
-    Ok(files
-        .into_iter()
-        .map(|(path, _)| path.strip_prefix(root).unwrap_or(&path).to_owned())
-        .collect())
+    let dir = Path::new("partners").join(id);
+    let (primary, accent) = brand_colours(id);
+    write_files(
+        root,
+        vec![
+            (dir.join("partner.toml"), partner_toml(id, primary, accent)),
+            (dir.join("static/logo.svg"), logo_svg(id, primary)),
+        ],
+    )
+}
+
+/// A (primary, accent) pair for a new partner, picked by its id so partners created
+/// one after another look different. Every primary has 4.5:1 contrast on white.
+fn brand_colours(id: &str) -> (&'static str, &'static str) {
+    const PAIRS: [(&str, &str); 6] = [
+        ("#2557d6", "#f2a900"),
+        ("#0f6b4f", "#c9a227"),
+        ("#7a2e8e", "#f08a24"),
+        ("#b3261e", "#1f7a8c"),
+        ("#1d5c63", "#e0a458"),
+        ("#5b3cc4", "#2fb380"),
+    ];
+    let sum: usize = id.bytes().map(usize::from).sum();
+    PAIRS[sum % PAIRS.len()]
 }
 
 fn display_name(id: &str) -> String {
@@ -53,7 +224,7 @@ fn display_name(id: &str) -> String {
         .join(" ")
 }
 
-fn partner_toml(id: &str) -> String {
+fn partner_toml(id: &str, primary: &str, accent: &str) -> String {
     let name = display_name(id);
     format!(
         r##"# Partner "{id}": its site is built into public/{id}/.
@@ -66,8 +237,8 @@ language = "en"                              # en, de or fr with the default the
 [brand]                                      # unset tokens use the theme's defaults
 logo = "logo.svg"                            # in partners/{id}/static/
 favicon = "logo.svg"
-primary = "#2557d6"                          # links and highlights
-accent = "#f2a900"                           # the header stripe and focus rings
+primary = "{primary}"                          # links and highlights
+accent = "{accent}"                           # the header stripe and focus rings
 # background = "#ffffff"
 # text = "#1c2330"
 # font = "system-ui, sans-serif"
@@ -94,11 +265,11 @@ exclude_tags = []
     )
 }
 
-fn logo_svg(id: &str) -> String {
+fn logo_svg(id: &str, primary: &str) -> String {
     let initial = id.chars().next().unwrap_or('p').to_ascii_uppercase();
     format!(
         r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32" role="img" aria-label="{id}">
-  <rect width="32" height="32" rx="8" fill="#2557d6"/>
+  <rect width="32" height="32" rx="8" fill="{primary}"/>
   <text x="16" y="22" text-anchor="middle" font-family="system-ui, sans-serif" font-size="18" font-weight="700" fill="#ffffff">{initial}</text>
 </svg>
 "##

@@ -220,8 +220,43 @@ impl Schemas {
 
     /// The schema of the deepest section folder the page lies in.
     pub fn for_page(&self, page: &Page) -> Option<&SectionSchema> {
-        let folder = page.source.parent().unwrap_or(Path::new(""));
+        self.for_path(&page.source)
+    }
+
+    /// The schema for a page at `source` (relative to content/).
+    fn for_path(&self, source: &Path) -> Option<&SectionSchema> {
+        let folder = source.parent().unwrap_or(Path::new(""));
         self.0.iter().find(|schema| folder.starts_with(&schema.folder))
+    }
+
+    /// Front matter lines (key, TOML value) that satisfy the schema for a new page at
+    /// `source`: the first allowed value, today for dates, a placeholder otherwise.
+    pub fn placeholders(&self, source: &Path, today: Date) -> Vec<(String, String)> {
+        let Some(schema) = self.for_path(source) else { return Vec::new() };
+        let skip = ["title", "description"];
+        schema
+            .required
+            .iter()
+            .filter(|key| !skip.contains(&key.as_str()))
+            .map(|key| {
+                let rule = schema.fields.get(key);
+                let kind = FieldType::of_built_in(key)
+                    .or(rule.map(|r| r.kind))
+                    .unwrap_or(FieldType::String);
+                let value = match rule.and_then(|r| r.allowed.first()) {
+                    Some(first) if kind == FieldType::List => format!("[{first}]"),
+                    Some(first) => first.to_string(),
+                    None => match (key.as_str(), kind) {
+                        (_, FieldType::Date) => today.to_string(),
+                        ("owner", _) => "\"your-team\"".to_owned(),
+                        (_, FieldType::List) => "[]".to_owned(),
+                        (_, FieldType::String) => "\"TODO\"".to_owned(),
+                        (_, other) => other.example().to_owned(),
+                    },
+                };
+                (key.clone(), value)
+            })
+            .collect()
     }
 
     pub fn is_empty(&self) -> bool {

@@ -23,11 +23,18 @@ struct TemplateSource {
     text: String,
 }
 
-/// A file published as-is: its source on disk and a short content hash for cache busting.
+/// A file published as-is: where its bytes are, and a short content hash for cache busting.
 #[derive(Debug, Clone)]
 pub struct StaticFile {
-    pub source: PathBuf,
+    pub source: StaticSource,
     pub hash: String,
+}
+
+#[derive(Debug, Clone)]
+pub enum StaticSource {
+    Disk(PathBuf),
+    /// A file of a built-in theme.
+    Embedded(&'static [u8]),
 }
 
 /// The templates, static files and UI strings of one layer (a theme, or a partner's overrides).
@@ -61,6 +68,59 @@ impl Layer {
     }
 }
 
+/// Theme `name`: the built-in theme of that name (if any), with the files of
+/// `themes/<name>/` on disk replacing it file by file.
+pub fn load_theme(root: &Path, name: &str) -> Result<Layer, Vec<Diagnostic>> {
+    let dir = Path::new("themes").join(name);
+    let disk = load_layer(root, &dir)?;
+    let Some(files) = crate::embedded::theme_files(name) else { return Ok(disk) };
+    let mut layer = Layer::default();
+    let mut problems = Vec::new();
+    for (path, bytes) in files {
+        let shown = dir.join(&path);
+        let text =
+            || String::from_utf8(bytes.to_vec()).map_err(|_| Diagnostic::new(&shown, "not UTF-8"));
+        if let Some(name) = path.strip_prefix("templates/") {
+            match text() {
+                Ok(text) => layer.templates.push(TemplateSource {
+                    name: name.to_owned(),
+                    path: shown,
+                    text,
+                }),
+                Err(problem) => problems.push(problem),
+            }
+        } else if let Some(name) = path.strip_prefix("static/") {
+            let file =
+                StaticFile { source: StaticSource::Embedded(bytes), hash: content_hash(bytes) };
+            layer.statics.insert(name.to_owned(), file);
+        } else if let Some(file) = path.strip_prefix("i18n/") {
+            match (file.strip_suffix(".toml"), text()) {
+                (Some(language), Ok(text)) => layer.i18n.insert(language, shown, text),
+                (_, Err(problem)) => problems.push(problem),
+                _ => {}
+            }
+        }
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    layer.overlay(disk);
+    Ok(layer)
+}
+
+impl Layer {
+    /// `other`'s files replace this layer's of the same name.
+    fn overlay(&mut self, other: Layer) {
+        for template in other.templates {
+            self.templates.retain(|t| t.name != template.name);
+            self.templates.push(template);
+        }
+        self.templates.sort_by(|a, b| a.name.cmp(&b.name));
+        self.statics.extend(other.statics);
+        self.i18n.overlay(other.i18n);
+    }
+}
+
 /// Reads `<dir>/templates/**` and `<dir>/static/**` of a theme or partner folder
 /// (`dir` is project-relative). Missing folders are simply empty layers.
 pub fn load_layer(root: &Path, dir: &Path) -> Result<Layer, Vec<Diagnostic>> {
@@ -77,7 +137,10 @@ pub fn load_layer(root: &Path, dir: &Path) -> Result<Layer, Vec<Diagnostic>> {
             Ok(bytes) => {
                 layer.statics.insert(
                     name,
-                    StaticFile { source: root.join(&relative), hash: content_hash(&bytes) },
+                    StaticFile {
+                        source: StaticSource::Disk(root.join(&relative)),
+                        hash: content_hash(&bytes),
+                    },
                 );
             }
             Err(e) => problems.push(Diagnostic::new(&relative, format!("cannot read: {e}"))),

@@ -45,6 +45,7 @@ pub fn stage(out_dir: &Path, id: &str, files: &[OutputFile]) -> Result<Staged, E
         .map(|file| {
             let bytes = match &file.contents {
                 Contents::Bytes(bytes) => Cow::Borrowed(bytes.as_slice()),
+                Contents::Static(bytes) => Cow::Borrowed(*bytes),
                 Contents::Copy(source) => {
                     Cow::Owned(fs::read(source).map_err(|e| Error::io(source, e))?)
                 }
@@ -120,6 +121,7 @@ pub fn update_in_place(
         let destination = target.join(&file.path);
         let bytes = match &file.contents {
             Contents::Bytes(bytes) => Cow::Borrowed(bytes.as_slice()),
+            Contents::Static(bytes) => Cow::Borrowed(*bytes),
             Contents::Copy(source) => {
                 Cow::Owned(fs::read(source).map_err(|e| Error::io(source, e))?)
             }

@@ -247,12 +247,15 @@ fn missing_template_named_in_front_matter() {
 
 #[test]
 fn theme_without_a_required_template() {
+    // (The built-in `default` theme fills gaps in themes/default/; another name does not.)
     let message = fails_after_good_build(|p| {
-        p.remove("themes/default/templates/page.html");
+        p.copy_dir(&p.path().join("themes/default"), "themes/plain");
+        p.remove("themes/plain/templates/page.html");
+        p.file("livery.toml", "title = \"Test KB\"\ntheme = \"plain\"\n");
     });
     assert!(
         message.contains(
-            "error: themes/default/templates: [partner alpha] the theme has no `page.html` template"
+            "error: themes/plain/templates: [partner alpha] the theme has no `page.html` template"
         ),
         "{message}"
     );

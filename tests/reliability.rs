@@ -13,14 +13,9 @@ use common::Fixture;
 
 /// xxh3 of every file under `dir`, by relative path.
 fn hashes(dir: &Path) -> BTreeMap<String, u64> {
-    walkdir::WalkDir::new(dir)
+    common::files_under(dir)
         .into_iter()
-        .map(Result::unwrap)
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            let path = e.path().strip_prefix(dir).unwrap().to_string_lossy().into_owned();
-            (path, xxhash_rust::xxh3::xxh3_64(&std::fs::read(e.path()).unwrap()))
-        })
+        .map(|(path, bytes)| (path, xxhash_rust::xxh3::xxh3_64(&bytes)))
         .collect()
 }
 

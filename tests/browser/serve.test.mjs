@@ -53,19 +53,35 @@ test("an edit appears in the open page; a broken file shows an overlay until it 
   await page.waitForTimeout(300);
 
   const marker = "Freshly edited while the server runs";
-  writeFileSync(file, original.replace("+++\n\n", `+++\n\n${marker}.\n\n`));
-  await page.waitForFunction((text) => document.body.innerText.includes(text), marker, { timeout: 20000 });
+  try {
+    writeFileSync(file, original.replace("+++\n\n", `+++\n\n${marker}.\n\n`));
+    await page.waitForFunction((text) => document.body.innerText.includes(text), marker, { timeout: 20000 });
+    // The reloaded page's event stream connects (and may catch up once more) before the next save.
+    await page.waitForLoadState("load");
+    await page.waitForTimeout(1000);
 
-  writeFileSync(file, "+++\ntitle = \n+++\nBroken.\n");
-  const overlay = page.locator("#livery-error-overlay");
-  await overlay.waitFor({ timeout: 20000 });
-  assert.match(await overlay.innerText(), /content\/runbooks\/cache-flush\.md:2/);
-  assert.match(await page.locator("article h1").innerText(), /Cache flush/, "the last good page stays");
+    writeFileSync(file, "+++\ntitle = \n+++\nBroken.\n");
+    const overlay = page.locator("#livery-error-overlay");
+    await overlay.waitFor({ timeout: 20000 }).catch(async (error) => {
+      const state = await page.evaluate(() => ({
+        url: location.href,
+        scripts: Array.from(document.scripts).map((s) => s.src),
+        text: document.body.innerText.slice(0, 120),
+      }));
+      console.error("DEBUG overlay missing", JSON.stringify(state), JSON.stringify(page.errors));
+      throw error;
+    });
+    assert.match(await overlay.innerText(), /content\/runbooks\/cache-flush\.md:2/);
+    assert.match(await page.locator("article h1").innerText(), /Cache flush/, "the last good page stays");
 
-  writeFileSync(file, original.replace("+++\n\n", `+++\n\n${marker}, fixed.\n\n`));
-  await page.waitForFunction((text) => document.body.innerText.includes(text), `${marker}, fixed`, { timeout: 20000 });
-  assert.equal(await overlay.count(), 0);
-  assert.deepEqual(page.errors, []);
+    writeFileSync(file, original.replace("+++\n\n", `+++\n\n${marker}, fixed.\n\n`));
+    await page.waitForFunction((text) => document.body.innerText.includes(text), `${marker}, fixed`, { timeout: 20000 });
+    assert.equal(await overlay.count(), 0);
+    assert.deepEqual(page.errors, []);
+  } finally {
+    // Whatever happened, the next tests start from a project that builds.
+    writeFileSync(file, original);
+  }
 });
 
 test("a CSS edit swaps the stylesheet without reloading the page", async () => {

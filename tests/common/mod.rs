@@ -138,3 +138,16 @@ pub fn select_attr(html: &scraper::Html, selector: &str, attribute: &str) -> Vec
 pub fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
+
+/// Every file under `dir` (any folder), by relative path with `/`, with its bytes.
+pub fn files_under(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    WalkDir::new(dir)
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let path = e.path().strip_prefix(dir).unwrap().to_string_lossy().replace('\\', "/");
+            (path, std::fs::read(e.path()).unwrap())
+        })
+        .collect()
+}
