@@ -185,7 +185,8 @@ pub fn new_partner(root: &Path, id: &str) -> Result<Vec<PathBuf>, Error> {
         )));
     }
     let dir = Path::new("partners").join(id);
-    let (primary, accent) = brand_colours(id);
+    let existing = std::fs::read_dir(root.join("partners")).map_or(0, |entries| entries.count());
+    let (primary, accent) = brand_colours(existing);
     write_files(
         root,
         vec![
@@ -195,9 +196,9 @@ pub fn new_partner(root: &Path, id: &str) -> Result<Vec<PathBuf>, Error> {
     )
 }
 
-/// A (primary, accent) pair for a new partner, picked by its id so partners created
-/// one after another look different. Every primary has 4.5:1 contrast on white.
-fn brand_colours(id: &str) -> (&'static str, &'static str) {
+/// A (primary, accent) pair for a project's `existing`-th new partner, so partners
+/// created one after another look different. Every primary has 4.5:1 contrast on white.
+fn brand_colours(existing: usize) -> (&'static str, &'static str) {
     const PAIRS: [(&str, &str); 6] = [
         ("#2557d6", "#f2a900"),
         ("#0f6b4f", "#c9a227"),
@@ -206,8 +207,7 @@ fn brand_colours(id: &str) -> (&'static str, &'static str) {
         ("#1d5c63", "#e0a458"),
         ("#5b3cc4", "#2fb380"),
     ];
-    let sum: usize = id.bytes().map(usize::from).sum();
-    PAIRS[sum % PAIRS.len()]
+    PAIRS[existing % PAIRS.len()]
 }
 
 fn display_name(id: &str) -> String {

@@ -37,12 +37,14 @@ fn init_then_build_then_check_passes_with_the_built_in_theme() {
     let check = livery(&kb, &["check", "--deny-warnings", "--today", "2026-11-23"]);
     assert!(ok(&check).contains("no errors, 0 warnings"));
 
-    // A second partner builds as its own site, in its own colours.
+    // More partners build as their own sites, each in its own colours.
     ok(&livery(&kb, &["partner", "new", "northwind"]));
+    ok(&livery(&kb, &["partner", "new", "contoso"]));
     ok(&livery(&kb, &["build"]));
     let brand =
         |id: &str| std::fs::read_to_string(kb.join(format!("public/{id}/brand.css"))).unwrap();
-    assert_ne!(brand("example"), brand("northwind"));
+    let brands = [brand("example"), brand("northwind"), brand("contoso")];
+    assert!(brands[0] != brands[1] && brands[1] != brands[2] && brands[0] != brands[2]);
 }
 
 #[test]
