@@ -13,15 +13,15 @@ static DEFAULT: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/default"
 /// Names of the built-in themes.
 pub const THEMES: [&str; 1] = ["default"];
 
+fn theme_dir(name: &str) -> Option<&'static Dir<'static>> {
+    (name == "default").then_some(&DEFAULT)
+}
+
 /// The files of a built-in theme, as (path inside the theme folder with `/`, bytes),
 /// sorted by path; None if there is no built-in theme of that name.
 pub fn theme_files(name: &str) -> Option<Vec<(String, &'static [u8])>> {
-    let dir = match name {
-        "default" => &DEFAULT,
-        _ => return None,
-    };
     let mut files = Vec::new();
-    collect(dir, &mut files);
+    collect(theme_dir(name)?, &mut files);
     files.sort_by(|a, b| a.0.cmp(&b.0));
     Some(files)
 }
@@ -39,9 +39,9 @@ fn collect(dir: &'static Dir<'static>, files: &mut Vec<(String, &'static [u8])>)
     }
 }
 
-/// One file of a built-in theme.
+/// One file of a built-in theme, by its path inside the theme folder.
 pub fn theme_file(name: &str, path: &str) -> Option<&'static [u8]> {
-    theme_files(name)?.into_iter().find(|(p, _)| p == path).map(|(_, bytes)| bytes)
+    theme_dir(name)?.get_file(path).map(|file| file.contents())
 }
 
 /// Writes built-in theme `name` to `root/themes/<name>/`; refuses to touch an existing

@@ -323,6 +323,16 @@ fn render_all(diagnostics: &[Diagnostic]) -> String {
     out.join("\n\n")
 }
 
+/// Puts diagnostics in reading order (by file, line, column, partner) and drops
+/// repeats: the same problem found by several steps or for several partners.
+pub fn sort_and_dedup(diagnostics: &mut Vec<Diagnostic>) {
+    diagnostics.sort_by(|a, b| {
+        (&a.path, a.line, a.column, &a.partner, a.severity, &a.message)
+            .cmp(&(&b.path, b.line, b.column, &b.partner, b.severity, &b.message))
+    });
+    diagnostics.dedup();
+}
+
 /// Collects diagnostics from independent steps so a build reports all of them.
 #[derive(Debug, Default)]
 pub struct Problems(Vec<Diagnostic>);
@@ -355,14 +365,9 @@ impl Problems {
         self.0
     }
 
-    /// Ok when nothing went wrong, otherwise every problem in a stable order.
     /// The warnings when there are no errors, otherwise every error, in a stable order.
     pub fn finish(mut self) -> Result<Vec<Diagnostic>, Error> {
-        self.0.sort_by(|a, b| {
-            (&a.path, a.line, a.column, &a.partner, &a.message)
-                .cmp(&(&b.path, b.line, b.column, &b.partner, &b.message))
-        });
-        self.0.dedup();
+        sort_and_dedup(&mut self.0);
         let (errors, warnings): (Vec<_>, Vec<_>) =
             self.0.into_iter().partition(|d| d.severity == Severity::Error);
         if errors.is_empty() { Ok(warnings) } else { Err(Error::Project(errors)) }

@@ -116,7 +116,7 @@ fn is_hidden_or_private(name: &std::ffi::OsStr) -> bool {
 }
 
 /// Page paths become URLs; keep them to characters that need no escaping anywhere.
-fn check_url_safe(relative: &Path, display: &Path) -> Option<Diagnostic> {
+pub(crate) fn check_url_safe(relative: &Path, display: &Path) -> Option<Diagnostic> {
     let bad = relative.iter().map(|part| part.to_string_lossy()).find(|part| {
         !part.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
     })?;

@@ -210,10 +210,7 @@ fn main() -> ExitCode {
             let options = livery::serve::ServeOptions { root, bind, port, partners, drafts, open };
             match livery::serve::serve(options) {
                 Ok(()) => ExitCode::SUCCESS,
-                Err(error) => {
-                    eprintln!("{error}");
-                    ExitCode::from(error.exit_code() as u8)
-                }
+                Err(error) => fail(error),
             }
         }
         Command::Init { dir, force } => match livery::scaffold::init(&dir, force) {
@@ -266,10 +263,7 @@ fn main() -> ExitCode {
                     out!("edit partners/{id}/partner.toml, then run: livery build --partner {id}");
                     ExitCode::SUCCESS
                 }
-                Err(error) => {
-                    eprintln!("{error}");
-                    ExitCode::from(error.exit_code() as u8)
-                }
+                Err(error) => fail(error),
             }
         }
         Command::Check {
@@ -307,10 +301,7 @@ fn main() -> ExitCode {
                         ExitCode::SUCCESS
                     }
                 }
-                Err(error) => {
-                    eprintln!("{error}");
-                    ExitCode::from(error.exit_code() as u8)
-                }
+                Err(error) => fail(error),
             }
         }
         Command::Build { root, out, partners, drafts, shard, quiet, verbose } => {
@@ -357,10 +348,7 @@ fn main() -> ExitCode {
                     }
                     ExitCode::SUCCESS
                 }
-                Err(error) => {
-                    eprintln!("{error}");
-                    ExitCode::from(error.exit_code() as u8)
-                }
+                Err(error) => fail(error),
             }
         }
     }

@@ -535,6 +535,12 @@ fn humanize(path: &Path) -> String {
 mod tests {
     use super::*;
 
+    /// The shared content tree of `files`, parsed from scratch.
+    fn parse_shared(files: &[SourceFile], drafts: bool) -> ParsedTree {
+        let origin = Path::new(CONTENT_DIR);
+        parse_all(files, &Highlighter::new(), drafts, origin, &BTreeSet::new(), &ParseCache::new())
+    }
+
     fn source(path: &str, text: &str) -> SourceFile {
         SourceFile { origin: CONTENT_DIR.into(), path: path.into(), text: text.into() }
     }
@@ -585,14 +591,7 @@ mod tests {
     #[test]
     fn folders_without_index_become_sections_and_duplicate_urls_are_errors() {
         let files = vec![source("a/b.md", "x"), source("a/b/_index.md", "y")];
-        let ParsedTree { pages, problems, .. } = parse_all(
-            &files,
-            &Highlighter::new(),
-            false,
-            Path::new(CONTENT_DIR),
-            &BTreeSet::new(),
-            &ParseCache::new(),
-        );
+        let ParsedTree { pages, problems, .. } = parse_shared(&files, false);
         let sources: Vec<_> =
             pages.iter().map(|p| p.source.to_string_lossy().into_owned()).collect();
         assert_eq!(sources, ["_index.md", "a/_index.md", "a/b/_index.md", "a/b.md"]);
@@ -603,31 +602,10 @@ mod tests {
     #[test]
     fn drafts_are_left_out_unless_asked_for() {
         let files = vec![source("a.md", "+++\ndraft = true\n+++\nx")];
-        assert!(
-            parse_all(
-                &files,
-                &Highlighter::new(),
-                false,
-                Path::new(CONTENT_DIR),
-                &BTreeSet::new(),
-                &ParseCache::new()
-            )
-            .pages
-            .iter()
-            .all(|p| p.source != Path::new("a.md"))
-        );
-        assert!(
-            parse_all(
-                &files,
-                &Highlighter::new(),
-                true,
-                Path::new(CONTENT_DIR),
-                &BTreeSet::new(),
-                &ParseCache::new()
-            )
-            .pages
-            .iter()
-            .any(|p| p.source == Path::new("a.md"))
-        );
+        let has_draft = |drafts| {
+            parse_shared(&files, drafts).pages.iter().any(|p| p.source == Path::new("a.md"))
+        };
+        assert!(!has_draft(false));
+        assert!(has_draft(true));
     }
 }

@@ -143,8 +143,7 @@ pub fn render_site(
     }
     if !problems.is_empty() {
         // A broken shared template fails every page the same way: report it once.
-        problems.sort_by(|a, b| (a.location(), &a.message).cmp(&(b.location(), &b.message)));
-        problems.dedup();
+        crate::error::sort_and_dedup(&mut problems);
         return Err(problems);
     }
     files.push(OutputFile {

@@ -142,13 +142,16 @@ pub fn new_page(root: &Path, page: &str, today: crate::page::Date) -> Result<Pat
             "error: `{page}` is not a page path inside content/: write SECTION/NAME, e.g. runbooks/db-failover"
         )));
     };
-    let name = relative.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-    if !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') || name.is_empty() {
+    let path = Path::new(crate::page::CONTENT_DIR).join(&relative);
+    // The same rule the content loader applies: a page it would refuse is not written.
+    if let Some(problem) = crate::load::check_url_safe(&relative, &path) {
         return Err(Error::Usage(format!(
-            "error: `{name}` cannot be a page name: use letters, digits, `-` and `_` (it becomes the URL)"
+            "error: {}; {}",
+            problem.message,
+            problem.help.unwrap_or_default()
         )));
     }
-    let path = Path::new(crate::page::CONTENT_DIR).join(&relative);
+    let name = relative.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
     if root.join(&path).exists() {
         return Err(Error::Usage(format!("error: {} already exists", path.display())));
     }

@@ -122,6 +122,26 @@ pub struct SectionSchema {
 }
 
 impl SectionSchema {
+    /// A TOML value of `key` that this schema accepts, for messages and new pages:
+    /// the first allowed value, else `today` for a date (when given), else a
+    /// placeholder of the field's type.
+    fn example_value(&self, key: &str, today: Option<Date>) -> String {
+        let rule = self.fields.get(key);
+        let kind =
+            FieldType::of_built_in(key).or(rule.map(|r| r.kind)).unwrap_or(FieldType::String);
+        match (rule.and_then(|r| r.allowed.first()), kind) {
+            (Some(first), FieldType::List) => format!("[{first}]"),
+            (Some(first), _) => first.to_string(),
+            (None, FieldType::Date) => {
+                today.map_or_else(|| kind.example().to_owned(), |d| d.to_string())
+            }
+            (None, _) if key == "owner" => "\"your-team\"".to_owned(),
+            (None, FieldType::List) => "[]".to_owned(),
+            (None, FieldType::String) => "\"TODO\"".to_owned(),
+            (None, other) => other.example().to_owned(),
+        }
+    }
+
     /// Whether pages of this section may have the field.
     fn declares(&self, key: &str) -> bool {
         BUILT_IN_FIELDS.contains(&key) || self.fields.contains_key(key)
@@ -230,32 +250,14 @@ impl Schemas {
     }
 
     /// Front matter lines (key, TOML value) that satisfy the schema for a new page at
-    /// `source`: the first allowed value, today for dates, a placeholder otherwise.
+    /// `source`: see `SectionSchema::example_value`.
     pub fn placeholders(&self, source: &Path, today: Date) -> Vec<(String, String)> {
         let Some(schema) = self.for_path(source) else { return Vec::new() };
-        let skip = ["title", "description"];
         schema
             .required
             .iter()
-            .filter(|key| !skip.contains(&key.as_str()))
-            .map(|key| {
-                let rule = schema.fields.get(key);
-                let kind = FieldType::of_built_in(key)
-                    .or(rule.map(|r| r.kind))
-                    .unwrap_or(FieldType::String);
-                let value = match rule.and_then(|r| r.allowed.first()) {
-                    Some(first) if kind == FieldType::List => format!("[{first}]"),
-                    Some(first) => first.to_string(),
-                    None => match (key.as_str(), kind) {
-                        (_, FieldType::Date) => today.to_string(),
-                        ("owner", _) => "\"your-team\"".to_owned(),
-                        (_, FieldType::List) => "[]".to_owned(),
-                        (_, FieldType::String) => "\"TODO\"".to_owned(),
-                        (_, other) => other.example().to_owned(),
-                    },
-                };
-                (key.clone(), value)
-            })
+            .filter(|key| !["title", "description"].contains(&key.as_str()))
+            .map(|key| (key.clone(), schema.example_value(key, Some(today))))
             .collect()
     }
 
@@ -290,16 +292,8 @@ pub fn check_page(page: &Page, schemas: &Schemas) -> Vec<Diagnostic> {
     let Some(schema) = schema.filter(|_| page.kind == PageKind::Page) else { return problems };
     for key in &schema.required {
         if page.field(key).is_none() {
-            let rule = schema.fields.get(key);
-            let example = rule
-                .and_then(|r| r.allowed.first().map(ToString::to_string))
-                .unwrap_or_else(|| {
-                    FieldType::of_built_in(key)
-                        .or(rule.map(|r| r.kind))
-                        .unwrap_or(FieldType::String)
-                        .example()
-                        .to_owned()
-                });
+            // No date here: what `build` prints must not change with the calendar.
+            let example = schema.example_value(key, None);
             let mut diagnostic = Diagnostic::new(
                 &path,
                 format!(
@@ -409,16 +403,20 @@ fn days_between(from: Date, to: Date) -> Option<i64> {
     Some(i64::from(span.get_days()))
 }
 
+impl From<jiff::civil::Date> for Date {
+    fn from(date: jiff::civil::Date) -> Self {
+        Date { year: date.year() as u16, month: date.month() as u8, day: date.day() as u8 }
+    }
+}
+
 /// A `YYYY-MM-DD` date.
 pub fn parse_date(text: &str) -> Option<Date> {
-    let date: jiff::civil::Date = text.trim().parse().ok()?;
-    Some(Date { year: date.year() as u16, month: date.month() as u8, day: date.day() as u8 })
+    text.trim().parse::<jiff::civil::Date>().ok().map(Date::from)
 }
 
 /// Today's date in the local time zone.
 pub fn today() -> Date {
-    let now = jiff::Zoned::now().date();
-    Date { year: now.year() as u16, month: now.month() as u8, day: now.day() as u8 }
+    jiff::Zoned::now().date().into()
 }
 
 #[cfg(test)]
@@ -431,6 +429,27 @@ mod tests {
         assert_eq!(days_between(d(2026, 1, 1), d(2026, 3, 1)), Some(59));
         assert_eq!(days_between(d(2024, 2, 28), d(2024, 3, 1)), Some(2));
         assert_eq!(days_between(d(2026, 3, 1), d(2026, 1, 1)), Some(-59));
+    }
+
+    #[test]
+    fn example_values_pass_the_schema() {
+        let file: SectionsFile = toml::from_str(
+            "[runbooks]\nrequired = [\"service\", \"last_reviewed\", \"owner\"]\nfields.service = { type = \"list\", allowed = [\"db\", \"web\"] }\n",
+        )
+        .unwrap();
+        let schemas = Schemas::resolve(file, Path::new("livery.toml"), "").unwrap();
+        let today = Date { year: 2026, month: 11, day: 23 };
+        assert_eq!(
+            schemas.placeholders(Path::new("runbooks/a.md"), today),
+            [
+                ("service".to_owned(), "[\"db\"]".to_owned()),
+                ("last_reviewed".to_owned(), "2026-11-23".to_owned()),
+                ("owner".to_owned(), "\"your-team\"".to_owned()),
+            ]
+        );
+        let schema = &schemas.0[0];
+        assert_eq!(schema.example_value("last_reviewed", None), "2026-10-01");
+        assert!(schemas.placeholders(Path::new("guides/a.md"), today).is_empty());
     }
 
     #[test]

@@ -46,6 +46,17 @@ pub struct Layer {
 }
 
 impl Layer {
+    /// `other`'s files replace this layer's of the same name.
+    fn overlay(&mut self, other: Layer) {
+        for template in other.templates {
+            self.templates.retain(|t| t.name != template.name);
+            self.templates.push(template);
+        }
+        self.templates.sort_by(|a, b| a.name.cmp(&b.name));
+        self.statics.extend(other.statics);
+        self.i18n.overlay(other.i18n);
+    }
+
     /// Each template's project-relative path and text, for checks that read them.
     pub fn template_texts(&self) -> impl Iterator<Item = (&Path, &str)> {
         self.templates.iter().map(|t| (t.path.as_path(), t.text.as_str()))
@@ -74,51 +85,26 @@ pub fn load_theme(root: &Path, name: &str) -> Result<Layer, Vec<Diagnostic>> {
     let dir = Path::new("themes").join(name);
     let disk = load_layer(root, &dir)?;
     let Some(files) = crate::embedded::theme_files(name) else { return Ok(disk) };
+    // The built-in theme is our own files, compiled in: its text files are UTF-8.
+    let text = |bytes: &[u8]| String::from_utf8_lossy(bytes).into_owned();
     let mut layer = Layer::default();
-    let mut problems = Vec::new();
     for (path, bytes) in files {
         let shown = dir.join(&path);
-        let text =
-            || String::from_utf8(bytes.to_vec()).map_err(|_| Diagnostic::new(&shown, "not UTF-8"));
         if let Some(name) = path.strip_prefix("templates/") {
-            match text() {
-                Ok(text) => layer.templates.push(TemplateSource {
-                    name: name.to_owned(),
-                    path: shown,
-                    text,
-                }),
-                Err(problem) => problems.push(problem),
-            }
+            let template = TemplateSource { name: name.to_owned(), path: shown, text: text(bytes) };
+            layer.templates.push(template);
         } else if let Some(name) = path.strip_prefix("static/") {
             let file =
                 StaticFile { source: StaticSource::Embedded(bytes), hash: content_hash(bytes) };
             layer.statics.insert(name.to_owned(), file);
-        } else if let Some(file) = path.strip_prefix("i18n/") {
-            match (file.strip_suffix(".toml"), text()) {
-                (Some(language), Ok(text)) => layer.i18n.insert(language, shown, text),
-                (_, Err(problem)) => problems.push(problem),
-                _ => {}
-            }
+        } else if let Some(language) =
+            path.strip_prefix("i18n/").and_then(|file| file.strip_suffix(".toml"))
+        {
+            layer.i18n.insert(language, shown, text(bytes));
         }
-    }
-    if !problems.is_empty() {
-        return Err(problems);
     }
     layer.overlay(disk);
     Ok(layer)
-}
-
-impl Layer {
-    /// `other`'s files replace this layer's of the same name.
-    fn overlay(&mut self, other: Layer) {
-        for template in other.templates {
-            self.templates.retain(|t| t.name != template.name);
-            self.templates.push(template);
-        }
-        self.templates.sort_by(|a, b| a.name.cmp(&b.name));
-        self.statics.extend(other.statics);
-        self.i18n.overlay(other.i18n);
-    }
 }
 
 /// Reads `<dir>/templates/**` and `<dir>/static/**` of a theme or partner folder

@@ -110,6 +110,11 @@ fn new_page_fills_what_the_schema_requires() {
     assert!(stderr(&again).contains("already exists"));
     let outside = livery(&kb, &["new", "page", "../escape"]);
     assert_eq!(outside.status.code(), Some(2));
+    // A path the content loader would refuse is not written either.
+    let spaced = livery(&kb, &["new", "page", "my guides/sso"]);
+    assert_eq!(spaced.status.code(), Some(2));
+    assert!(stderr(&spaced).contains("`my guides` cannot be part of a URL"), "{}", stderr(&spaced));
+    assert!(!kb.join("content/my guides").exists());
 }
 
 #[test]

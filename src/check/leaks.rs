@@ -38,7 +38,7 @@ pub struct Terms {
 }
 
 impl Terms {
-    pub fn new(partners: &[&Partner]) -> Terms {
+    pub fn new(partners: &[Partner]) -> Terms {
         let mut terms: Vec<Term> = Vec::new();
         for partner in partners {
             for (text, kind, what) in identifying_terms(partner) {
@@ -257,7 +257,7 @@ mod tests {
         let mut acme = crate::config::tests::partner("acme");
         acme.name = "Acme".into();
         acme.base_url = "https://help.acme.test/".into();
-        let terms = Terms::new(&[&acme]);
+        let terms = Terms::new(&[acme]);
         let found = |text: &str| !terms.find(text).is_empty();
         assert!(found("Call Acme support"));
         assert!(!found("Acmeville and ACME and acme"));

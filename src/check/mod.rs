@@ -17,7 +17,7 @@ use crate::page::{Date, PageKind};
 use crate::personalize::SitePage;
 use crate::plan::SitePlan;
 use crate::schema;
-use crate::{BuildOptions, PlannedSite, load_and_parse, plan_sites};
+use crate::{BuildOptions, load_and_parse, plan_sites};
 
 #[derive(Debug, Clone, Default)]
 pub struct CheckOptions {
@@ -97,16 +97,14 @@ pub fn check(options: &CheckOptions) -> Result<CheckReport, Error> {
     let stale = all_pages.filter_map(|page| schema::stale(page, &parsed.project.schemas, today));
     let mut findings: Vec<Diagnostic> = planned.shared_problems.into_iter().chain(stale).collect();
 
-    let partners: Vec<_> = parsed.partners.iter().collect();
-    let terms = leaks::Terms::new(&partners);
-    let sites: Vec<&PlannedSite> =
-        planned.partners.iter().filter_map(|p| p.site.as_ref()).collect();
-    let shared_scan =
-        leaks::scan_shared(&terms, &sites.iter().map(|s| &s.site).collect::<Vec<_>>());
+    let terms = leaks::Terms::new(&parsed.partners);
+    let site_plans: Vec<&SitePlan> =
+        planned.partners.iter().filter_map(|p| p.site.as_ref().map(|s| &s.site)).collect();
+    let shared_scan = leaks::scan_shared(&terms, &site_plans);
     let mut per_partner = Vec::new();
     let mut external = BTreeSet::new();
-    for partner_plan in &planned.partners {
-        let mut problems = partner_plan.problems.clone();
+    for partner_plan in planned.partners {
+        let mut problems = partner_plan.problems;
         if let Some(site) = &partner_plan.site {
             problems.extend(site.orphans.iter().map(|page| orphan(page, &site.site)));
             problems.extend(duplicate_titles(&site.site));
@@ -162,11 +160,7 @@ fn merge_partners(per_partner: Vec<(String, Vec<Diagnostic>)>) -> Vec<Diagnostic
 }
 
 fn sorted(mut findings: Vec<Diagnostic>) -> Vec<Diagnostic> {
-    findings.sort_by(|a, b| {
-        (&a.path, a.line, a.column, &a.partner, a.severity, &a.message)
-            .cmp(&(&b.path, b.line, b.column, &b.partner, b.severity, &b.message))
-    });
-    findings.dedup();
+    crate::error::sort_and_dedup(&mut findings);
     findings
 }
 
