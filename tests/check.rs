@@ -330,3 +330,32 @@ fn human_output_groups_by_file_without_colour_when_piped() {
     );
     assert!(text.contains("checked 2 partners in"), "{text}");
 }
+
+#[test]
+fn other_names_and_menu_hosts_are_brand_terms_too() {
+    let project = Fixture::new();
+    project.file(
+        "partners/beta/partner.toml",
+        "name = \"Beta Retail\"\nbase_url = \"https://kb.beta.test/docs/\"\nalso_known_as = [\"Betamax\"]\n\n[[menu]]\nlabel = \"Legal\"\nurl = \"https://legal.beta-group.test/terms\"\n",
+    );
+    project.file(
+        "content/runbooks/failover.md",
+        "# Fail over\n\n## Promote {#promote}\n\nAsk Betamax.\n\nSee legal.beta-group.test for terms.\n",
+    );
+    let (_, document) = check(&project, &[]);
+    let leaks = findings(&document, "brand-leak");
+    let lines: Vec<(u64, &str)> = leaks
+        .iter()
+        .map(|f| (f["line"].as_u64().unwrap(), f["partner"].as_str().unwrap()))
+        .collect();
+    assert_eq!(lines, [(5, "alpha"), (7, "alpha")], "{document:#}");
+}
+
+#[test]
+fn shards_check_their_partners_only() {
+    let project = Fixture::new();
+    let (_, first) = check(&project, &["--shard", "1/2"]);
+    let (_, second) = check(&project, &["--shard", "2/2"]);
+    assert_eq!(first["partners"], serde_json::json!(["alpha"]));
+    assert_eq!(second["partners"], serde_json::json!(["beta"]));
+}

@@ -21,12 +21,7 @@ fn fails_after_good_build(breakage: impl Fn(&Fixture)) -> String {
         project.snapshot("public"),
         "a failed build must leave the previous output as it was"
     );
-    let leftovers: Vec<_> = std::fs::read_dir(project.path().join("public"))
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|name| name.starts_with('.'))
-        .collect();
-    assert!(leftovers.is_empty(), "staging folders left behind: {leftovers:?}");
+    common::assert_no_staging_folders(&project.path().join("public"));
     message
 }
 
