@@ -24,7 +24,7 @@ struct ProjectFile {
     #[serde(default = "default_theme")]
     theme: String,
     #[serde(default = "default_output_dir")]
-    output_dir: String,
+    output_dir: Spanned<String>,
     #[serde(default)]
     build: BuildFile,
     #[serde(default)]
@@ -60,8 +60,8 @@ impl Default for HighlightFile {
 fn default_theme() -> String {
     "default".into()
 }
-fn default_output_dir() -> String {
-    "public".into()
+fn default_output_dir() -> Spanned<String> {
+    Spanned::new(0..0, "public".into())
 }
 fn default_light_highlight() -> Spanned<String> {
     Spanned::new(0..0, "Coldark-Cold".into())
@@ -109,11 +109,17 @@ pub fn load_project(root: &Path) -> Result<ProjectConfig, Diagnostic> {
     let file: ProjectFile = parse_toml(Path::new(PROJECT_FILE), &source)?;
     check_name(Path::new(PROJECT_FILE), "theme", &file.theme)?;
     let schemas = crate::schema::Schemas::resolve(file.sections, Path::new(PROJECT_FILE), &source)?;
+    let output_dir = root.join(file.output_dir.get_ref());
+    if let Err(problem) = check_output_dir(root, &output_dir) {
+        return Err(Diagnostic::new(PROJECT_FILE, problem)
+            .at_offset(&source, file.output_dir.span().start)
+            .help("write the sites into a folder of their own, such as output_dir = \"public\" (the default)"));
+    }
     Ok(ProjectConfig {
         root: root.to_owned(),
         title: file.title.unwrap_or_else(|| "Knowledge base".into()),
         theme: file.theme,
-        output_dir: root.join(file.output_dir),
+        output_dir,
         drafts: file.build.drafts,
         broken_links: file.build.broken_links,
         highlight_light: file.highlight.light,
@@ -121,6 +127,61 @@ pub fn load_project(root: &Path) -> Result<ProjectConfig, Diagnostic> {
         schemas,
         source,
     })
+}
+
+/// The project's folders of sources: an output folder may be none of them, hold
+/// none of them and lie in none of them, since a build replaces what it publishes.
+const SOURCE_DIRS: [&str; 3] = ["content", "partners", "themes"];
+
+/// Whether `out` may be the output folder of the project at `root`; the reason if not.
+pub fn check_output_dir(root: &Path, out: &Path) -> Result<(), String> {
+    let (root_abs, out_abs) = (absolute(root), absolute(out));
+    if root_abs.starts_with(&out_abs) {
+        return Err(format!(
+            "`{}` cannot be the output folder: it is the project folder or one of its parents",
+            out.display()
+        ));
+    }
+    for name in SOURCE_DIRS {
+        let sources = absolute(&root.join(name));
+        if out_abs.starts_with(&sources) || sources.starts_with(&out_abs) {
+            return Err(format!(
+                "`{}` cannot be the output folder: it is, holds or lies inside the project's {name}/ folder",
+                out.display()
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// `path` made absolute with symlinks resolved as far as it exists, and the rest
+/// (not created yet) appended with `.` and `..` applied.
+fn absolute(path: &Path) -> PathBuf {
+    let path = std::path::absolute(path).unwrap_or_else(|_| path.to_owned());
+    let mut existing = path.as_path();
+    let mut rest = Vec::new();
+    let mut resolved = loop {
+        if let Ok(real) = existing.canonicalize() {
+            break real;
+        }
+        match (existing.parent(), existing.components().next_back()) {
+            (Some(parent), Some(last)) => {
+                rest.push(last.as_os_str().to_owned());
+                existing = parent;
+            }
+            _ => break existing.to_owned(),
+        }
+    };
+    for part in rest.iter().rev() {
+        match part.to_str() {
+            Some("..") => {
+                resolved.pop();
+            }
+            Some(".") => {}
+            _ => resolved.push(part),
+        }
+    }
+    resolved
 }
 
 // ---------------------------------------------------------------- partner.toml

@@ -275,12 +275,45 @@ pub enum Error {
     #[error("{}", render_all(.0))]
     Project(Vec<Diagnostic>),
     /// The machine failed us: disk full, permissions (exit code 1).
-    #[error("error: {}: {source}", path.display())]
+    #[error("error: {}: {source}{}", path.display(), io_help(source))]
     Io {
         path: PathBuf,
         #[source]
         source: std::io::Error,
     },
+    /// Publishing failed part-way; `outcome` says where each partner's site stands.
+    #[error(
+        "error: could not publish {}: {source}{}\n{}\n  = help: nothing of this build was published; fix the cause and build again",
+        path.display(),
+        io_help(source),
+        outcome.iter().map(|line| format!("  {line}")).collect::<Vec<_>>().join("\n")
+    )]
+    Publish {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+        outcome: Vec<String>,
+    },
+    /// Another build holds the output folder and we were told not to wait (exit code 1).
+    #[error("{0}")]
+    Busy(String),
+}
+
+/// What to do about an I/O error, as a help line (empty when there is nothing useful).
+fn io_help(error: &std::io::Error) -> &'static str {
+    use std::io::ErrorKind as K;
+    match error.kind() {
+        K::StorageFull | K::QuotaExceeded | K::FileTooLarge => {
+            "\n  = help: the disk is full or a size limit was reached: free some space (or raise the limit) and build again; the published sites were not changed"
+        }
+        K::PermissionDenied => {
+            "\n  = help: livery may not change this file: check its owner and permissions, and `lsattr` for immutable files"
+        }
+        K::ReadOnlyFilesystem => {
+            "\n  = help: this file system is read-only: choose another output folder with --out"
+        }
+        _ => "",
+    }
 }
 
 impl Error {
@@ -291,7 +324,7 @@ impl Error {
     pub fn exit_code(&self) -> i32 {
         match self {
             Error::Usage(_) => 2,
-            Error::Project(_) | Error::Io { .. } => 1,
+            Error::Project(_) | Error::Io { .. } | Error::Publish { .. } | Error::Busy(_) => 1,
         }
     }
 }

@@ -64,6 +64,8 @@ pub struct BuildOptions {
     /// content hash (the server revalidates every request), so a CSS edit changes only
     /// the CSS file and open pages can swap it without reloading.
     pub dev_server: bool,
+    /// Fail at once, rather than wait, when another build holds the output folder.
+    pub no_wait: bool,
 }
 
 /// What one build remembers for the next, so the dev server redoes only what changed.
@@ -151,7 +153,17 @@ fn build_with(options: &BuildOptions, mut cache: Option<&mut Cache>) -> Result<B
         None => Highlighter::new(),
     };
     let parsed = load_and_parse(options, highlighter, cache.as_deref_mut().map(|c| &mut c.parsed))?;
-    let out_dir = options.out.clone().unwrap_or_else(|| parsed.project.output_dir.clone());
+    let out_dir = match &options.out {
+        Some(out) => {
+            config::check_output_dir(&options.root, out).map_err(|problem| {
+                Error::Usage(format!(
+                    "error: {problem}\n  = help: build into a folder of its own, such as --out public (the default)"
+                ))
+            })?;
+            out.clone()
+        }
+        None => parsed.project.output_dir.clone(),
+    };
 
     // Every partner is planned and checked before anything is rendered, so one run
     // reports every partner's problems.
@@ -167,15 +179,24 @@ fn build_with(options: &BuildOptions, mut cache: Option<&mut Cache>) -> Result<B
             plans.push((site.site, site.assets, site.ui));
         }
     }
-    let warnings = problems.finish()?;
+    let mut warnings = problems.finish()?;
     let parse_time = started.elapsed();
+
+    let mut output = write::OutputDir::lock(&out_dir, !options.no_wait, |holder| {
+        eprintln!(
+            "waiting for the livery build with pid {holder} to finish writing {} …",
+            out_dir.display()
+        );
+    })?;
+    let ids: Vec<&str> = plans.iter().map(|(site, _, _)| site.partner.id.as_str()).collect();
+    output.claim(&ids)?;
 
     let mut staged = Vec::new();
     let mut reports = Vec::new();
     for (site, assets, ui) in &plans {
         let started = Instant::now();
         let memo = cache.as_deref_mut().map(|c| &mut c.partners);
-        match build_partner(&parsed, site, assets, ui, options, &out_dir, memo) {
+        match build_partner(&parsed, site, assets, ui, options, &output, memo) {
             Ok((site, report)) => {
                 reports.push(PartnerReport { elapsed: started.elapsed(), ..report });
                 staged.push(site);
@@ -187,7 +208,7 @@ fn build_with(options: &BuildOptions, mut cache: Option<&mut Cache>) -> Result<B
         }
     }
     let committing = Instant::now();
-    write::commit(staged)?;
+    warnings.extend(write::commit(&mut output, staged)?);
     let commit_time = committing.elapsed();
     Ok(BuildReport {
         out_dir,
@@ -312,9 +333,10 @@ fn build_partner(
     assets: &[(PathBuf, PathBuf)],
     ui: &i18n::UiStrings,
     options: &BuildOptions,
-    out_dir: &Path,
+    output: &write::OutputDir,
     memo: Option<&mut HashMap<String, PartnerMemo>>,
 ) -> Result<(write::Staged, PartnerReport), Error> {
+    let out_dir = output.path();
     let partner = site.partner;
     let site_path =
         if options.dev_server { format!("/{}/", partner.id) } else { render::base_path(partner) };
@@ -363,7 +385,7 @@ fn build_partner(
             memo.insert(partner.id.clone(), PartnerMemo { structure, pages });
             staged
         }
-        None => write::stage(out_dir, &partner.id, &files)?,
+        None => write::stage(output, &partner.id, &files)?,
     };
     let report = PartnerReport {
         id: partner.id.clone(),

@@ -47,6 +47,9 @@ enum Command {
         /// Also print how long each stage took.
         #[arg(short, long)]
         verbose: bool,
+        /// Fail at once if another build is writing the output folder, instead of waiting for it.
+        #[arg(long)]
+        no_wait: bool,
     },
     /// Preview every partner's site on http://127.0.0.1:1111/, rebuilt and reloaded as you edit.
     #[command(
@@ -304,9 +307,16 @@ fn main() -> ExitCode {
                 Err(error) => fail(error),
             }
         }
-        Command::Build { root, out, partners, drafts, shard, quiet, verbose } => {
-            let options =
-                livery::BuildOptions { root, out, partners, drafts, shard, dev_server: false };
+        Command::Build { root, out, partners, drafts, shard, quiet, verbose, no_wait } => {
+            let options = livery::BuildOptions {
+                root,
+                out,
+                partners,
+                drafts,
+                shard,
+                dev_server: false,
+                no_wait,
+            };
             let started = std::time::Instant::now();
             match livery::build(&options) {
                 Ok(report) => {

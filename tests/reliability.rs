@@ -131,7 +131,11 @@ fn shards_split_the_partners_without_overlap() {
                 .success()
         );
         let mut ids: Vec<String> = std::fs::read_dir(project.path().join(&out))
-            .map(|dir| dir.map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect())
+            .map(|dir| {
+                dir.map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                    .filter(|name| !name.starts_with('.'))
+                    .collect()
+            })
             .unwrap_or_default();
         ids.sort();
         ids

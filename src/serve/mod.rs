@@ -48,6 +48,7 @@ pub fn serve(options: ServeOptions) -> Result<(), Error> {
         drafts: options.drafts,
         shard: None,
         dev_server: true,
+        no_wait: false,
     };
     let hub = live::Hub::default();
     let partners: PartnerList = Arc::default();

@@ -152,12 +152,15 @@ pub fn files_under(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
         .collect()
 }
 
-/// A finished build leaves nothing but the partner folders in the output folder.
+/// A finished build leaves nothing but the partner folders (and livery's lock and
+/// list of sites) in the output folder.
 pub fn assert_no_staging_folders(out: &Path) {
     let leftovers: Vec<_> = std::fs::read_dir(out)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|name| name.starts_with('.'))
+        .filter(|name| {
+            name.starts_with('.') && ![".livery-lock", ".livery-sites"].contains(&name.as_str())
+        })
         .collect();
     assert!(leftovers.is_empty(), "staging folders left behind: {leftovers:?}");
 }
