@@ -7,15 +7,16 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { launch, openPage, repo } from "../tests/browser/harness.mjs";
+import { releaseBinary } from "../tests/browser/cargo.mjs";
 
 const pages = Number(process.argv[2] || 1000);
 const partners = Number(process.argv[3] || 10);
 const project = join(mkdtempSync(join(tmpdir(), "livery-live-")), "project");
 execFileSync("cargo", ["build", "--release", "--quiet", "--example", "gen_corpus"], { cwd: repo, stdio: "inherit" });
 execFileSync("cargo", ["build", "--release", "--quiet"], { cwd: repo, stdio: "inherit" });
-execFileSync(join(repo, "target/release/examples/gen_corpus"), [project, String(pages), String(partners)], { stdio: "inherit" });
+execFileSync(releaseBinary("examples/gen_corpus"), [project, String(pages), String(partners)], { stdio: "inherit" });
 
-const server = spawn(join(repo, "target/release/livery"), ["serve", "--root", project, "--port", "0"], { stdio: ["ignore", "pipe", "inherit"] });
+const server = spawn(releaseBinary(), ["serve", "--root", project, "--port", "0"], { stdio: ["ignore", "pipe", "inherit"] });
 const lines = createInterface({ input: server.stdout });
 const waiters = [];
 let url;

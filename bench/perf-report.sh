@@ -22,7 +22,9 @@ trap 'rm -rf "$work"' EXIT
 
 cargo build --release --quiet
 cargo build --release --quiet --example gen_corpus
-livery=$PWD/target/release/livery
+# Cargo says where its binaries are (CARGO_TARGET_DIR, build.target-dir).
+target_dir=$(cargo metadata --format-version 1 --no-deps | sed 's/.*"target_directory":"\([^"]*\)".*/\1/')
+livery=$target_dir/release/livery
 
 # measure CMD... : runs CMD, prints "seconds peak-MiB".
 measure() {

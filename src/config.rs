@@ -97,14 +97,7 @@ pub struct ProjectConfig {
 }
 
 pub fn load_project(root: &Path) -> Result<ProjectConfig, Diagnostic> {
-    let path = root.join(PROJECT_FILE);
-    if !path.is_file() {
-        return Err(Diagnostic::new(
-            PROJECT_FILE,
-            format!("no {PROJECT_FILE} in {}", root.display()),
-        )
-        .help("run livery in the project folder, or pass --root DIR"));
-    }
+    // Callers have checked that the project exists (`load::require_project`).
     let source = read_text(root, Path::new(PROJECT_FILE))?;
     let file: ProjectFile = parse_toml(Path::new(PROJECT_FILE), &source)?;
     check_name(Path::new(PROJECT_FILE), "theme", &file.theme)?;
@@ -374,9 +367,8 @@ pub fn load_partner(
     let rel_dir = Path::new("partners").join(id);
     let path = rel_dir.join(PARTNER_FILE);
     if !is_valid_id(id) {
-        return Err(Diagnostic::new(&rel_dir, format!("`{id}` is not a valid partner id")).help(
-            "partner folder names become URL paths: use lowercase letters, digits, `-` and `_`, starting with a letter or digit",
-        ));
+        return Err(Diagnostic::new(&rel_dir, format!("`{id}` is not a valid partner id"))
+            .help(format!("partner folder names become URL paths: {ID_RULE}")));
     }
     if !root.join(&path).is_file() {
         return Err(Diagnostic::new(&path, "missing partner.toml")
@@ -750,11 +742,15 @@ fn check_name(path: &Path, key: &str, value: &str) -> Result<(), Diagnostic> {
     if is_valid_id(value) {
         Ok(())
     } else {
-        Err(Diagnostic::new(path, format!("{key} `{value}` is not a valid name"))
-            .help("use lowercase letters, digits, `-` and `_`"))
+        Err(Diagnostic::new(path, format!("{key} `{value}` is not a valid name")).help(ID_RULE))
     }
 }
 
+/// The rule for partner ids and theme names, as every message states it.
+pub const ID_RULE: &str =
+    "use lowercase letters, digits, `-` and `_`, starting with a letter or digit";
+
+/// Partner ids and theme names become folder names and URL paths.
 pub fn is_valid_id(id: &str) -> bool {
     let mut chars = id.chars();
     chars.next().is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit())

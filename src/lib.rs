@@ -461,6 +461,7 @@ fn load_and_parse(
     let empty = page::ParseCache::new();
     let root = &options.root;
     let config_error = |d: Diagnostic| Error::from(d.or_rule(Rule::Config));
+    load::require_project(root)?;
     let project = config::load_project(root).map_err(config_error)?;
     let all_ids = config::partner_ids(root).map_err(config_error)?;
     let mut ids = select_partners(&all_ids, &options.partners)?;

@@ -1,11 +1,12 @@
-//! Walks the content tree into sorted source files and assets. Reads, never parses.
+//! Finds the project, and walks the content tree into sorted source files and
+//! assets. Reads, never parses.
 
 use std::path::{Path, PathBuf};
 
 use walkdir::WalkDir;
 
-use crate::config::read_text;
-use crate::error::Diagnostic;
+use crate::config::{PROJECT_FILE, read_text};
+use crate::error::{Diagnostic, Error};
 use crate::page::{CONTENT_DIR, SourceFile};
 use crate::templating::SNIPPETS_DIR;
 
@@ -18,6 +19,43 @@ pub struct ContentTree {
     pub assets: Vec<PathBuf>,
     /// `_snippets/**.md`, included by name, never published alone.
     pub snippets: Vec<SourceFile>,
+}
+
+/// The project folder: `explicit` (`--root DIR`) if given, else the nearest folder
+/// holding livery.toml from the current one upwards, as cargo and git look for theirs.
+/// The result is relative (`.`, `../..`), so paths in messages stay short.
+pub fn project_root(explicit: Option<&Path>) -> Result<PathBuf, Error> {
+    if let Some(root) = explicit {
+        require_project(root)?;
+        return Ok(root.to_owned());
+    }
+    let here = std::env::current_dir().map_err(|e| Error::io(Path::new("."), e))?;
+    let mut root = PathBuf::from(".");
+    for dir in here.ancestors() {
+        if dir.join(PROJECT_FILE).is_file() {
+            return Ok(root);
+        }
+        root = if root == Path::new(".") { PathBuf::from("..") } else { root.join("..") };
+    }
+    Err(no_project(None))
+}
+
+/// Every command that needs a project says the same when there is none.
+pub fn require_project(root: &Path) -> Result<(), Error> {
+    if root.join(PROJECT_FILE).is_file() { Ok(()) } else { Err(no_project(Some(root))) }
+}
+
+fn no_project(root: Option<&Path>) -> Error {
+    Error::Usage(match root {
+        None => format!(
+            "error: no {PROJECT_FILE} in this folder or any folder above it\n  = help: run livery inside a livery project, pass --root DIR, or start a project with `livery init`"
+        ),
+        Some(root) => format!(
+            "error: no {PROJECT_FILE} in {}\n  = help: pass --root the folder holding {PROJECT_FILE}, or start a project there with `livery init {}`",
+            root.display(),
+            root.display()
+        ),
+    })
 }
 
 /// The shared content folder, which must exist.
@@ -110,7 +148,7 @@ fn load_tree(root: &Path, dir: &Path) -> Result<ContentTree, Vec<Diagnostic>> {
 }
 
 /// `.git`, `.DS_Store` and `_snippets` are not pages; `_index.md` is.
-fn is_hidden_or_private(name: &std::ffi::OsStr) -> bool {
+pub(crate) fn is_hidden_or_private(name: &std::ffi::OsStr) -> bool {
     let name = name.to_string_lossy();
     name.starts_with('.') || (name.starts_with('_') && name != "_index.md")
 }

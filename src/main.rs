@@ -26,9 +26,9 @@ enum Command {
         after_help = "Examples:\n  livery build\n  livery build --partner acme --partner globex\n  livery build --root ../kb --out /tmp/sites -q"
     )]
     Build {
-        /// Project folder (the one holding livery.toml).
-        #[arg(long, default_value = ".")]
-        root: PathBuf,
+        /// Project folder (the one holding livery.toml) [default: the nearest one from here upwards].
+        #[arg(long)]
+        root: Option<PathBuf>,
         /// Output folder; each partner is written to OUT/<id>/ [default: livery.toml's output_dir, "public"].
         #[arg(long)]
         out: Option<PathBuf>,
@@ -56,9 +56,9 @@ enum Command {
         after_help = "Examples:\n  livery serve\n  livery serve --partner acme --open\n  livery serve --port 8080"
     )]
     Serve {
-        /// Project folder (the one holding livery.toml).
-        #[arg(long, default_value = ".")]
-        root: PathBuf,
+        /// Project folder (the one holding livery.toml) [default: the nearest one from here upwards].
+        #[arg(long)]
+        root: Option<PathBuf>,
         /// Port to listen on (0 picks a free one).
         #[arg(long, default_value_t = 1111)]
         port: u16,
@@ -81,9 +81,9 @@ enum Command {
 Examples:\n  livery check\n  livery check --partner acme --list-external\n  livery check --format json > findings.json\n  livery check --deny-warnings --today 2027-01-01"
     )]
     Check {
-        /// Project folder (the one holding livery.toml).
-        #[arg(long, default_value = ".")]
-        root: PathBuf,
+        /// Project folder (the one holding livery.toml) [default: the nearest one from here upwards].
+        #[arg(long)]
+        root: Option<PathBuf>,
         /// Check only this partner; repeat for several.
         #[arg(long = "partner", value_name = "ID")]
         partners: Vec<String>,
@@ -149,9 +149,9 @@ enum NewCommand {
     Page {
         /// SECTION/NAME, relative to content/ (without .md).
         page: String,
-        /// Project folder (the one holding livery.toml).
-        #[arg(long, default_value = ".")]
-        root: PathBuf,
+        /// Project folder (the one holding livery.toml) [default: the nearest one from here upwards].
+        #[arg(long)]
+        root: Option<PathBuf>,
     },
 }
 
@@ -163,9 +163,9 @@ enum ThemeCommand {
         /// The built-in theme to copy.
         #[arg(default_value = "default")]
         name: String,
-        /// Project folder (the one holding livery.toml).
-        #[arg(long, default_value = ".")]
-        root: PathBuf,
+        /// Project folder (the one holding livery.toml) [default: the nearest one from here upwards].
+        #[arg(long)]
+        root: Option<PathBuf>,
         /// Overwrite files of an existing themes/NAME/.
         #[arg(long)]
         force: bool,
@@ -190,11 +190,11 @@ enum PartnerCommand {
         after_help = "Example:\n  livery partner new northwind\n  livery build --partner northwind"
     )]
     New {
-        /// The partner id: lowercase letters, digits and `-`; it becomes public/<ID>/.
+        /// The partner id: lowercase letters, digits, `-` and `_`, starting with a letter or digit; it becomes public/<ID>/.
         id: String,
-        /// Project folder (the one holding livery.toml).
-        #[arg(long, default_value = ".")]
-        root: PathBuf,
+        /// Project folder (the one holding livery.toml) [default: the nearest one from here upwards].
+        #[arg(long)]
+        root: Option<PathBuf>,
     },
 }
 
@@ -210,6 +210,10 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Serve { root, port, bind, partners, drafts, open } => {
+            let root = match project_root(root) {
+                Ok(root) => root,
+                Err(code) => return code,
+            };
             let options = livery::serve::ServeOptions { root, bind, port, partners, drafts, open };
             match livery::serve::serve(options) {
                 Ok(()) => ExitCode::SUCCESS,
@@ -232,6 +236,10 @@ fn main() -> ExitCode {
             Err(error) => fail(error),
         },
         Command::New { command: NewCommand::Page { page, root } } => {
+            let root = match project_root(root) {
+                Ok(root) => root,
+                Err(code) => return code,
+            };
             match livery::scaffold::new_page(&root, &page, livery::schema::today()) {
                 Ok(path) => {
                     out!("created {}", path.display());
@@ -241,6 +249,10 @@ fn main() -> ExitCode {
             }
         }
         Command::Theme { command: ThemeCommand::Eject { name, root, force } } => {
+            let root = match project_root(root) {
+                Ok(root) => root,
+                Err(code) => return code,
+            };
             match livery::embedded::eject(&root, &name, force) {
                 Ok(files) => {
                     out!(
@@ -258,6 +270,10 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Command::Partner { command: PartnerCommand::New { id, root } } => {
+            let root = match project_root(root) {
+                Ok(root) => root,
+                Err(code) => return code,
+            };
             match livery::scaffold::new_partner(&root, &id) {
                 Ok(files) => {
                     for file in files {
@@ -279,6 +295,10 @@ fn main() -> ExitCode {
             drafts,
             today,
         } => {
+            let root = match project_root(root) {
+                Ok(root) => root,
+                Err(code) => return code,
+            };
             let options = livery::check::CheckOptions { root, partners, drafts, shard, today };
             match livery::check::check(&options) {
                 Ok(report) => {
@@ -308,6 +328,10 @@ fn main() -> ExitCode {
             }
         }
         Command::Build { root, out, partners, drafts, shard, quiet, verbose, no_wait } => {
+            let root = match project_root(root) {
+                Ok(root) => root,
+                Err(code) => return code,
+            };
             let options = livery::BuildOptions {
                 root,
                 out,
@@ -362,6 +386,11 @@ fn main() -> ExitCode {
             }
         }
     }
+}
+
+/// `--root`, or the nearest folder holding livery.toml; the error exit if none.
+fn project_root(root: Option<PathBuf>) -> Result<PathBuf, ExitCode> {
+    livery::load::project_root(root.as_deref()).map_err(fail)
 }
 
 fn fail(error: livery::Error) -> ExitCode {

@@ -135,6 +135,7 @@ const STARTER_SNIPPET: &str = r#"Contact {{ partner.name }} support{% if partner
 /// `livery new page SECTION/NAME`: `content/SECTION/NAME.md`, with the front matter the
 /// section's schema requires filled with placeholders that pass `livery check`.
 pub fn new_page(root: &Path, page: &str, today: crate::page::Date) -> Result<PathBuf, Error> {
+    crate::load::require_project(root)?;
     let project = crate::config::load_project(root).map_err(Error::from)?;
     let page = page.trim_end_matches(".md");
     let Some(relative) = crate::config::safe_relative_path(&format!("{page}.md")) else {
@@ -142,6 +143,13 @@ pub fn new_page(root: &Path, page: &str, today: crate::page::Date) -> Result<Pat
             "error: `{page}` is not a page path inside content/: write SECTION/NAME, e.g. runbooks/db-failover"
         )));
     };
+    // The loader skips hidden and private names: such a page would never be published.
+    if relative.iter().any(crate::load::is_hidden_or_private) {
+        return Err(Error::Usage(format!(
+            "error: `{}` would never be published: names starting with `.` or `_` are hidden (of them only `_index` is a page); write SECTION/NAME, e.g. runbooks/db-failover",
+            relative.display()
+        )));
+    }
     let path = Path::new(crate::page::CONTENT_DIR).join(&relative);
     // The same rule the content loader applies: a page it would refuse is not written.
     if let Some(problem) = crate::load::check_url_safe(&relative, &path) {
@@ -169,19 +177,13 @@ pub fn new_page(root: &Path, page: &str, today: crate::page::Date) -> Result<Pat
 
 /// Creates `partners/<id>/` under `root` and returns the files written.
 pub fn new_partner(root: &Path, id: &str) -> Result<Vec<PathBuf>, Error> {
-    let valid = id.chars().next().is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
-        && id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
-    if !valid {
+    if !crate::config::is_valid_id(id) {
         return Err(Error::Usage(format!(
-            "error: `{id}` is not a valid partner id: use lowercase letters, digits and `-` (it becomes the folder and URL path public/{id}/)"
+            "error: `{id}` is not a valid partner id: {} (it becomes the folder and URL path public/{id}/)",
+            crate::config::ID_RULE
         )));
     }
-    if !root.join(crate::config::PROJECT_FILE).is_file() {
-        return Err(Error::Usage(format!(
-            "error: no livery.toml in {}: run this in a livery project, or pass --root DIR",
-            root.display()
-        )));
-    }
+    crate::load::require_project(root)?;
     if root.join("partners").join(id).exists() {
         return Err(Error::Usage(format!(
             "error: partners/{id} already exists; choose another id or edit it"

@@ -132,3 +132,119 @@ fn completions_generate_for_each_shell() {
     let version = ok(&livery(dir.path(), &["--version"]));
     assert!(version.starts_with("livery "), "{version}");
 }
+
+/// Like cargo and git, livery finds its project in the folder it runs in or above.
+#[test]
+fn commands_find_the_project_from_a_folder_inside_it() {
+    let project = Fixture::new();
+    let runbooks = project.path().join("content/runbooks");
+    let printed = ok(&livery(&runbooks, &["build"]));
+    assert!(project.exists("public/alpha/runbooks/restore/index.html"), "{printed}");
+    assert!(!runbooks.join("public").exists(), "output goes where livery.toml says");
+    ok(&livery(&runbooks, &["check"]));
+    ok(&livery(&runbooks, &["new", "page", "runbooks/drain-a-node"]));
+    assert!(project.exists("content/runbooks/drain-a-node.md"));
+}
+
+#[test]
+fn every_command_outside_a_project_says_the_same_thing_and_suggests_init() {
+    let empty = Fixture::empty();
+    let commands: [&[&str]; 6] = [
+        &["build"],
+        &["check"],
+        &["serve", "--port", "0"],
+        &["new", "page", "runbooks/x"],
+        &["partner", "new", "acme"],
+        &["theme", "eject"],
+    ];
+    for args in commands {
+        let output = livery(empty.path(), args);
+        let stderr = stderr(&output);
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(
+            stderr.starts_with("error: no livery.toml in this folder or any folder above it"),
+            "{args:?}: {stderr}"
+        );
+        assert!(stderr.contains("livery init"), "{args:?}: {stderr}");
+    }
+    let output = livery(empty.path(), &["build", "--root", "elsewhere"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).starts_with("error: no livery.toml in elsewhere"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(files_under(empty.path()).is_empty(), "nothing may be written outside a project");
+}
+
+#[test]
+fn new_page_refuses_names_that_would_never_be_published() {
+    let project = Fixture::new();
+    for name in ["runbooks/", "runbooks/.md", "runbooks/.hidden", "runbooks/_draft", ".git/x"] {
+        let output = livery(project.path(), &["new", "page", name]);
+        assert_eq!(output.status.code(), Some(2), "{name}: {}", stderr(&output));
+        assert!(stderr(&output).contains("SECTION/NAME"), "{name}: {}", stderr(&output));
+    }
+    assert!(!project.exists("content/runbooks/.md"));
+    ok(&livery(project.path(), &["new", "page", "security/_index"]));
+}
+
+/// One rule for partner ids, whoever checks it: `partner new`, `build` and the README.
+#[test]
+fn partner_ids_follow_one_rule_everywhere() {
+    let project = Fixture::new();
+    ok(&livery(project.path(), &["partner", "new", "acme_eu"]));
+    ok(&livery(project.path(), &["build", "--partner", "acme_eu"]));
+    let refused = livery(project.path(), &["partner", "new", "Acme"]);
+    assert_eq!(refused.status.code(), Some(2));
+    std::fs::create_dir_all(project.path().join("partners/Acme")).unwrap();
+    std::fs::copy(
+        project.path().join("partners/alpha/partner.toml"),
+        project.path().join("partners/Acme/partner.toml"),
+    )
+    .unwrap();
+    let build = livery(project.path(), &["build"]);
+    let rule = "use lowercase letters, digits, `-` and `_`, starting with a letter or digit";
+    assert!(stderr(&refused).contains(rule), "{}", stderr(&refused));
+    assert!(stderr(&build).contains(rule), "{}", stderr(&build));
+    let readme = std::fs::read_to_string(common::repo_root().join("README.md")).unwrap();
+    assert!(
+        readme.contains("lowercase letters, digits, `-` and `_`, starting with a letter or digit")
+    );
+}
+
+/// `cargo install` without `--locked` ignores Cargo.lock and may pick untested versions.
+#[test]
+fn install_instructions_use_the_lock_file() {
+    for doc in ["README.md", "docs/deploy.md"] {
+        let text = std::fs::read_to_string(common::repo_root().join(doc)).unwrap();
+        for line in text.lines().filter(|l| l.contains("cargo install")) {
+            assert!(line.contains("--locked"), "{doc}: {line}");
+        }
+    }
+}
+
+/// The browser tests and benchmarks ask cargo where the binary is, so they work with
+/// CARGO_TARGET_DIR set (they used to run `target/release/livery`, missing or stale).
+#[test]
+fn browser_tests_find_the_binary_where_cargo_puts_it() {
+    let elsewhere = tempfile::tempdir().unwrap();
+    let output = std::process::Command::new("node")
+        .arg("tests/browser/cargo.mjs")
+        .current_dir(common::repo_root())
+        .env("CARGO_TARGET_DIR", elsewhere.path())
+        .output()
+        .expect("node runs (scripts/test.sh needs it for the browser tests)");
+    assert!(output.status.success(), "{}", stderr(&output));
+    let printed = String::from_utf8_lossy(&output.stdout).trim().to_owned();
+    assert_eq!(Path::new(&printed), elsewhere.path().join("release/livery"));
+    for dir in ["tests/browser", "bench", "scripts"] {
+        for (path, bytes) in files_under(&common::repo_root().join(dir)) {
+            let text = String::from_utf8_lossy(&bytes);
+            assert!(
+                !text.contains("target/release") && !text.contains("\"target\", \"release\""),
+                "{dir}/{path} assumes the target folder"
+            );
+        }
+    }
+}

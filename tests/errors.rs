@@ -331,13 +331,13 @@ fn two_files_publishing_to_one_url() {
 fn missing_project_file_and_content() {
     let project = Fixture::empty();
     let output = project.run(&["build"]);
-    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(output.status.code(), Some(2));
     assert!(
-        stderr(&output).contains("error: livery.toml: no livery.toml in"),
+        stderr(&output).contains("error: no livery.toml in this folder or any folder above it"),
         "{}",
         stderr(&output)
     );
-    assert!(stderr(&output).contains("pass --root DIR"));
+    assert!(stderr(&output).contains("pass --root DIR, or start a project with `livery init`"));
 }
 
 #[test]

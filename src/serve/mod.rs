@@ -31,12 +31,7 @@ pub struct ServeOptions {
 type PartnerList = Arc<Mutex<Vec<(String, String, Option<String>)>>>;
 
 pub fn serve(options: ServeOptions) -> Result<(), Error> {
-    if !options.root.join(crate::config::PROJECT_FILE).is_file() {
-        return Err(Error::Usage(format!(
-            "error: no livery.toml in {}: run this in a livery project, or pass --root DIR",
-            options.root.display()
-        )));
-    }
+    crate::load::require_project(&options.root)?;
     let out = tempfile::Builder::new()
         .prefix("livery-serve-")
         .tempdir()

@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { launch, openPage, repo } from "./harness.mjs";
+import { releaseBinary } from "./cargo.mjs";
 import { closePages } from "./harness.mjs";
 
 afterEach(closePages);
@@ -20,7 +21,7 @@ before(async () => {
     cpSync(join(repo, entry), join(project, entry), { recursive: true });
   }
   execFileSync("cargo", ["build", "--release", "--quiet"], { cwd: repo, stdio: "inherit" });
-  server = spawn(join(repo, "target", "release", "livery"), ["serve", "--root", project, "--port", "0"], {
+  server = spawn(releaseBinary(), ["serve", "--root", project, "--port", "0"], {
     stdio: ["ignore", "pipe", "inherit"],
   });
   url = await new Promise((resolve, reject) => {
