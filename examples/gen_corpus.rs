@@ -1,19 +1,24 @@
-//! Generates a synthetic livery project for benchmarks: N pages in sections of 50
-//! (one in ten using partner data), P partners, the repository's default theme.
-//! Deterministic for a given N and P.
+//! Generates a synthetic livery project for benchmarks: N pages (one in ten using
+//! partner data), P partners, the repository's default theme. Two shapes: `small`
+//! (sections of 50 pages, the default) and `big` (few sections of 1,000 pages, like
+//! a real corpus with one flat folder of cheat sheets or runbooks).
+//! Deterministic for a given N, P and shape.
 //!
-//! cargo run --release --example gen_corpus -- DIR PAGES PARTNERS
+//! cargo run --release --example gen_corpus -- DIR PAGES PARTNERS [small|big]
 
 use std::fmt::Write as _;
 use std::fs;
 use std::path::Path;
 
-const PAGES_PER_SECTION: usize = 50;
-
 fn main() {
     let args: Vec<String> = std::env::args().collect();
-    if args.len() != 4 {
-        eprintln!("usage: gen_corpus DIR PAGES PARTNERS");
+    let per_section = match args.get(4).map(String::as_str) {
+        None | Some("small") => 50,
+        Some("big") => 1000,
+        Some(_) => 0,
+    };
+    if !(4..=5).contains(&args.len()) || per_section == 0 {
+        eprintln!("usage: gen_corpus DIR PAGES PARTNERS [small|big]");
         std::process::exit(2);
     }
     let dir = Path::new(&args[1]);
@@ -27,7 +32,7 @@ fn main() {
     );
     write(dir, "content/_index.md", "+++\ntitle = \"Benchmark home\"\n+++\nGenerated pages.\n");
 
-    let sections = pages.div_ceil(PAGES_PER_SECTION);
+    let sections = pages.div_ceil(per_section);
     for section in 0..sections {
         write(
             dir,
@@ -38,9 +43,8 @@ fn main() {
         );
     }
     for page in 0..pages {
-        let section = page / PAGES_PER_SECTION;
-        let sibling =
-            if page % PAGES_PER_SECTION == 0 { page + 1 } else { page - 1 }.min(pages - 1);
+        let section = page / per_section;
+        let sibling = if page % per_section == 0 { page + 1 } else { page - 1 }.min(pages - 1);
         write(
             dir,
             &format!("content/section-{section:03}/page-{page:05}.md"),

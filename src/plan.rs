@@ -30,8 +30,10 @@ pub struct PageRef {
     pub kind: PageKind,
 }
 
-/// One entry of the sidebar. Only the current page's branch is expanded, so the
-/// sidebar's size is bounded by one path, not by the size of the site.
+/// One entry of the sidebar. Only the current page's branch is expanded, and each
+/// level lists at most `NAV_LIMIT` entries (a chunk of `NAV_CHUNK` around the open
+/// one, the rest summed up in "more" entries that link to the section page, which
+/// lists them all): a page's size does not grow with its section's.
 #[derive(Debug, Clone, Serialize)]
 pub struct NavItem {
     pub title: String,
@@ -42,7 +44,15 @@ pub struct NavItem {
     /// This item contains the page being rendered (or is it).
     pub open: bool,
     pub children: Vec<NavItem>,
+    /// Not a page but this many pages of the section not listed here; `url` and
+    /// `title` are then the section's, whose page lists them all.
+    pub more: usize,
 }
+
+/// A level of the sidebar with more entries than this is shown a chunk at a time.
+pub const NAV_LIMIT: usize = 30;
+/// Entries per chunk: the chunk holding the open entry is listed.
+pub const NAV_CHUNK: usize = 20;
 
 /// Plans one partner's site from the pages it carries (the home page among them).
 pub fn plan<'a>(partner: &'a Partner, carried: Vec<SitePage<'a>>) -> SitePlan<'a> {
@@ -140,26 +150,54 @@ impl<'a> SitePlan<'a> {
             open.push(i);
             current = self.parent[i];
         }
-        let top: &[usize] = if self.pages.is_empty() { &[] } else { &self.children[0] };
-        top.iter().map(|&i| self.nav_item(i, index, &open)).collect()
+        if self.pages.is_empty() {
+            return vec![];
+        }
+        self.nav_level(0, index, &open)
+    }
+
+    /// The children of `parent`, a chunk of them if they are many.
+    fn nav_level(&self, parent: usize, current: Option<usize>, open: &[usize]) -> Vec<NavItem> {
+        let list = &self.children[parent];
+        let (start, end) = if list.len() <= NAV_LIMIT {
+            (0, list.len())
+        } else {
+            let position = list.iter().position(|i| open.contains(i)).unwrap_or(0);
+            let start = position / NAV_CHUNK * NAV_CHUNK;
+            (start, (start + NAV_CHUNK).min(list.len()))
+        };
+        let more = |count: usize| NavItem {
+            title: self.pages[parent].title.to_string(),
+            url: self.pages[parent].page.url.clone(),
+            section: false,
+            current: false,
+            open: false,
+            children: vec![],
+            more: count,
+        };
+        let mut items = Vec::with_capacity(end - start + 2);
+        if start > 0 {
+            items.push(more(start));
+        }
+        items.extend(list[start..end].iter().map(|&i| self.nav_item(i, current, open)));
+        if end < list.len() {
+            items.push(more(list.len() - end));
+        }
+        items
     }
 
     fn nav_item(&self, i: usize, current: Option<usize>, open: &[usize]) -> NavItem {
         let site_page = &self.pages[i];
         let page = site_page.page;
         let is_open = open.contains(&i);
-        let children = if is_open {
-            self.children[i].iter().map(|&c| self.nav_item(c, current, open)).collect()
-        } else {
-            vec![]
-        };
         NavItem {
             title: site_page.title.to_string(),
             url: page.url.clone(),
             section: page.kind == PageKind::Section,
             current: current == Some(i),
             open: is_open,
-            children,
+            children: if is_open { self.nav_level(i, current, open) } else { vec![] },
+            more: 0,
         }
     }
 }

@@ -256,3 +256,43 @@ fn content_files_are_published_beside_their_pages() {
     let html = project.html("public/alpha/runbooks/pics/index.html");
     assert_eq!(select_attr(&html, ".prose img", "src"), ["../../runbooks/diagram.png"]);
 }
+
+/// A page's size does not grow with its section: a big section's sidebar lists a
+/// chunk of it around the current page, and "more" entries lead to the section page,
+/// which lists every child.
+#[test]
+fn a_page_in_a_big_section_is_as_small_as_one_in_a_small_section() {
+    let project = Fixture::new();
+    project.file("content/big/_index.md", "+++\ntitle = \"Big\"\n+++\n");
+    for i in 0..400 {
+        project.file(
+            &format!("content/big/p{i:03}.md"),
+            &format!("+++\ntitle = \"Big page {i}\"\nweight = {i}\n+++\nText.\n"),
+        );
+    }
+    project.file("content/mid/_index.md", "+++\ntitle = \"Mid\"\n+++\n");
+    for i in 0..25 {
+        project.file(
+            &format!("content/mid/p{i:03}.md"),
+            &format!("+++\ntitle = \"Mid page {i}\"\nweight = {i}\n+++\nText.\n"),
+        );
+    }
+    project.build().unwrap();
+    let size = |path: &str| project.read(path).len() as f64;
+    let mid = size("public/alpha/mid/p012/index.html");
+    let big = size("public/alpha/big/p250/index.html");
+    assert!(big < mid * 1.1, "a page of a 400-page section is {big} bytes, of a 25-page one {mid}");
+
+    let page = project.html("public/alpha/big/p250/index.html");
+    let listed = select_text(&page, ".sidebar .is-open > .nav-list > li.nav-page");
+    assert!(listed.contains(&"Big page 250".to_owned()), "{listed:?}");
+    assert!(listed.contains(&"Big page 240".to_owned()), "{listed:?}");
+    assert!(listed.len() <= 30, "{} entries listed", listed.len());
+    let more = select_text(&page, ".sidebar .nav-more");
+    assert_eq!(more, ["240 more in Big", "140 more in Big"]);
+    assert_eq!(select_attr(&page, ".sidebar .nav-more a", "href"), ["../../big/", "../../big/"]);
+    // Every page stays reachable without JavaScript: the section page lists them all.
+    let section = project.html("public/alpha/big/index.html");
+    let linked = select_attr(&section, "main .cards a", "href");
+    assert_eq!(linked.len(), 400, "the section page lists every child");
+}
