@@ -345,7 +345,7 @@ fn build_partner(
     let mut generated = render::generated_files(partner, &parsed.highlight_css);
     generated.insert("search-index.json".to_owned(), search::index(site));
     let theme_dir = Path::new("themes").join(&partner.theme);
-    let theme = Theme::assemble(
+    let mut theme = Theme::assemble(
         &theme_dir,
         &parsed.themes[&partner.theme],
         partner_layer,
@@ -370,7 +370,7 @@ fn build_partner(
         });
     let rendering = Instant::now();
     let files =
-        render::render_site(site, &theme, &generated, assets, ui, site_path, only.as_deref())?;
+        render::render_site(site, &mut theme, &generated, assets, ui, site_path, only.as_deref())?;
     let render_time = rendering.elapsed();
     let writing = Instant::now();
     let staged = match memo {

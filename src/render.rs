@@ -16,8 +16,7 @@ use crate::markdown::TocEntry;
 use crate::page::{Page, PageKind};
 use crate::personalize::SitePage;
 use crate::plan::{NavItem, PageRef, SitePlan};
-use crate::theme::StaticSource;
-use crate::theme::Theme;
+use crate::theme::{ROOT_MARK, StaticSource, Theme};
 use crate::urls;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -93,13 +92,21 @@ struct PageContext<'a> {
     source: String,
 }
 
+/// What every page of a partner's site shares: serialized once per site.
 #[derive(Serialize)]
-struct Context<'a> {
-    /// Prefix that leads from this page back to the site root (`../../`).
-    root: String,
+struct PartnerContext<'a> {
     partner: &'a Partner,
     site: SiteContext<'a>,
     vars: &'a toml::Table,
+    /// The theme's UI strings in the partner's language.
+    t: &'a BTreeMap<String, String>,
+}
+
+/// What one page adds to its partner's context.
+#[derive(Serialize)]
+struct PageScope<'a> {
+    /// Prefix that leads from this page back to the site root (`../../`).
+    root: String,
     page: PageContext<'a>,
     /// A section's pages and subsections, in navigation order.
     children: Vec<PageRef>,
@@ -108,13 +115,22 @@ struct Context<'a> {
     previous: Option<PageRef>,
     next: Option<PageRef>,
     toc: &'a [TocEntry],
-    /// The theme's UI strings in the partner's language.
-    t: &'a BTreeMap<String, String>,
+}
+
+fn partner_context(partner: &Partner, ui: &UiStrings) -> Result<tera::Context, Diagnostic> {
+    let shared = PartnerContext {
+        partner,
+        site: site_context(partner),
+        vars: &partner.vars,
+        t: &ui.strings,
+    };
+    tera::Context::from_serialize(shared)
+        .map_err(|e| Diagnostic::new("partners", e.to_string()).for_partner(&partner.id))
 }
 
 pub fn render_site(
     plan: &SitePlan,
-    theme: &Theme,
+    theme: &mut Theme,
     generated: &BTreeMap<String, Vec<u8>>,
     content_assets: &[(PathBuf, PathBuf)],
     ui: &UiStrings,
@@ -125,8 +141,13 @@ pub fn render_site(
     // dev server); the rest of the site on disk is still right.
     let indices: Vec<usize> =
         only.map_or_else(|| (0..plan.pages.len()).collect(), <[usize]>::to_vec);
+    let shared = partner_context(plan.partner, ui).map_err(|d| vec![d])?;
+    let mut fragment_context = shared.clone();
+    fragment_context.insert("root", ROOT_MARK);
+    theme.freeze_fragments(&fragment_context).map_err(|d| vec![d.for_partner(&plan.partner.id)])?;
+    let theme = &*theme;
     let rendered: Vec<Result<OutputFile, Diagnostic>> =
-        indices.into_par_iter().map(|index| render_page(plan, theme, ui, index)).collect();
+        indices.into_par_iter().map(|index| render_page(plan, theme, &shared, ui, index)).collect();
     let mut files = Vec::with_capacity(rendered.len() + theme.statics.len() + 4);
     let mut problems = Vec::new();
     for result in rendered {
@@ -136,7 +157,7 @@ pub fn render_site(
         }
     }
     if only.is_none() {
-        match render_not_found(plan, theme, ui, site_path) {
+        match render_not_found(plan, theme, &shared, ui, site_path) {
             Ok(file) => files.push(file),
             Err(diagnostic) => problems.push(diagnostic.for_partner(&plan.partner.id)),
         }
@@ -197,17 +218,15 @@ fn template_for(page: &Page, theme: &Theme) -> Result<String, Diagnostic> {
 fn render_page(
     plan: &SitePlan,
     theme: &Theme,
+    shared: &tera::Context,
     ui: &UiStrings,
     index: usize,
 ) -> Result<OutputFile, Diagnostic> {
     let site_page = &plan.pages[index];
     let page = site_page.page;
     let template = template_for(page, theme)?;
-    let context = Context {
+    let scope = PageScope {
         root: urls::root_prefix(&page.url),
-        partner: plan.partner,
-        site: site_context(plan.partner),
-        vars: &plan.partner.vars,
         page: page_context(plan.partner, site_page, ui),
         children: plan.children(index),
         nav: plan.nav(Some(index)),
@@ -215,9 +234,8 @@ fn render_page(
         previous: plan.previous(index),
         next: plan.next(index),
         toc: &site_page.content.toc,
-        t: &ui.strings,
     };
-    let html = render_with(theme, &template, &context)?;
+    let html = render_with(theme, &template, shared, &scope)?;
     Ok(OutputFile {
         path: urls::output_path(&page.url),
         contents: Contents::Bytes(html.into_bytes()),
@@ -234,16 +252,14 @@ pub fn base_path(partner: &Partner) -> String {
 fn render_not_found(
     plan: &SitePlan,
     theme: &Theme,
+    shared: &tera::Context,
     ui: &UiStrings,
     site_path: &str,
 ) -> Result<OutputFile, Diagnostic> {
     let partner = plan.partner;
     let empty = toml::Table::new();
-    let context = Context {
+    let scope = PageScope {
         root: site_path.to_owned(),
-        partner,
-        site: site_context(partner),
-        vars: &partner.vars,
         page: PageContext {
             title: ui.strings.get("not_found_title").map_or("Page not found", String::as_str),
             description: None,
@@ -267,16 +283,26 @@ fn render_not_found(
         previous: None,
         next: None,
         toc: &[],
-        t: &ui.strings,
     };
-    let html = render_with(theme, "404.html", &context)?;
+    let html = render_with(theme, "404.html", shared, &scope)?;
     Ok(OutputFile { path: "404.html".into(), contents: Contents::Bytes(html.into_bytes()) })
 }
 
-fn render_with(theme: &Theme, template: &str, context: &Context) -> Result<String, Diagnostic> {
-    let context = tera::Context::from_serialize(context)
-        .map_err(|e| Diagnostic::new(template, e.to_string()))?;
-    theme.render(template, &context)
+/// Renders `template` with the partner's context plus the page's, then fills in the
+/// page's path to the site root where partner-wide fragments marked it.
+fn render_with(
+    theme: &Theme,
+    template: &str,
+    shared: &tera::Context,
+    scope: &PageScope,
+) -> Result<String, Diagnostic> {
+    let mut context = shared.clone();
+    context.extend(
+        tera::Context::from_serialize(scope)
+            .map_err(|e| Diagnostic::new(template, e.to_string()))?,
+    );
+    let html = theme.render(template, &context)?;
+    Ok(if html.contains(ROOT_MARK) { html.replace(ROOT_MARK, &scope.root) } else { html })
 }
 
 fn site_context(partner: &Partner) -> SiteContext<'_> {

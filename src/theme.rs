@@ -188,6 +188,17 @@ pub fn content_hash(bytes: &[u8]) -> String {
     format!("{:016x}", xxhash_rust::xxh3::xxh3_64(bytes))[..10].to_owned()
 }
 
+/// Templates whose output depends only on the partner: rendered once per site.
+pub const PARTNER_FRAGMENTS: [&str; 2] = ["partials/header.html", "partials/footer.html"];
+
+/// Context variables that differ from page to page, which `PARTNER_FRAGMENTS` cannot use.
+const PAGE_VARIABLES: [&str; 8] =
+    ["page", "nav", "toc", "children", "breadcrumbs", "previous", "next", "section"];
+
+/// Stands for the path back to the site root in partner-wide fragments; replaced per
+/// page. Private-use characters, so no text of a page can contain it by accident.
+pub const ROOT_MARK: &str = "\u{E000}root\u{E001}";
+
 /// One partner's templates and static files, with the lookup chain applied.
 pub struct Theme {
     tera: Tera,
@@ -271,6 +282,44 @@ impl Theme {
 
     pub fn has_template(&self, name: &str) -> bool {
         self.template_paths.contains_key(name)
+    }
+
+    /// Renders each of `PARTNER_FRAGMENTS` once with the partner-wide `context` (whose
+    /// `root` is `ROOT_MARK`), and makes every later include of it use that output:
+    /// the header and footer are the same on every page of a site, so rendering them
+    /// per page would be most of a page's cost for nothing. The page's renderer then
+    /// puts the page's own path to the site root where the mark is.
+    pub fn freeze_fragments(&mut self, context: &tera::Context) -> Result<(), Diagnostic> {
+        for name in PARTNER_FRAGMENTS {
+            if !self.has_template(name) {
+                continue;
+            }
+            let html = self.tera.render(name, context).map_err(|error| {
+                let diagnostic = self.diagnostic(Some(name), &error);
+                match PAGE_VARIABLES.iter().find(|v| diagnostic.message.contains(&format!("`{v}"))) {
+                    Some(variable) => Diagnostic {
+                        message: format!(
+                            "{name} is rendered once per partner (it is the same on every page), so it cannot use `{variable}`: {}",
+                            diagnostic.message
+                        ),
+                        help: Some(format!(
+                            "use only partner, site, vars, t and root in {name}; put what depends on the page in base.html or a block of the page template"
+                        )),
+                        ..diagnostic
+                    },
+                    None => diagnostic,
+                }
+            })?;
+            // Raw text cannot hold its own end marker; such a fragment stays per page.
+            if html.contains("endraw") {
+                continue;
+            }
+            let frozen = format!("{{% raw %}}{html}{{% endraw %}}");
+            self.tera
+                .add_raw_template(name, &frozen)
+                .map_err(|error| self.diagnostic(Some(name), &error))?;
+        }
+        Ok(())
     }
 
     pub fn render(&self, name: &str, context: &tera::Context) -> Result<String, Diagnostic> {

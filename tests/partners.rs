@@ -455,3 +455,34 @@ fn pages_of_any_name_are_carried_in_their_section() {
         assert!(project.exists(&format!("public/alpha/{path}")), "{path}");
     }
 }
+
+/// The header is rendered once per partner: one that reads page data is refused
+/// with a message naming the file, instead of showing one page's title on all.
+#[test]
+fn a_header_override_that_reads_the_page_is_a_clear_error() {
+    let project = project();
+    project.file(
+        "partners/alpha/templates/partials/header.html",
+        "<header><a href=\"{{ root }}\">{{ partner.name }}</a> {{ page.title }}</header>\n",
+    );
+    let output = project.run(&["build"]);
+    let stderr = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("partners/alpha/templates/partials/header.html"), "{stderr}");
+    assert!(stderr.contains("rendered once per partner"), "{stderr}");
+    assert!(stderr.contains("cannot use `page"), "{stderr}");
+}
+
+/// A partner's header is rendered once but links back to the root from every depth.
+#[test]
+fn a_header_override_links_home_from_every_page() {
+    let project = project();
+    project.file(
+        "partners/alpha/templates/partials/header.html",
+        "<header class=\"site-header\"><a class=\"brand\" href=\"{{ root }}\">{{ partner.name }}</a></header>\n",
+    );
+    assert!(project.run(&["build"]).status.success());
+    let home = |path: &str| select_attr(&project.html(path), "header .brand", "href");
+    assert_eq!(home("public/alpha/index.html"), ["./"]);
+    assert_eq!(home("public/alpha/runbooks/index.html"), ["../"]);
+}
