@@ -306,6 +306,7 @@ fn plan_site<'a>(
         assets: &assets.iter().map(|(p, _)| p.clone()).collect(),
     };
     problems.extend(links::check(&site, &known, parsed.project.broken_links));
+    problems.extend(site.collisions(&assets, &parsed.project.root));
     Some(PlannedSite {
         site,
         assets,
@@ -341,22 +342,8 @@ fn build_partner(
     let site_path =
         if options.dev_server { format!("/{}/", partner.id) } else { render::base_path(partner) };
     let site_path = site_path.as_str();
-    let partner_layer = &parsed.partner_layers[&partner.id];
-    let mut generated = render::generated_files(partner, &parsed.highlight_css);
-    generated.insert("search-index.json".to_owned(), search::index(site));
-    let theme_dir = Path::new("themes").join(&partner.theme);
-    let mut theme = Theme::assemble(
-        &theme_dir,
-        &parsed.themes[&partner.theme],
-        partner_layer,
-        &generated,
-        !options.dev_server,
-    )
-    .map_err(|problems| {
-        Error::Project(
-            problems.into_iter().map(|d| d.for_partner(&partner.id).or_rule(Rule::Theme)).collect(),
-        )
-    })?;
+    let generated = generated_files(parsed, site);
+    let mut theme = assemble_theme(parsed, partner, &generated, !options.dev_server)?;
     let structure = structure_hash(parsed, site, ui, &generated, site_path);
     let page_hashes: Vec<u64> = site.pages.iter().map(content_hash).collect();
     let only: Option<Vec<usize>> = memo
@@ -401,6 +388,57 @@ fn build_partner(
         logo: partner.brand.logo.clone(),
     };
     Ok((staged, report))
+}
+
+/// Files livery writes for a partner besides pages: brand and highlight stylesheets,
+/// the search index.
+fn generated_files(parsed: &Parsed, site: &plan::SitePlan) -> BTreeMap<String, Vec<u8>> {
+    let mut generated = render::generated_files(site.partner, &parsed.highlight_css);
+    generated.insert("search-index.json".to_owned(), search::index(site));
+    generated
+}
+
+/// The partner's templates over its theme's, compiled.
+fn assemble_theme(
+    parsed: &Parsed,
+    partner: &Partner,
+    generated: &BTreeMap<String, Vec<u8>>,
+    cache_busting: bool,
+) -> Result<Theme, Vec<Diagnostic>> {
+    Theme::assemble(
+        &Path::new("themes").join(&partner.theme),
+        &parsed.themes[&partner.theme],
+        &parsed.partner_layers[&partner.id],
+        generated,
+        cache_busting,
+    )
+    .map_err(|problems| {
+        problems.into_iter().map(|d| d.for_partner(&partner.id).or_rule(Rule::Theme)).collect()
+    })
+}
+
+/// What rendering a partner's site would report, without keeping the pages: `check`
+/// renders in memory, since only rendering shows that every template works with
+/// every page.
+fn render_problems(parsed: &Parsed, planned: &PlannedSite) -> Vec<Diagnostic> {
+    let site = &planned.site;
+    let generated = generated_files(parsed, site);
+    let rendered = assemble_theme(parsed, site.partner, &generated, true).and_then(|mut theme| {
+        let site_path = render::base_path(site.partner);
+        render::render_site(
+            site,
+            &mut theme,
+            &generated,
+            &planned.assets,
+            &planned.ui,
+            &site_path,
+            None,
+        )
+    });
+    match rendered {
+        Ok(_) => Vec::new(),
+        Err(problems) => problems.into_iter().map(|d| d.or_rule(Rule::Theme)).collect(),
+    }
 }
 
 /// Everything that shapes every page of a partner's site: if it is unchanged, a page

@@ -3,11 +3,12 @@
 //! its expanded branch of the sidebar) costs only the size of that view.
 
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
 use crate::config::Partner;
+use crate::error::{Diagnostic, Rule};
 use crate::page::PageKind;
 use crate::personalize::SitePage;
 
@@ -48,6 +49,10 @@ pub struct NavItem {
     /// `title` are then the section's, whose page lists them all.
     pub more: usize,
 }
+
+/// Files livery writes at the root of every site besides the theme's static files.
+const GENERATED_FILES: [&str; 6] =
+    ["sitemap.xml", "robots.txt", "404.html", "search-index.json", "brand.css", "highlight.css"];
 
 /// A level of the sidebar with more entries than this is shown a chunk at a time.
 pub const NAV_LIMIT: usize = 30;
@@ -140,6 +145,47 @@ impl<'a> SitePlan<'a> {
 
     pub fn next(&self, index: usize) -> Option<PageRef> {
         (index > 0 && index + 1 < self.pages.len()).then(|| self.page_ref(index + 1))
+    }
+
+    /// Content files (site path, file on disk) in the way of a page: a file where a
+    /// page's folder or `index.html` goes, or where livery writes its own files.
+    pub fn collisions(&self, assets: &[(PathBuf, PathBuf)], root: &Path) -> Vec<Diagnostic> {
+        let mut taken: HashMap<String, &Path> = HashMap::new();
+        for site_page in &self.pages {
+            let output = crate::urls::output_path(&site_page.page.url);
+            let mut path = output.as_str();
+            taken.insert(path.to_owned(), &site_page.page.source);
+            while let Some((parent, _)) = path.rsplit_once('/') {
+                taken.entry(parent.to_owned()).or_insert(&site_page.page.source);
+                path = parent;
+            }
+        }
+        let mut problems = Vec::new();
+        for (site_path, file) in assets {
+            let site_path = crate::urls::path_to_file(site_path);
+            let shown = file.strip_prefix(root).unwrap_or(file);
+            let other = match taken.get(&site_path) {
+                Some(page) => {
+                    let page = self.page(page).map(|p| p.page.display_path()).unwrap_or_default();
+                    format!("the page {}", page.display())
+                }
+                None if GENERATED_FILES.contains(&site_path.as_str()) => {
+                    "the file livery generates there".to_owned()
+                }
+                None => continue,
+            };
+            problems.push(
+                Diagnostic::new(
+                    shown,
+                    format!("this file and {other} both publish to /{site_path}"),
+                )
+                .rule(Rule::DuplicateUrl)
+                .help(
+                    "rename or move the file (a page's folder and index.html belong to the page)",
+                ),
+            );
+        }
+        problems
     }
 
     /// The sidebar as seen from page `index` (None for pages outside the tree, like 404).

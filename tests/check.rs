@@ -359,3 +359,65 @@ fn shards_check_their_partners_only() {
     assert_eq!(first["partners"], serde_json::json!(["alpha"]));
     assert_eq!(second["partners"], serde_json::json!(["beta"]));
 }
+
+/// `check` is `build` minus writing: whatever makes `build` fail for content, config
+/// or templates makes `check` fail too, naming the same file.
+#[test]
+fn check_fails_wherever_build_fails_and_names_the_same_file() {
+    let cases: [(&str, &str, &str, &str); 4] = [
+        (
+            "a page naming a template that does not exist",
+            "content/runbooks/restore.md",
+            "+++\ntitle = \"Restore\"\ntemplate = \"nope.html\"\n+++\nText.\n",
+            "content/runbooks/restore.md",
+        ),
+        (
+            "a syntax error in a partner's template",
+            "partners/alpha/templates/page.html",
+            "{% extends \"theme/page.html\" %}\n{% block main %}{{ page.title }\n{% endblock main %}\n",
+            "partners/alpha/templates/page.html",
+        ),
+        (
+            "a theme template reading a page variable that does not exist",
+            "themes/default/templates/page.html",
+            "{% extends \"base.html\" %}\n{% block main %}{{ page.nope }}{% endblock main %}\n",
+            "themes/default/templates/page.html",
+        ),
+        (
+            "a page and a plain file publishing to the same path",
+            "content/runbooks/failover",
+            "not a page, but in the way of one\n",
+            "content/runbooks/failover",
+        ),
+    ];
+    for (what, path, text, blamed) in cases {
+        let project = Fixture::new();
+        project.file(path, text);
+        let build = project.run(&["build"]);
+        let build_err = common::stderr(&build);
+        assert_eq!(build.status.code(), Some(1), "build, {what}: {build_err}");
+        assert!(build_err.contains(blamed), "build, {what}: {build_err}");
+        assert!(!project.exists("public/alpha"), "build, {what}: a site was published");
+        let (code, document) = check(&project, &[]);
+        assert_eq!(code, 1, "check, {what}: {document:#}");
+        let files: Vec<&str> = document["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["severity"] == "error")
+            .filter_map(|f| f["file"].as_str())
+            .collect();
+        assert!(files.contains(&blamed), "check, {what}: {document:#}");
+    }
+}
+
+/// A page and a content file publishing to one path name both sources.
+#[test]
+fn a_file_in_the_way_of_a_page_names_both_sources() {
+    let project = Fixture::new();
+    project.file("content/runbooks/failover", "in the way\n");
+    let build = project.run(&["build"]);
+    let stderr = common::stderr(&build);
+    assert!(stderr.contains("content/runbooks/failover.md"), "{stderr}");
+    assert!(!stderr.contains(".staging"), "{stderr}");
+}

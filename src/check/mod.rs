@@ -105,6 +105,12 @@ pub fn check(options: &CheckOptions) -> Result<CheckReport, Error> {
     let mut external = BTreeSet::new();
     for partner_plan in planned.partners {
         let mut problems = partner_plan.problems;
+        // Rendering can only fail where planning found nothing; after a planning
+        // error it would repeat it.
+        let planned_cleanly = !problems.iter().any(|d| d.severity == crate::Severity::Error);
+        if let Some(site) = partner_plan.site.as_ref().filter(|_| planned_cleanly) {
+            problems.extend(crate::render_problems(&parsed, site));
+        }
         if let Some(site) = &partner_plan.site {
             problems.extend(site.orphans.iter().map(|page| orphan(page, &site.site)));
             problems.extend(duplicate_titles(&site.site));
