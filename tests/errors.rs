@@ -489,3 +489,19 @@ fn symlink_loops() {
     assert!(message.contains("content/runbooks/again: cannot read"), "{message}");
     assert!(message.contains("looping symlink"), "{message}");
 }
+
+#[test]
+fn eight_thousand_repeated_headings_get_unique_ids() {
+    let project = Fixture::new();
+    let mut body = String::from("# Headings\n\n## h {#h-2}\n\n");
+    body.push_str(&"## h\n\n".repeat(8_200));
+    project.file("content/runbooks/headings.md", &body);
+    project.build().unwrap();
+    let html = project.html("public/alpha/runbooks/headings/index.html");
+    let ids = common::select_attr(&html, ".prose h2", "id");
+    assert_eq!(ids.len(), 8_201);
+    assert_eq!(ids[..4], ["h-2", "h", "h-1", "h-3"]);
+    assert_eq!(ids.last().unwrap(), "h-8200");
+    let unique: std::collections::BTreeSet<&String> = ids.iter().collect();
+    assert_eq!(unique.len(), ids.len(), "every heading has its own id");
+}
