@@ -362,6 +362,14 @@ impl PartnerDraft {
         }
 
         let merged = merge_brand(&theme.brand, &file.brand);
+        // A theme's own tokens have no span here: report them against theme.toml.
+        let located = |token: &Spanned<String>, diagnostic: Diagnostic| {
+            if token.span().is_empty() {
+                Diagnostic { path: theme.path.clone(), ..diagnostic }
+            } else {
+                diagnostic.at_offset(&source, token.span().start)
+            }
+        };
         let mut color = |token: &Option<Spanned<String>>, key: &str| -> String {
             let Some(token) = token else { return String::new() };
             let value = token.get_ref().trim();
@@ -370,11 +378,7 @@ impl PartnerDraft {
                     Diagnostic::new(&path, format!("brand.{key} `{value}` is not a colour")).help(
                         "use a CSS colour such as \"#0b5fff\", \"rgb(11 95 255)\" or \"teal\"",
                     );
-                problems.push(if token.span().is_empty() {
-                    Diagnostic { path: theme.path.clone(), ..diagnostic }
-                } else {
-                    diagnostic.at_offset(&source, token.span().start)
-                });
+                problems.push(located(token, diagnostic));
             }
             value.to_owned()
         };
@@ -385,12 +389,15 @@ impl PartnerDraft {
         let mut font = |token: &Option<Spanned<String>>, key: &str| -> String {
             let Some(token) = token else { return String::new() };
             let value = token.get_ref().trim();
-            if value.is_empty() || value.contains([';', '{', '}', '<', '>', '\\']) {
-                problems.push(
-                    at(token.span(), format!("brand.{key} `{value}` is not a font list")).help(
-                        "write a CSS font-family list such as \"Inter, system-ui, sans-serif\"",
-                    ),
+            if let Some(reason) = font_list_problem(value) {
+                let diagnostic = Diagnostic::new(
+                    &path,
+                    format!("brand.{key} `{value}` is not a font list: {reason}"),
+                )
+                .help(
+                    "write a CSS font-family list such as \"Inter, system-ui, sans-serif\", with names that contain spaces in quotes: \"'Open Sans', sans-serif\"",
                 );
+                problems.push(located(token, diagnostic));
             }
             value.to_owned()
         };
@@ -494,6 +501,39 @@ impl PartnerDraft {
             dir,
         })
     }
+}
+
+/// Why `value` cannot go into brand.css as a font-family list, if it cannot. The value
+/// is written into a custom property, where a comment, an open quote or bracket, a `;`
+/// or a `}` would swallow or end the declarations after it, so the rest of the
+/// partner's brand would silently vanish.
+fn font_list_problem(value: &str) -> Option<String> {
+    if value.is_empty() {
+        return Some("it is empty".into());
+    }
+    let mut quote = None;
+    let mut chars = value.chars().peekable();
+    while let Some(c) = chars.next() {
+        let next = chars.peek().copied();
+        match (quote, c) {
+            (_, c) if c.is_control() => {
+                return Some("it contains a line break or control character".into());
+            }
+            (_, '\\') => return Some("`\\` escapes have no place in a font list".into()),
+            (Some(open), c) if c == open => quote = None,
+            (Some(_), _) => {}
+            (None, '"' | '\'') => quote = Some(c),
+            (None, '/') if next == Some('*') => {
+                return Some("`/*` would start a CSS comment".into());
+            }
+            (None, '*') if next == Some('/') => return Some("`*/` would end a CSS comment".into()),
+            (None, ';' | '{' | '}' | '(' | ')' | '[' | ']' | '<' | '>') => {
+                return Some(format!("`{c}` has no place in a font list"));
+            }
+            (None, _) => {}
+        }
+    }
+    quote.map(|_| "a quote is never closed".into())
 }
 
 /// WCAG AA asks 4.5:1 between text and its background; links use the primary colour.
@@ -777,6 +817,31 @@ pub(crate) mod tests {
             warnings[0].message
         );
         assert!(contrast_warnings(&partner("fine")).is_empty());
+    }
+
+    #[test]
+    fn font_lists_cannot_break_out_of_their_declaration() {
+        for fine in [
+            "Inter, system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif",
+            "\"SF Mono\", ui-monospace, monospace",
+            "'Comic /* Sans', serif",
+        ] {
+            assert_eq!(font_list_problem(fine), None, "{fine}");
+        }
+        for bad in [
+            "",
+            "Inter; color: red",
+            "Inter */",
+            "'Open Sans",
+            "\"Open Sans', serif",
+            "a\\b",
+            "x}",
+            "url(https://fonts.example/x)",
+            "Inter\nserif",
+            "a[b",
+        ] {
+            assert!(font_list_problem(bad).is_some(), "{bad}");
+        }
     }
 
     #[test]

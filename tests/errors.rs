@@ -505,3 +505,34 @@ fn eight_thousand_repeated_headings_get_unique_ids() {
     let unique: std::collections::BTreeSet<&String> = ids.iter().collect();
     assert_eq!(unique.len(), ids.len(), "every heading has its own id");
 }
+
+#[test]
+fn brand_fonts_that_would_break_the_stylesheet() {
+    let message = fails_after_good_build(|p| {
+        p.file(
+            "partners/beta/partner.toml",
+            "name = \"Beta\"\nbase_url = \"https://b.test\"\n[brand]\nfont = \"Inter /* clean */, sans-serif\"\n\
+             heading_font = \"'Open Sans, serif\"\nmono_font = \"Menlo (x, monospace\"\n",
+        );
+    });
+    assert!(
+        message.contains(
+            "error: partners/beta/partner.toml:4:8: brand.font `Inter /* clean */, sans-serif` is not a font list: `/*` would start a CSS comment"
+        ),
+        "{message}"
+    );
+    assert!(
+        message.contains(
+            "error: partners/beta/partner.toml:5:16: brand.heading_font `'Open Sans, serif` is not a font list: a quote is never closed"
+        ),
+        "{message}"
+    );
+    assert!(
+        message.contains(
+            "error: partners/beta/partner.toml:6:13: brand.mono_font `Menlo (x, monospace` is not a font list: `(` has no place in a font list"
+        ),
+        "{message}"
+    );
+    assert!(message.contains("help: write a CSS font-family list"), "{message}");
+    assert!(message.contains("3 errors found"), "{message}");
+}
