@@ -136,7 +136,7 @@ struct PartnerFile {
     #[serde(default)]
     brand: BrandFile,
     #[serde(default)]
-    contact: Contact,
+    contact: ContactFile,
     #[serde(default)]
     vars: toml::Table,
     #[serde(default)]
@@ -144,7 +144,7 @@ struct PartnerFile {
     #[serde(default)]
     content: ContentRulesFile,
     #[serde(default)]
-    menu: Vec<MenuEntry>,
+    menu: Vec<MenuEntryFile>,
     #[serde(default)]
     powered_by: bool,
     #[serde(default)]
@@ -169,13 +169,21 @@ pub struct ContentRules {
 }
 
 /// A link in the partner's header or footer: status page, contact, legal.
-#[derive(Deserialize, Serialize, Debug, Clone)]
-#[serde(deny_unknown_fields)]
+#[derive(Serialize, Debug, Clone)]
 pub struct MenuEntry {
     pub label: String,
     pub url: String,
-    #[serde(default)]
     pub location: MenuLocation,
+}
+
+/// A `[[menu]]` entry as written, its url located for errors.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MenuEntryFile {
+    label: String,
+    url: Spanned<String>,
+    #[serde(default)]
+    location: MenuLocation,
 }
 
 #[derive(Deserialize, Serialize, Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -207,13 +215,22 @@ struct BrandFile {
 }
 
 /// How a partner's customers reach them; shown in the header and footer.
-#[derive(Deserialize, Serialize, Default, Debug, Clone)]
-#[serde(deny_unknown_fields)]
+#[derive(Serialize, Default, Debug, Clone)]
 pub struct Contact {
     pub support_email: Option<String>,
     pub support_phone: Option<String>,
     pub support_url: Option<String>,
     pub status_page: Option<String>,
+}
+
+/// `[contact]` as written, its links located for errors.
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct ContactFile {
+    support_email: Option<String>,
+    support_phone: Option<String>,
+    support_url: Option<Spanned<String>>,
+    status_page: Option<Spanned<String>>,
 }
 
 /// A partner's resolved brand: theme defaults with the partner's tokens on top.
@@ -463,10 +480,24 @@ impl PartnerDraft {
         }
         let exclude = globs.build().unwrap_or_default();
         for entry in &file.menu {
-            if entry.label.trim().is_empty() || entry.url.trim().is_empty() {
-                problems.push(Diagnostic::new(&path, "a [[menu]] entry needs a label and a url").help(
+            if entry.label.trim().is_empty() || entry.url.get_ref().trim().is_empty() {
+                problems.push(at(entry.url.span(), "a [[menu]] entry needs a label and a url".into()).help(
                     "write [[menu]] label = \"Status\" url = \"https://status.example.com\" location = \"header\"",
                 ));
+            }
+        }
+        let links = [
+            ("contact.support_url", &file.contact.support_url),
+            ("contact.status_page", &file.contact.status_page),
+        ]
+        .into_iter()
+        .filter_map(|(key, url)| Some((key, url.as_ref()?)))
+        .chain(file.menu.iter().map(|entry| ("menu url", &entry.url)));
+        for (key, url) in links {
+            if let Some(problem) = link_problem(url.get_ref()) {
+                problems.push(
+                    at(url.span(), format!("{key} `{}` {problem}", url.get_ref())).help(LINK_HELP),
+                );
             }
         }
 
@@ -491,10 +522,23 @@ impl PartnerDraft {
             language,
             theme: theme_name,
             brand,
-            contact: file.contact,
+            contact: Contact {
+                support_email: file.contact.support_email,
+                support_phone: file.contact.support_phone,
+                support_url: file.contact.support_url.map(Spanned::into_inner),
+                status_page: file.contact.status_page.map(Spanned::into_inner),
+            },
             vars: file.vars,
             features: file.features,
-            menu: file.menu,
+            menu: file
+                .menu
+                .into_iter()
+                .map(|entry| MenuEntry {
+                    label: entry.label,
+                    url: entry.url.into_inner(),
+                    location: entry.location,
+                })
+                .collect(),
             powered_by: file.powered_by,
             also_known_as: file.also_known_as,
             content: ContentRules { exclude, exclude_tags: file.content.exclude_tags },
@@ -534,6 +578,26 @@ fn font_list_problem(value: &str) -> Option<String> {
         }
     }
     quote.map(|_| "a quote is never closed".into())
+}
+
+/// The schemes a partner's links may use. Anything else (`javascript:`, `data:`,
+/// `vbscript:`) runs script or smuggles a page in when a reader clicks the link.
+const LINK_SCHEMES: [&str; 4] = ["https", "http", "mailto", "tel"];
+const LINK_HELP: &str =
+    "use an https:, http:, mailto: or tel: URL, or a relative one such as /legal/";
+
+/// Why `url` cannot be published as a link in the header, footer or content, if it cannot.
+fn link_problem(url: &str) -> Option<String> {
+    if url.contains(char::is_control) {
+        // Browsers drop tabs and line breaks from URLs, so `java\tscript:` is `javascript:`.
+        return Some("contains a control character or line break".into());
+    }
+    let (scheme, _) = url.trim().split_once(':')?;
+    let mut chars = scheme.chars();
+    let is_scheme = chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+    let scheme = scheme.to_ascii_lowercase();
+    (is_scheme && !LINK_SCHEMES.contains(&scheme.as_str())).then(|| format!("is a `{scheme}:` URL"))
 }
 
 /// WCAG AA asks 4.5:1 between text and its background; links use the primary colour.

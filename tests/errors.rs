@@ -536,3 +536,49 @@ fn brand_fonts_that_would_break_the_stylesheet() {
     assert!(message.contains("help: write a CSS font-family list"), "{message}");
     assert!(message.contains("3 errors found"), "{message}");
 }
+
+#[test]
+fn script_and_data_urls_in_partner_links() {
+    let message = fails_after_good_build(|p| {
+        p.file(
+            "partners/beta/partner.toml",
+            "name = \"Beta\"\nbase_url = \"https://b.test\"\n\n[contact]\nsupport_url = \"javascript:alert(1)\"\n\
+             status_page = \" JaVaScRiPt:alert(1)\"\n\n[[menu]]\nlabel = \"Offer\"\nurl = \"data:text/html,<script>alert(1)</script>\"\n\n\
+             [[menu]]\nlabel = \"Tab\"\nurl = \"java\\tscript:alert(1)\"\n\n\
+             [[menu]]\nlabel = \"Legal\"\nurl = \"../legal/?a=b:c\"\n",
+        );
+    });
+    for expected in [
+        "error: partners/beta/partner.toml:5:15: contact.support_url `javascript:alert(1)` is a `javascript:` URL",
+        "error: partners/beta/partner.toml:6:15: contact.status_page ` JaVaScRiPt:alert(1)` is a `javascript:` URL",
+        "error: partners/beta/partner.toml:10:7: menu url `data:text/html,<script>alert(1)</script>` is a `data:` URL",
+        "error: partners/beta/partner.toml:14:7: menu url `java\tscript:alert(1)` contains a control character",
+        "help: use an https:, http:, mailto: or tel: URL, or a relative one such as /legal/",
+        "4 errors found",
+    ] {
+        assert!(message.contains(expected), "missing {expected:?} in:\n{message}");
+    }
+}
+
+#[test]
+fn partner_links_with_allowed_schemes_are_published() {
+    let project = Fixture::new();
+    project.file(
+        "partners/beta/partner.toml",
+        "name = \"Beta\"\nbase_url = \"https://b.test\"\n\n[contact]\nsupport_url = \"HTTPS://help.b.test/portal\"\n\
+         status_page = \"http://status.b.test\"\n\n[[menu]]\nlabel = \"Mail\"\nurl = \"mailto:legal@b.test\"\nlocation = \"both\"\n\n\
+         [[menu]]\nlabel = \"Call\"\nurl = \"tel:+1-555-0100\"\n\n[[menu]]\nlabel = \"Legal\"\nurl = \"/legal/?a=b:c\"\n",
+    );
+    project.build().unwrap();
+    let html = project.html("public/beta/index.html");
+    let links = common::select_attr(&html, "a", "href");
+    for href in [
+        "HTTPS://help.b.test/portal",
+        "http://status.b.test",
+        "mailto:legal@b.test",
+        "tel:+1-555-0100",
+        "/legal/?a=b:c",
+    ] {
+        assert!(links.iter().any(|l| l == href), "{href} not in {links:?}");
+    }
+}
