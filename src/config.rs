@@ -98,7 +98,8 @@ pub struct ProjectConfig {
 
 pub fn load_project(root: &Path) -> Result<ProjectConfig, Diagnostic> {
     let path = root.join(PROJECT_FILE);
-    if !path.is_file() {
+    // Anything else at the path (a folder, a FIFO) is reported by read_text.
+    if !path.exists() {
         return Err(Diagnostic::new(
             PROJECT_FILE,
             format!("no {PROJECT_FILE} in {}", root.display()),
@@ -334,7 +335,7 @@ pub fn load_partner(
             "partner folder names become URL paths: use lowercase letters, digits, `-` and `_`, starting with a letter or digit",
         ));
     }
-    if !root.join(&path).is_file() {
+    if !root.join(&path).exists() {
         return Err(Diagnostic::new(&path, "missing partner.toml")
             .help("every folder under partners/ is a partner and needs a partner.toml (see README: partner.toml reference)"));
     }
@@ -683,7 +684,7 @@ pub fn load_theme_config(root: &Path, name: &str) -> Result<ThemeConfig, Diagnos
     let built_in = crate::embedded::theme_file(name, THEME_FILE);
     let source = match built_in {
         // A theme folder on disk overrides the built-in theme file by file.
-        Some(bytes) if !root.join(&path).is_file() => String::from_utf8_lossy(bytes).into_owned(),
+        Some(bytes) if !root.join(&path).exists() => String::from_utf8_lossy(bytes).into_owned(),
         _ if !root.join(&dir).is_dir() => {
             return Err(Diagnostic::new(&dir, format!("theme `{name}` does not exist"))
                 .help(format!(
@@ -733,10 +734,15 @@ pub fn load_theme_config(root: &Path, name: &str) -> Result<ThemeConfig, Diagnos
 
 // ---------------------------------------------------------------- shared helpers
 
+/// Text files larger than this are refused before they are read: no page, template,
+/// language or config file comes near it, and reading a runaway file (a log, a dump,
+/// a device) would only exhaust memory.
+pub const MAX_TEXT_FILE_BYTES: u64 = 32 * 1024 * 1024;
+
 /// Reads a project file as UTF-8, dropping a byte-order mark.
 pub fn read_text(root: &Path, relative: &Path) -> Result<String, Diagnostic> {
-    let bytes = std::fs::read(root.join(relative))
-        .map_err(|e| Diagnostic::new(relative, format!("cannot read the file: {e}")))?;
+    let bytes = read_regular_file(&root.join(relative), MAX_TEXT_FILE_BYTES)
+        .map_err(|problem| problem.diagnostic(relative))?;
     match String::from_utf8(bytes) {
         Ok(mut text) => {
             if text.starts_with('\u{feff}') {
@@ -755,6 +761,93 @@ pub fn read_text(root: &Path, relative: &Path) -> Result<String, Diagnostic> {
             .help("save the file as UTF-8"))
         }
     }
+}
+
+/// Why a file could not be read.
+#[derive(Debug)]
+pub enum ReadProblem {
+    /// A FIFO, socket, device or folder where a file was expected.
+    NotRegular(&'static str),
+    TooLarge(u64),
+    Io(std::io::Error),
+}
+
+impl ReadProblem {
+    pub fn diagnostic(&self, relative: &Path) -> Diagnostic {
+        match self {
+            ReadProblem::NotRegular(kind) => special_file(relative, kind),
+            ReadProblem::TooLarge(bytes) => Diagnostic::new(
+                relative,
+                format!(
+                    "the file is {:.1} MB; livery reads text files of at most {} MB",
+                    *bytes as f64 / (1024.0 * 1024.0),
+                    MAX_TEXT_FILE_BYTES / (1024 * 1024)
+                ),
+            )
+            .help("split the file, or keep generated data out of the project"),
+            ReadProblem::Io(error) => {
+                Diagnostic::new(relative, format!("cannot read the file: {error}"))
+            }
+        }
+    }
+}
+
+/// A FIFO, socket or device found where livery reads files: an error, never a read,
+/// since opening a FIFO blocks until someone writes to it and a device never ends.
+pub fn special_file(relative: &Path, kind: &str) -> Diagnostic {
+    Diagnostic::new(relative, format!("this is {kind}, not a regular file")).help(
+        "livery reads only regular files: replace it with a file, or move it out of the project",
+    )
+}
+
+/// What kind of file `file_type` is, in words, if it is not a regular file.
+pub fn special_kind(file_type: std::fs::FileType) -> Option<&'static str> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if file_type.is_fifo() {
+            return Some("a FIFO (named pipe)");
+        }
+        if file_type.is_socket() {
+            return Some("a socket");
+        }
+        if file_type.is_char_device() || file_type.is_block_device() {
+            return Some("a device");
+        }
+    }
+    if file_type.is_dir() {
+        return Some("a folder");
+    }
+    (!file_type.is_file()).then_some("something other than a file")
+}
+
+/// The bytes of the regular file at `path`, at most `limit` of them. The type is checked
+/// before opening, and again on the opened file (opened non-blocking where the platform
+/// allows it), so swapping in a FIFO between the two cannot hang the build either.
+pub fn read_regular_file(path: &Path, limit: u64) -> Result<Vec<u8>, ReadProblem> {
+    use std::io::Read;
+    let check = |metadata: &std::fs::Metadata| match special_kind(metadata.file_type()) {
+        Some(kind) => Err(ReadProblem::NotRegular(kind)),
+        None if metadata.len() > limit => Err(ReadProblem::TooLarge(metadata.len())),
+        None => Ok(()),
+    };
+    check(&std::fs::metadata(path).map_err(ReadProblem::Io)?)?;
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(rustix::fs::OFlags::NONBLOCK.bits() as i32);
+    }
+    let file = options.open(path).map_err(ReadProblem::Io)?;
+    let metadata = file.metadata().map_err(ReadProblem::Io)?;
+    check(&metadata)?;
+    let mut bytes = Vec::with_capacity(metadata.len() as usize);
+    file.take(limit + 1).read_to_end(&mut bytes).map_err(ReadProblem::Io)?;
+    if bytes.len() as u64 > limit {
+        return Err(ReadProblem::TooLarge(bytes.len() as u64));
+    }
+    Ok(bytes)
 }
 
 /// Deserializes a whole TOML file, turning a syntax or schema error into a located diagnostic.
@@ -906,6 +999,24 @@ pub(crate) mod tests {
         ] {
             assert!(font_list_problem(bad).is_some(), "{bad}");
         }
+    }
+
+    #[test]
+    fn only_regular_files_within_the_limit_are_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("a.toml");
+        std::fs::write(&file, "12345").unwrap();
+        assert_eq!(read_regular_file(&file, 5).unwrap(), b"12345");
+        assert!(matches!(read_regular_file(&file, 4), Err(ReadProblem::TooLarge(5))));
+        assert!(matches!(
+            read_regular_file(dir.path(), 4),
+            Err(ReadProblem::NotRegular("a folder"))
+        ));
+        #[cfg(unix)]
+        assert!(matches!(
+            read_regular_file(Path::new("/dev/zero"), 4),
+            Err(ReadProblem::NotRegular("a device"))
+        ));
     }
 
     #[test]

@@ -88,7 +88,11 @@ fn load_tree(root: &Path, dir: &Path) -> Result<ContentTree, Vec<Diagnostic>> {
             }
             continue;
         }
-        if !entry.file_type().is_file() {
+        if entry.file_type().is_dir() {
+            continue;
+        }
+        if let Some(kind) = crate::config::special_kind(entry.file_type()) {
+            problems.push(crate::config::special_file(&display, kind));
             continue;
         }
         if relative.extension().is_some_and(|ext| ext == "md") {

@@ -582,3 +582,45 @@ fn partner_links_with_allowed_schemes_are_published() {
         assert!(links.iter().any(|l| l == href), "{href} not in {links:?}");
     }
 }
+
+/// A named pipe at `relative`: opening it for reading blocks until someone writes.
+fn make_fifo(project: &Fixture, relative: &str) {
+    let path = project.path().join(relative);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    let status = std::process::Command::new("mkfifo").arg(&path).status().unwrap();
+    assert!(status.success(), "mkfifo {}", path.display());
+}
+
+#[test]
+fn fifos_and_other_special_files_are_errors_not_hangs() {
+    let project = Fixture::new();
+    project.build().unwrap();
+    let good = project.snapshot("public");
+    make_fifo(&project, "partners/beta/i18n/en.toml");
+    make_fifo(&project, "content/runbooks/pipe.md");
+    make_fifo(&project, "partners/alpha/templates/partials/footer.html");
+    // A hang must fail the test, not stall the suite.
+    let output = assert_cmd::Command::cargo_bin("livery")
+        .unwrap()
+        .current_dir(project.path())
+        .arg("build")
+        .timeout(std::time::Duration::from_secs(120))
+        .output()
+        .unwrap();
+    let message = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "expected exit 1, stderr:\n{message}");
+    for path in [
+        "partners/beta/i18n/en.toml",
+        "content/runbooks/pipe.md",
+        "partners/alpha/templates/partials/footer.html",
+    ] {
+        assert!(
+            message.contains(&format!(
+                "error: {path}: this is a FIFO (named pipe), not a regular file"
+            )),
+            "{path} in:\n{message}"
+        );
+    }
+    assert!(message.contains("help: livery reads only regular files"), "{message}");
+    assert_eq!(good, project.snapshot("public"), "the previous output stays as it was");
+}
