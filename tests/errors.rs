@@ -5,24 +5,10 @@ mod common;
 
 use common::{Fixture, stderr};
 
-/// Builds once cleanly, breaks the project with `breakage`, builds again with the real
-/// binary, and returns stderr after checking the exit code and the untouched output.
+/// Builds the fixture project once cleanly, breaks it with `breakage`, builds again with
+/// the real binary, and returns stderr after checking the exit code and the untouched output.
 fn fails_after_good_build(breakage: impl Fn(&Fixture)) -> String {
-    let project = Fixture::new();
-    project.build().unwrap();
-    let good = project.snapshot("public");
-    breakage(&project);
-    let output = project.run(&["build"]);
-    let message = stderr(&output);
-    assert_eq!(output.status.code(), Some(1), "expected exit 1, stderr:\n{message}");
-    assert!(!message.contains("panicked"), "{message}");
-    assert_eq!(
-        good,
-        project.snapshot("public"),
-        "a failed build must leave the previous output as it was"
-    );
-    common::assert_no_staging_folders(&project.path().join("public"));
-    message
+    Fixture::new().fails_after_good_build(breakage)
 }
 
 #[test]
@@ -593,22 +579,11 @@ fn make_fifo(project: &Fixture, relative: &str) {
 
 #[test]
 fn fifos_and_other_special_files_are_errors_not_hangs() {
-    let project = Fixture::new();
-    project.build().unwrap();
-    let good = project.snapshot("public");
-    make_fifo(&project, "partners/beta/i18n/en.toml");
-    make_fifo(&project, "content/runbooks/pipe.md");
-    make_fifo(&project, "partners/alpha/templates/partials/footer.html");
-    // A hang must fail the test, not stall the suite.
-    let output = assert_cmd::Command::cargo_bin("livery")
-        .unwrap()
-        .current_dir(project.path())
-        .arg("build")
-        .timeout(std::time::Duration::from_secs(120))
-        .output()
-        .unwrap();
-    let message = stderr(&output);
-    assert_eq!(output.status.code(), Some(1), "expected exit 1, stderr:\n{message}");
+    let message = fails_after_good_build(|p| {
+        make_fifo(p, "partners/beta/i18n/en.toml");
+        make_fifo(p, "content/runbooks/pipe.md");
+        make_fifo(p, "partners/alpha/templates/partials/footer.html");
+    });
     for path in [
         "partners/beta/i18n/en.toml",
         "content/runbooks/pipe.md",
@@ -622,5 +597,4 @@ fn fifos_and_other_special_files_are_errors_not_hangs() {
         );
     }
     assert!(message.contains("help: livery reads only regular files"), "{message}");
-    assert_eq!(good, project.snapshot("public"), "the previous output stays as it was");
 }

@@ -455,3 +455,44 @@ fn pages_of_any_name_are_carried_in_their_section() {
         assert!(project.exists(&format!("public/alpha/{path}")), "{path}");
     }
 }
+
+#[test]
+fn content_cannot_read_the_environment_or_the_machine() {
+    let message = project().fails_after_good_build(|p| {
+        p.file(
+            "content/runbooks/sla.md",
+            "+++\ntitle = \"SLA\"\n+++\nIntro about get_env.\n\n\
+             Token: {{ get_env(name=\"CI_TOKEN\", default=\"none\") }}\n\n{{ snippet(\"env\") }}\n",
+        );
+        p.file(
+            "content/_snippets/env.md",
+            "Hello.\n{% set when = now() %}{{ \"x\" | filesizeformat }}\n{% include \"_snippets/other.md\" %}\n",
+        );
+        p.file("content/_snippets/other.md", "Other.\n");
+    });
+    for expected in [
+        "error: content/runbooks/sla.md:6:11: `get_env` is not available in content",
+        "error: content/_snippets/env.md:2:15: `now` is not available in content",
+        "error: content/_snippets/env.md:2:32: the filter `filesizeformat` is not available in content",
+        "error: content/_snippets/env.md:3:4: `{% include %}` is not available in content",
+        "help: include a snippet with {{ snippet(\"name\") }}",
+        "help: content can call range() and snippet(\"name\"); filters: ",
+    ] {
+        assert!(message.contains(expected), "missing {expected:?} in:\n{message}");
+    }
+}
+
+#[test]
+fn front_matter_cannot_read_the_environment() {
+    let message = project().fails_after_good_build(|p| {
+        p.file(
+            "content/runbooks/sla.md",
+            "+++\ntitle = \"SLA {{ get_env(name='HOME') }}\"\n+++\nText.\n",
+        );
+    });
+    assert!(
+        message.contains("error: content/runbooks/sla.md:2:9: [partner alpha] in front matter: `get_env` is not available in content"),
+        "{message}"
+    );
+    assert!(message.contains("help: content can call range()"), "{message}");
+}
