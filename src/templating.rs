@@ -17,6 +17,7 @@ use crate::config::Partner;
 use crate::error::{Diagnostic, line_col};
 use crate::markdown;
 
+mod escape;
 mod sandbox;
 
 /// Folder of the snippets, inside the content folder.
@@ -180,10 +181,11 @@ pub fn render_text(text: &str, partner: &Partner) -> Result<String, (String, Str
         let cause = crate::theme::error_chain(error).last().cloned().unwrap_or_default();
         (cause, "front matter text can use partner.* and vars.* like the page body".to_owned())
     };
-    let template = tera::Template::new(NAME, None, text).map_err(|e| cause(&e))?;
+    let mut template = tera::Template::new(NAME, None, text).map_err(|e| cause(&e))?;
     if let Some(forbidden) = sandbox::forbidden(&template.ast, 0).into_iter().next() {
         return Err((format!("{} is not available in content", forbidden.what), forbidden.help));
     }
+    sandbox::instrument(&mut template.ast);
     let mut tera = sandbox::tera();
     tera.templates.insert(NAME.to_owned(), template);
     tera.render(NAME, &content_context(partner)).map_err(|e| cause(&e))
@@ -230,10 +232,11 @@ impl ContentTemplates {
         let mut parsed = Vec::with_capacity(sources.len());
         for (path, template) in sources.values() {
             match tera::Template::new(&template.name, None, &template.protected) {
-                Ok(compiled) => {
+                Ok(mut compiled) => {
                     for forbidden in sandbox::forbidden(&compiled.ast, template.snippets.len()) {
                         problems.push(forbidden_diagnostic(path, template, &forbidden));
                     }
+                    sandbox::instrument(&mut compiled.ast);
                     parsed.push(compiled);
                 }
                 Err(error) => problems.push(syntax_error(path, template, &error)),
