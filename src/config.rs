@@ -190,7 +190,7 @@ struct PartnerFile {
     #[serde(default)]
     brand: BrandFile,
     #[serde(default)]
-    contact: Contact,
+    contact: ContactFile,
     #[serde(default)]
     vars: toml::Table,
     #[serde(default)]
@@ -198,7 +198,7 @@ struct PartnerFile {
     #[serde(default)]
     content: ContentRulesFile,
     #[serde(default)]
-    menu: Vec<MenuEntry>,
+    menu: Vec<MenuEntryFile>,
     #[serde(default)]
     powered_by: bool,
     #[serde(default)]
@@ -223,13 +223,21 @@ pub struct ContentRules {
 }
 
 /// A link in the partner's header or footer: status page, contact, legal.
-#[derive(Deserialize, Serialize, Debug, Clone)]
-#[serde(deny_unknown_fields)]
+#[derive(Serialize, Debug, Clone)]
 pub struct MenuEntry {
     pub label: String,
     pub url: String,
-    #[serde(default)]
     pub location: MenuLocation,
+}
+
+/// A `[[menu]]` entry as written, its url located for errors.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MenuEntryFile {
+    label: String,
+    url: Spanned<String>,
+    #[serde(default)]
+    location: MenuLocation,
 }
 
 #[derive(Deserialize, Serialize, Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -261,13 +269,22 @@ struct BrandFile {
 }
 
 /// How a partner's customers reach them; shown in the header and footer.
-#[derive(Deserialize, Serialize, Default, Debug, Clone)]
-#[serde(deny_unknown_fields)]
+#[derive(Serialize, Default, Debug, Clone)]
 pub struct Contact {
     pub support_email: Option<String>,
     pub support_phone: Option<String>,
     pub support_url: Option<String>,
     pub status_page: Option<String>,
+}
+
+/// `[contact]` as written, its links located for errors.
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct ContactFile {
+    support_email: Option<String>,
+    support_phone: Option<String>,
+    support_url: Option<Spanned<String>>,
+    status_page: Option<Spanned<String>>,
 }
 
 /// A partner's resolved brand: theme defaults with the partner's tokens on top.
@@ -370,7 +387,7 @@ pub fn load_partner(
         return Err(Diagnostic::new(&rel_dir, format!("`{id}` is not a valid partner id"))
             .help(format!("partner folder names become URL paths: {ID_RULE}")));
     }
-    if !root.join(&path).is_file() {
+    if !root.join(&path).exists() {
         return Err(Diagnostic::new(&path, "missing partner.toml")
             .help("every folder under partners/ is a partner and needs a partner.toml (see README: partner.toml reference)"));
     }
@@ -415,6 +432,14 @@ impl PartnerDraft {
         }
 
         let merged = merge_brand(&theme.brand, &file.brand);
+        // A theme's own tokens have no span here: report them against theme.toml.
+        let located = |token: &Spanned<String>, diagnostic: Diagnostic| {
+            if token.span().is_empty() {
+                Diagnostic { path: theme.path.clone(), ..diagnostic }
+            } else {
+                diagnostic.at_offset(&source, token.span().start)
+            }
+        };
         let mut color = |token: &Option<Spanned<String>>, key: &str| -> String {
             let Some(token) = token else { return String::new() };
             let value = token.get_ref().trim();
@@ -423,11 +448,7 @@ impl PartnerDraft {
                     Diagnostic::new(&path, format!("brand.{key} `{value}` is not a colour")).help(
                         "use a CSS colour such as \"#0b5fff\", \"rgb(11 95 255)\" or \"teal\"",
                     );
-                problems.push(if token.span().is_empty() {
-                    Diagnostic { path: theme.path.clone(), ..diagnostic }
-                } else {
-                    diagnostic.at_offset(&source, token.span().start)
-                });
+                problems.push(located(token, diagnostic));
             }
             value.to_owned()
         };
@@ -438,12 +459,15 @@ impl PartnerDraft {
         let mut font = |token: &Option<Spanned<String>>, key: &str| -> String {
             let Some(token) = token else { return String::new() };
             let value = token.get_ref().trim();
-            if value.is_empty() || value.contains([';', '{', '}', '<', '>', '\\']) {
-                problems.push(
-                    at(token.span(), format!("brand.{key} `{value}` is not a font list")).help(
-                        "write a CSS font-family list such as \"Inter, system-ui, sans-serif\"",
-                    ),
+            if let Some(reason) = font_list_problem(value) {
+                let diagnostic = Diagnostic::new(
+                    &path,
+                    format!("brand.{key} `{value}` is not a font list: {reason}"),
+                )
+                .help(
+                    "write a CSS font-family list such as \"Inter, system-ui, sans-serif\", with names that contain spaces in quotes: \"'Open Sans', sans-serif\"",
                 );
+                problems.push(located(token, diagnostic));
             }
             value.to_owned()
         };
@@ -509,10 +533,24 @@ impl PartnerDraft {
         }
         let exclude = globs.build().unwrap_or_default();
         for entry in &file.menu {
-            if entry.label.trim().is_empty() || entry.url.trim().is_empty() {
-                problems.push(Diagnostic::new(&path, "a [[menu]] entry needs a label and a url").help(
+            if entry.label.trim().is_empty() || entry.url.get_ref().trim().is_empty() {
+                problems.push(at(entry.url.span(), "a [[menu]] entry needs a label and a url".into()).help(
                     "write [[menu]] label = \"Status\" url = \"https://status.example.com\" location = \"header\"",
                 ));
+            }
+        }
+        let links = [
+            ("contact.support_url", &file.contact.support_url),
+            ("contact.status_page", &file.contact.status_page),
+        ]
+        .into_iter()
+        .filter_map(|(key, url)| Some((key, url.as_ref()?)))
+        .chain(file.menu.iter().map(|entry| ("menu url", &entry.url)));
+        for (key, url) in links {
+            if let Some(problem) = link_problem(url.get_ref()) {
+                problems.push(
+                    at(url.span(), format!("{key} `{}` {problem}", url.get_ref())).help(LINK_HELP),
+                );
             }
         }
 
@@ -537,16 +575,82 @@ impl PartnerDraft {
             language,
             theme: theme_name,
             brand,
-            contact: file.contact,
+            contact: Contact {
+                support_email: file.contact.support_email,
+                support_phone: file.contact.support_phone,
+                support_url: file.contact.support_url.map(Spanned::into_inner),
+                status_page: file.contact.status_page.map(Spanned::into_inner),
+            },
             vars: file.vars,
             features: file.features,
-            menu: file.menu,
+            menu: file
+                .menu
+                .into_iter()
+                .map(|entry| MenuEntry {
+                    label: entry.label,
+                    url: entry.url.into_inner(),
+                    location: entry.location,
+                })
+                .collect(),
             powered_by: file.powered_by,
             also_known_as: file.also_known_as,
             content: ContentRules { exclude, exclude_tags: file.content.exclude_tags },
             dir,
         })
     }
+}
+
+/// Why `value` cannot go into brand.css as a font-family list, if it cannot. The value
+/// is written into a custom property, where a comment, an open quote or bracket, a `;`
+/// or a `}` would swallow or end the declarations after it, so the rest of the
+/// partner's brand would silently vanish.
+fn font_list_problem(value: &str) -> Option<String> {
+    if value.is_empty() {
+        return Some("it is empty".into());
+    }
+    let mut quote = None;
+    let mut chars = value.chars().peekable();
+    while let Some(c) = chars.next() {
+        let next = chars.peek().copied();
+        match (quote, c) {
+            (_, c) if c.is_control() => {
+                return Some("it contains a line break or control character".into());
+            }
+            (_, '\\') => return Some("`\\` escapes have no place in a font list".into()),
+            (Some(open), c) if c == open => quote = None,
+            (Some(_), _) => {}
+            (None, '"' | '\'') => quote = Some(c),
+            (None, '/') if next == Some('*') => {
+                return Some("`/*` would start a CSS comment".into());
+            }
+            (None, '*') if next == Some('/') => return Some("`*/` would end a CSS comment".into()),
+            (None, ';' | '{' | '}' | '(' | ')' | '[' | ']' | '<' | '>') => {
+                return Some(format!("`{c}` has no place in a font list"));
+            }
+            (None, _) => {}
+        }
+    }
+    quote.map(|_| "a quote is never closed".into())
+}
+
+/// The schemes a partner's links may use. Anything else (`javascript:`, `data:`,
+/// `vbscript:`) runs script or smuggles a page in when a reader clicks the link.
+const LINK_SCHEMES: [&str; 4] = ["https", "http", "mailto", "tel"];
+const LINK_HELP: &str =
+    "use an https:, http:, mailto: or tel: URL, or a relative one such as /legal/";
+
+/// Why `url` cannot be published as a link in the header, footer or content, if it cannot.
+fn link_problem(url: &str) -> Option<String> {
+    if url.contains(char::is_control) {
+        // Browsers drop tabs and line breaks from URLs, so `java\tscript:` is `javascript:`.
+        return Some("contains a control character or line break".into());
+    }
+    let (scheme, _) = url.trim().split_once(':')?;
+    let mut chars = scheme.chars();
+    let is_scheme = chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+    let scheme = scheme.to_ascii_lowercase();
+    (is_scheme && !LINK_SCHEMES.contains(&scheme.as_str())).then(|| format!("is a `{scheme}:` URL"))
 }
 
 /// WCAG AA asks 4.5:1 between text and its background; links use the primary colour.
@@ -632,7 +736,7 @@ pub fn load_theme_config(root: &Path, name: &str) -> Result<ThemeConfig, Diagnos
     let built_in = crate::embedded::theme_file(name, THEME_FILE);
     let source = match built_in {
         // A theme folder on disk overrides the built-in theme file by file.
-        Some(bytes) if !root.join(&path).is_file() => String::from_utf8_lossy(bytes).into_owned(),
+        Some(bytes) if !root.join(&path).exists() => String::from_utf8_lossy(bytes).into_owned(),
         _ if !root.join(&dir).is_dir() => {
             return Err(Diagnostic::new(&dir, format!("theme `{name}` does not exist"))
                 .help(format!(
@@ -682,10 +786,15 @@ pub fn load_theme_config(root: &Path, name: &str) -> Result<ThemeConfig, Diagnos
 
 // ---------------------------------------------------------------- shared helpers
 
+/// Text files larger than this are refused before they are read: no page, template,
+/// language or config file comes near it, and reading a runaway file (a log, a dump,
+/// a device) would only exhaust memory.
+pub const MAX_TEXT_FILE_BYTES: u64 = 32 * 1024 * 1024;
+
 /// Reads a project file as UTF-8, dropping a byte-order mark.
 pub fn read_text(root: &Path, relative: &Path) -> Result<String, Diagnostic> {
-    let bytes = std::fs::read(root.join(relative))
-        .map_err(|e| Diagnostic::new(relative, format!("cannot read the file: {e}")))?;
+    let bytes = read_regular_file(&root.join(relative), MAX_TEXT_FILE_BYTES)
+        .map_err(|problem| problem.diagnostic(relative))?;
     match String::from_utf8(bytes) {
         Ok(mut text) => {
             if text.starts_with('\u{feff}') {
@@ -704,6 +813,93 @@ pub fn read_text(root: &Path, relative: &Path) -> Result<String, Diagnostic> {
             .help("save the file as UTF-8"))
         }
     }
+}
+
+/// Why a file could not be read.
+#[derive(Debug)]
+pub enum ReadProblem {
+    /// A FIFO, socket, device or folder where a file was expected.
+    NotRegular(&'static str),
+    TooLarge(u64),
+    Io(std::io::Error),
+}
+
+impl ReadProblem {
+    pub fn diagnostic(&self, relative: &Path) -> Diagnostic {
+        match self {
+            ReadProblem::NotRegular(kind) => special_file(relative, kind),
+            ReadProblem::TooLarge(bytes) => Diagnostic::new(
+                relative,
+                format!(
+                    "the file is {:.1} MB; livery reads text files of at most {} MB",
+                    *bytes as f64 / (1024.0 * 1024.0),
+                    MAX_TEXT_FILE_BYTES / (1024 * 1024)
+                ),
+            )
+            .help("split the file, or keep generated data out of the project"),
+            ReadProblem::Io(error) => {
+                Diagnostic::new(relative, format!("cannot read the file: {error}"))
+            }
+        }
+    }
+}
+
+/// A FIFO, socket or device found where livery reads files: an error, never a read,
+/// since opening a FIFO blocks until someone writes to it and a device never ends.
+pub fn special_file(relative: &Path, kind: &str) -> Diagnostic {
+    Diagnostic::new(relative, format!("this is {kind}, not a regular file")).help(
+        "livery reads only regular files: replace it with a file, or move it out of the project",
+    )
+}
+
+/// What kind of file `file_type` is, in words, if it is not a regular file.
+pub fn special_kind(file_type: std::fs::FileType) -> Option<&'static str> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if file_type.is_fifo() {
+            return Some("a FIFO (named pipe)");
+        }
+        if file_type.is_socket() {
+            return Some("a socket");
+        }
+        if file_type.is_char_device() || file_type.is_block_device() {
+            return Some("a device");
+        }
+    }
+    if file_type.is_dir() {
+        return Some("a folder");
+    }
+    (!file_type.is_file()).then_some("something other than a file")
+}
+
+/// The bytes of the regular file at `path`, at most `limit` of them. The type is checked
+/// before opening, and again on the opened file (opened non-blocking where the platform
+/// allows it), so swapping in a FIFO between the two cannot hang the build either.
+pub fn read_regular_file(path: &Path, limit: u64) -> Result<Vec<u8>, ReadProblem> {
+    use std::io::Read;
+    let check = |metadata: &std::fs::Metadata| match special_kind(metadata.file_type()) {
+        Some(kind) => Err(ReadProblem::NotRegular(kind)),
+        None if metadata.len() > limit => Err(ReadProblem::TooLarge(metadata.len())),
+        None => Ok(()),
+    };
+    check(&std::fs::metadata(path).map_err(ReadProblem::Io)?)?;
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(rustix::fs::OFlags::NONBLOCK.bits() as i32);
+    }
+    let file = options.open(path).map_err(ReadProblem::Io)?;
+    let metadata = file.metadata().map_err(ReadProblem::Io)?;
+    check(&metadata)?;
+    let mut bytes = Vec::with_capacity(metadata.len() as usize);
+    file.take(limit + 1).read_to_end(&mut bytes).map_err(ReadProblem::Io)?;
+    if bytes.len() as u64 > limit {
+        return Err(ReadProblem::TooLarge(bytes.len() as u64));
+    }
+    Ok(bytes)
 }
 
 /// Deserializes a whole TOML file, turning a syntax or schema error into a located diagnostic.
@@ -834,6 +1030,49 @@ pub(crate) mod tests {
             warnings[0].message
         );
         assert!(contrast_warnings(&partner("fine")).is_empty());
+    }
+
+    #[test]
+    fn font_lists_cannot_break_out_of_their_declaration() {
+        for fine in [
+            "Inter, system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif",
+            "\"SF Mono\", ui-monospace, monospace",
+            "'Comic /* Sans', serif",
+        ] {
+            assert_eq!(font_list_problem(fine), None, "{fine}");
+        }
+        for bad in [
+            "",
+            "Inter; color: red",
+            "Inter */",
+            "'Open Sans",
+            "\"Open Sans', serif",
+            "a\\b",
+            "x}",
+            "url(https://fonts.example/x)",
+            "Inter\nserif",
+            "a[b",
+        ] {
+            assert!(font_list_problem(bad).is_some(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn only_regular_files_within_the_limit_are_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("a.toml");
+        std::fs::write(&file, "12345").unwrap();
+        assert_eq!(read_regular_file(&file, 5).unwrap(), b"12345");
+        assert!(matches!(read_regular_file(&file, 4), Err(ReadProblem::TooLarge(5))));
+        assert!(matches!(
+            read_regular_file(dir.path(), 4),
+            Err(ReadProblem::NotRegular("a folder"))
+        ));
+        #[cfg(unix)]
+        assert!(matches!(
+            read_regular_file(Path::new("/dev/zero"), 4),
+            Err(ReadProblem::NotRegular("a device"))
+        ));
     }
 
     #[test]

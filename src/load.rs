@@ -42,7 +42,8 @@ pub fn project_root(explicit: Option<&Path>) -> Result<PathBuf, Error> {
 
 /// Every command that needs a project says the same when there is none.
 pub fn require_project(root: &Path) -> Result<(), Error> {
-    if root.join(PROJECT_FILE).is_file() { Ok(()) } else { Err(no_project(Some(root))) }
+    // Anything else at the path (a folder, a FIFO) is reported by the reader.
+    if root.join(PROJECT_FILE).exists() { Ok(()) } else { Err(no_project(Some(root))) }
 }
 
 fn no_project(root: Option<&Path>) -> Error {
@@ -126,7 +127,11 @@ fn load_tree(root: &Path, dir: &Path) -> Result<ContentTree, Vec<Diagnostic>> {
             }
             continue;
         }
-        if !entry.file_type().is_file() {
+        if entry.file_type().is_dir() {
+            continue;
+        }
+        if let Some(kind) = crate::config::special_kind(entry.file_type()) {
+            problems.push(crate::config::special_file(&display, kind));
             continue;
         }
         if relative.extension().is_some_and(|ext| ext == "md") {

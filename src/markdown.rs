@@ -2,6 +2,7 @@
 //! contents, GFM alerts as callouts, highlighted code, and relative links rewritten
 //! to pretty URLs (each recorded with its line so a broken one can be reported).
 
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::path::{Component, Path, PathBuf};
 
@@ -124,6 +125,7 @@ pub fn convert(input: &Input, highlighter: &Highlighter) -> Converted {
         lines: &lines,
         highlighter,
         out: Converted::default(),
+        ids: TakenIds::default(),
         events: Vec::new(),
     };
     let mut parser = Parser::new_ext(body, options()).into_offset_iter().peekable();
@@ -199,7 +201,7 @@ pub fn convert(input: &Input, highlighter: &Highlighter) -> Converted {
                 converter.events.push(Event::Html("</div>\n".into()));
             }
             Event::Start(Tag::FootnoteDefinition(ref label)) => {
-                converter.out.anchors.push(label.to_string());
+                converter.anchor(label.to_string());
                 converter.events.push(event);
             }
             Event::TaskListMarker(done) => {
@@ -213,7 +215,9 @@ pub fn convert(input: &Input, highlighter: &Highlighter) -> Converted {
                 ));
             }
             Event::Html(ref html) | Event::InlineHtml(ref html) => {
-                converter.out.anchors.extend(html_ids(html));
+                for id in html_ids(html) {
+                    converter.anchor(id);
+                }
                 converter.events.push(event);
             }
             Event::Text(ref text) | Event::Code(ref text) => {
@@ -253,10 +257,17 @@ struct Converter<'i, 'a> {
     lines: &'i LineIndex,
     highlighter: &'i Highlighter,
     out: Converted,
+    ids: TakenIds,
     events: Vec<Event<'a>>,
 }
 
 impl<'a> Converter<'_, 'a> {
+    /// Records a link target of the page.
+    fn anchor(&mut self, id: String) {
+        self.ids.taken.insert(id.clone());
+        self.out.anchors.push(id);
+    }
+
     fn heading(
         &mut self,
         level: HeadingLevel,
@@ -270,8 +281,8 @@ impl<'a> Converter<'_, 'a> {
             let slug = heading_slug(&text);
             if slug.is_empty() { "section".to_owned() } else { slug }
         });
-        let id = unique_id(&self.out.anchors, base);
-        self.out.anchors.push(id.clone());
+        let id = self.ids.unique(base);
+        self.anchor(id.clone());
         let level_number = level as u8;
         if (2..=3).contains(&level_number) {
             self.out.toc.push(TocEntry {
@@ -523,14 +534,32 @@ fn picture_control_characters(html: String) -> String {
 /// Ids the theme uses for its own elements; a heading never takes them.
 const RESERVED_IDS: [&str; 5] = ["content", "top", "toc", "search-input", "search-results"];
 
-fn unique_id(taken: &[String], base: String) -> String {
-    if !taken.contains(&base) && !RESERVED_IDS.contains(&base.as_str()) {
-        return base;
+/// The ids a page has given out so far. Looking each candidate up in a list made
+/// 8,000 repeated headings take minutes (a scan per candidate, a candidate per earlier
+/// twin); with a set, and the next suffix remembered per base, the work is linear.
+#[derive(Default)]
+struct TakenIds {
+    taken: HashSet<String>,
+    /// Base id → the first suffix not yet tried (ids are never given back, so every
+    /// suffix below it is taken).
+    next_suffix: HashMap<String, usize>,
+}
+
+impl TakenIds {
+    /// `base`, or else `base-1`, `base-2`, … whichever is free first.
+    fn unique(&mut self, base: String) -> String {
+        if !self.taken.contains(&base) && !RESERVED_IDS.contains(&base.as_str()) {
+            return base;
+        }
+        let next = self.next_suffix.entry(base.clone()).or_insert(1);
+        loop {
+            let candidate = format!("{base}-{next}");
+            *next += 1;
+            if !self.taken.contains(&candidate) {
+                return candidate;
+            }
+        }
     }
-    (1..)
-        .map(|n| format!("{base}-{n}"))
-        .find(|candidate| !taken.contains(candidate))
-        .unwrap_or(base)
 }
 
 pub fn escape(text: &str) -> String {

@@ -194,13 +194,11 @@ fn render_field<'a>(
     if !text.contains("{{") && !text.contains("{%") {
         return Ok(Cow::Borrowed(text));
     }
-    let context = crate::templating::content_context(partner);
-    tera::Tera::one_off(text, &context, false).map(Cow::Owned).map_err(|error| {
-        let cause = crate::theme::error_chain(&error).last().cloned().unwrap_or_default();
+    crate::templating::render_text(text, partner).map(Cow::Owned).map_err(|(message, help)| {
         let mut diagnostic =
-            Diagnostic::new(page.display_path(), format!("in front matter: {cause}"))
+            Diagnostic::new(page.display_path(), format!("in front matter: {message}"))
                 .for_partner(&partner.id)
-                .help("front matter text can use partner.* and vars.* like the page body");
+                .help(help);
         if let Some((line, column)) = at {
             diagnostic = diagnostic.at_line(line, Some(column));
         }

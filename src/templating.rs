@@ -17,6 +17,9 @@ use crate::config::Partner;
 use crate::error::{Diagnostic, line_col};
 use crate::markdown;
 
+mod escape;
+mod sandbox;
+
 /// Folder of the snippets, inside the content folder.
 pub const SNIPPETS_DIR: &str = "_snippets";
 
@@ -170,6 +173,24 @@ pub fn content_context(partner: &Partner) -> tera::Context {
         .expect("a partner always serializes to a map")
 }
 
+/// A front matter text with `{{ … }}` in it (a title, a description), rendered for
+/// `partner` as plain text with what a body may use. The error is (message, help).
+pub fn render_text(text: &str, partner: &Partner) -> Result<String, (String, String)> {
+    const NAME: &str = "front matter";
+    let cause = |error: &tera::Error| {
+        let cause = crate::theme::error_chain(error).last().cloned().unwrap_or_default();
+        (cause, "front matter text can use partner.* and vars.* like the page body".to_owned())
+    };
+    let mut template = tera::Template::new(NAME, None, text).map_err(|e| cause(&e))?;
+    if let Some(forbidden) = sandbox::forbidden(&template.ast, 0).into_iter().next() {
+        return Err((format!("{} is not available in content", forbidden.what), forbidden.help));
+    }
+    sandbox::instrument(&mut template.ast);
+    let mut tera = sandbox::tera();
+    tera.templates.insert(NAME.to_owned(), template);
+    tera.render(NAME, &content_context(partner)).map_err(|e| cause(&e))
+}
+
 /// What content templates can see.
 #[derive(Serialize)]
 struct ContentContext<'a> {
@@ -208,17 +229,27 @@ impl ContentTemplates {
             }
         }
         problems.extend(snippet_cycles(&sources));
+        let mut parsed = Vec::with_capacity(sources.len());
         for (path, template) in sources.values() {
-            if let Err(error) = tera::Template::new(&template.name, None, &template.protected) {
-                problems.push(syntax_error(path, template, &error));
+            match tera::Template::new(&template.name, None, &template.protected) {
+                Ok(mut compiled) => {
+                    for forbidden in sandbox::forbidden(&compiled.ast, template.snippets.len()) {
+                        problems.push(forbidden_diagnostic(path, template, &forbidden));
+                    }
+                    sandbox::instrument(&mut compiled.ast);
+                    parsed.push(compiled);
+                }
+                Err(error) => problems.push(syntax_error(path, template, &error)),
             }
         }
         if !problems.is_empty() {
             return Err(problems);
         }
-        let mut tera = tera::Tera::default();
-        let all = sources.values().map(|(_, t)| (t.name.as_str(), t.protected.as_str()));
-        if let Err(error) = tera.add_raw_templates(all) {
+        let mut tera = sandbox::tera();
+        for template in parsed {
+            tera.templates.insert(template.name.clone(), template);
+        }
+        if let Err(error) = tera.build_inheritance_chains() {
             return Err(vec![Diagnostic::new(
                 "content",
                 crate::theme::error_chain(&error).join(": "),
@@ -320,6 +351,48 @@ fn snippet_cycles(sources: &BTreeMap<String, (PathBuf, Templated)>) -> Vec<Diagn
         }
     }
     problems
+}
+
+/// Something content may not use, located at its first use inside a tag.
+fn forbidden_diagnostic(
+    path: &Path,
+    template: &Templated,
+    forbidden: &sandbox::Forbidden,
+) -> Diagnostic {
+    let diagnostic =
+        Diagnostic::new(path, format!("{} is not available in content", forbidden.what))
+            .help(forbidden.help.clone());
+    match find_in_tags(&template.original, &forbidden.find) {
+        Some(offset) => {
+            let diagnostic = diagnostic.at_offset(&template.original, offset);
+            Diagnostic { line: diagnostic.line.map(|l| l + template.line_offset), ..diagnostic }
+        }
+        None => diagnostic,
+    }
+}
+
+/// The offset of the first `word` inside a `{{ }}` or `{% %}` tag outside code.
+fn find_in_tags(text: &str, word: &str) -> Option<usize> {
+    let code = code_ranges(text);
+    let mut cursor = 0;
+    while let Some(open) = text[cursor..].find('{').map(|i| cursor + i) {
+        let close = match text.get(open + 1..open + 2) {
+            Some("{") => "}}",
+            Some("%") => "%}",
+            _ => {
+                cursor = open + 1;
+                continue;
+            }
+        };
+        let end = text[open..].find(close).map_or(text.len(), |i| open + i);
+        if !code.iter().any(|r| r.contains(&open))
+            && let Some(at) = text[open..end].find(word)
+        {
+            return Some(open + at);
+        }
+        cursor = end.max(open + 2);
+    }
+    None
 }
 
 fn syntax_error(path: &Path, template: &Templated, error: &tera::Error) -> Diagnostic {

@@ -172,9 +172,13 @@ fn walk_files(root: &Path, dir: &Path, problems: &mut Vec<Diagnostic>) -> Vec<(S
             }
             continue;
         }
-        if !entry.file_type().is_file()
+        if entry.file_type().is_dir()
             || name.iter().any(|part| part.to_string_lossy().starts_with('.'))
         {
+            continue;
+        }
+        if let Some(kind) = crate::config::special_kind(entry.file_type()) {
+            problems.push(crate::config::special_file(&relative, kind));
             continue;
         }
         let name: Vec<String> = name.iter().map(|p| p.to_string_lossy().into_owned()).collect();

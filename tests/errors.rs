@@ -5,24 +5,10 @@ mod common;
 
 use common::{Fixture, stderr};
 
-/// Builds once cleanly, breaks the project with `breakage`, builds again with the real
-/// binary, and returns stderr after checking the exit code and the untouched output.
+/// Builds the fixture project once cleanly, breaks it with `breakage`, builds again with
+/// the real binary, and returns stderr after checking the exit code and the untouched output.
 fn fails_after_good_build(breakage: impl Fn(&Fixture)) -> String {
-    let project = Fixture::new();
-    project.build().unwrap();
-    let good = project.snapshot("public");
-    breakage(&project);
-    let output = project.run(&["build"]);
-    let message = stderr(&output);
-    assert_eq!(output.status.code(), Some(1), "expected exit 1, stderr:\n{message}");
-    assert!(!message.contains("panicked"), "{message}");
-    assert_eq!(
-        good,
-        project.snapshot("public"),
-        "a failed build must leave the previous output as it was"
-    );
-    common::assert_no_staging_folders(&project.path().join("public"));
-    message
+    Fixture::new().fails_after_good_build(breakage)
 }
 
 #[test]
@@ -488,4 +474,127 @@ fn symlink_loops() {
     assert!(message.contains("content/runbooks/loop: cannot read"), "{message}");
     assert!(message.contains("content/runbooks/again: cannot read"), "{message}");
     assert!(message.contains("looping symlink"), "{message}");
+}
+
+#[test]
+fn eight_thousand_repeated_headings_get_unique_ids() {
+    let project = Fixture::new();
+    let mut body = String::from("# Headings\n\n## h {#h-2}\n\n");
+    body.push_str(&"## h\n\n".repeat(8_200));
+    project.file("content/runbooks/headings.md", &body);
+    project.build().unwrap();
+    let html = project.html("public/alpha/runbooks/headings/index.html");
+    let ids = common::select_attr(&html, ".prose h2", "id");
+    assert_eq!(ids.len(), 8_201);
+    assert_eq!(ids[..4], ["h-2", "h", "h-1", "h-3"]);
+    assert_eq!(ids.last().unwrap(), "h-8200");
+    let unique: std::collections::BTreeSet<&String> = ids.iter().collect();
+    assert_eq!(unique.len(), ids.len(), "every heading has its own id");
+}
+
+#[test]
+fn brand_fonts_that_would_break_the_stylesheet() {
+    let message = fails_after_good_build(|p| {
+        p.file(
+            "partners/beta/partner.toml",
+            "name = \"Beta\"\nbase_url = \"https://b.test\"\n[brand]\nfont = \"Inter /* clean */, sans-serif\"\n\
+             heading_font = \"'Open Sans, serif\"\nmono_font = \"Menlo (x, monospace\"\n",
+        );
+    });
+    assert!(
+        message.contains(
+            "error: partners/beta/partner.toml:4:8: brand.font `Inter /* clean */, sans-serif` is not a font list: `/*` would start a CSS comment"
+        ),
+        "{message}"
+    );
+    assert!(
+        message.contains(
+            "error: partners/beta/partner.toml:5:16: brand.heading_font `'Open Sans, serif` is not a font list: a quote is never closed"
+        ),
+        "{message}"
+    );
+    assert!(
+        message.contains(
+            "error: partners/beta/partner.toml:6:13: brand.mono_font `Menlo (x, monospace` is not a font list: `(` has no place in a font list"
+        ),
+        "{message}"
+    );
+    assert!(message.contains("help: write a CSS font-family list"), "{message}");
+    assert!(message.contains("3 errors found"), "{message}");
+}
+
+#[test]
+fn script_and_data_urls_in_partner_links() {
+    let message = fails_after_good_build(|p| {
+        p.file(
+            "partners/beta/partner.toml",
+            "name = \"Beta\"\nbase_url = \"https://b.test\"\n\n[contact]\nsupport_url = \"javascript:alert(1)\"\n\
+             status_page = \" JaVaScRiPt:alert(1)\"\n\n[[menu]]\nlabel = \"Offer\"\nurl = \"data:text/html,<script>alert(1)</script>\"\n\n\
+             [[menu]]\nlabel = \"Tab\"\nurl = \"java\\tscript:alert(1)\"\n\n\
+             [[menu]]\nlabel = \"Legal\"\nurl = \"../legal/?a=b:c\"\n",
+        );
+    });
+    for expected in [
+        "error: partners/beta/partner.toml:5:15: contact.support_url `javascript:alert(1)` is a `javascript:` URL",
+        "error: partners/beta/partner.toml:6:15: contact.status_page ` JaVaScRiPt:alert(1)` is a `javascript:` URL",
+        "error: partners/beta/partner.toml:10:7: menu url `data:text/html,<script>alert(1)</script>` is a `data:` URL",
+        "error: partners/beta/partner.toml:14:7: menu url `java\tscript:alert(1)` contains a control character",
+        "help: use an https:, http:, mailto: or tel: URL, or a relative one such as /legal/",
+        "4 errors found",
+    ] {
+        assert!(message.contains(expected), "missing {expected:?} in:\n{message}");
+    }
+}
+
+#[test]
+fn partner_links_with_allowed_schemes_are_published() {
+    let project = Fixture::new();
+    project.file(
+        "partners/beta/partner.toml",
+        "name = \"Beta\"\nbase_url = \"https://b.test\"\n\n[contact]\nsupport_url = \"HTTPS://help.b.test/portal\"\n\
+         status_page = \"http://status.b.test\"\n\n[[menu]]\nlabel = \"Mail\"\nurl = \"mailto:legal@b.test\"\nlocation = \"both\"\n\n\
+         [[menu]]\nlabel = \"Call\"\nurl = \"tel:+1-555-0100\"\n\n[[menu]]\nlabel = \"Legal\"\nurl = \"/legal/?a=b:c\"\n",
+    );
+    project.build().unwrap();
+    let html = project.html("public/beta/index.html");
+    let links = common::select_attr(&html, "a", "href");
+    for href in [
+        "HTTPS://help.b.test/portal",
+        "http://status.b.test",
+        "mailto:legal@b.test",
+        "tel:+1-555-0100",
+        "/legal/?a=b:c",
+    ] {
+        assert!(links.iter().any(|l| l == href), "{href} not in {links:?}");
+    }
+}
+
+/// A named pipe at `relative`: opening it for reading blocks until someone writes.
+fn make_fifo(project: &Fixture, relative: &str) {
+    let path = project.path().join(relative);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    let status = std::process::Command::new("mkfifo").arg(&path).status().unwrap();
+    assert!(status.success(), "mkfifo {}", path.display());
+}
+
+#[test]
+fn fifos_and_other_special_files_are_errors_not_hangs() {
+    let message = fails_after_good_build(|p| {
+        make_fifo(p, "partners/beta/i18n/en.toml");
+        make_fifo(p, "content/runbooks/pipe.md");
+        make_fifo(p, "partners/alpha/templates/partials/footer.html");
+    });
+    for path in [
+        "partners/beta/i18n/en.toml",
+        "content/runbooks/pipe.md",
+        "partners/alpha/templates/partials/footer.html",
+    ] {
+        assert!(
+            message.contains(&format!(
+                "error: {path}: this is a FIFO (named pipe), not a regular file"
+            )),
+            "{path} in:\n{message}"
+        );
+    }
+    assert!(message.contains("help: livery reads only regular files"), "{message}");
 }

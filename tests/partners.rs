@@ -486,3 +486,94 @@ fn a_header_override_links_home_from_every_page() {
     assert_eq!(home("public/alpha/index.html"), ["./"]);
     assert_eq!(home("public/alpha/runbooks/index.html"), ["../"]);
 }
+
+#[test]
+fn content_cannot_read_the_environment_or_the_machine() {
+    let message = project().fails_after_good_build(|p| {
+        p.file(
+            "content/runbooks/sla.md",
+            "+++\ntitle = \"SLA\"\n+++\nIntro about get_env.\n\n\
+             Token: {{ get_env(name=\"CI_TOKEN\", default=\"none\") }}\n\n{{ snippet(\"env\") }}\n",
+        );
+        p.file(
+            "content/_snippets/env.md",
+            "Hello.\n{% set when = now() %}{{ \"x\" | filesizeformat }}\n{% include \"_snippets/other.md\" %}\n",
+        );
+        p.file("content/_snippets/other.md", "Other.\n");
+    });
+    for expected in [
+        "error: content/runbooks/sla.md:6:11: `get_env` is not available in content",
+        "error: content/_snippets/env.md:2:15: `now` is not available in content",
+        "error: content/_snippets/env.md:2:32: the filter `filesizeformat` is not available in content",
+        "error: content/_snippets/env.md:3:4: `{% include %}` is not available in content",
+        "help: include a snippet with {{ snippet(\"name\") }}",
+        "help: content can call range() and snippet(\"name\"); filters: ",
+    ] {
+        assert!(message.contains(expected), "missing {expected:?} in:\n{message}");
+    }
+}
+
+#[test]
+fn front_matter_cannot_read_the_environment() {
+    let message = project().fails_after_good_build(|p| {
+        p.file(
+            "content/runbooks/sla.md",
+            "+++\ntitle = \"SLA {{ get_env(name='HOME') }}\"\n+++\nText.\n",
+        );
+    });
+    assert!(
+        message.contains("error: content/runbooks/sla.md:2:9: [partner alpha] in front matter: `get_env` is not available in content"),
+        "{message}"
+    );
+    assert!(message.contains("help: content can call range()"), "{message}");
+}
+
+#[test]
+fn partner_values_are_text_not_markup_unless_marked_safe() {
+    let project = project();
+    project.file(
+        "partners/alpha/partner.toml",
+        "name = \"Alpha </title><script>alert(1)</script>\"\nbase_url = \"https://help.alpha.test\"\n\
+         features = [\"<b>sso</b>\"]\n\n[vars]\nproduct = \"Acme <Pro> *Gold*\"\nheading = \"# not a heading\"\n\
+         item = \"- [link](javascript:alert(1)) {#custom}\"\ncode = \"`x` \\\\*y\\\\* &amp; _z_ | a\"\nbanner = \"**bold**\"\n\
+         url = \"https://help.alpha.test/a_b?x=1&y=2\"\n",
+    );
+    project.file(
+        "content/runbooks/values.md",
+        "+++\npartners = [\"alpha\"]\n+++\n# Values\n\nProduct: {{ vars.product }}\n\n## About {{ partner.name }}\n\n{{ vars.heading }}\n\n{{ vars.item }}\n\n\
+         Code: {{ vars.code }}\n\nBanner: {{ vars.banner | safe }}\n\nFeatures: {{ partner.features }}\n\n\
+         Joined: {{ \"<i>\" ~ vars.product }}\n\n[Portal]({{ vars.url }})\n",
+    );
+    project.build().unwrap();
+    let html = project.html("public/alpha/runbooks/values/index.html");
+    let prose = prose(&project, "public/alpha/runbooks/values/index.html");
+    for text in [
+        "Product: Acme <Pro> *Gold*",
+        "About Alpha </title><script>alert(1)</script>",
+        "# not a heading",
+        "- [link](javascript:alert(1)) {#custom}",
+        "Code: `x` \\*y\\* &amp; _z_ | a",
+        "Features: [<b>sso</b>]",
+        "Joined: <i>Acme <Pro> *Gold*",
+    ] {
+        assert!(prose.contains(text), "{text:?} is not literal text in: {prose}");
+    }
+    for markup in [
+        ".prose script",
+        ".prose pro",
+        ".prose em",
+        ".prose b",
+        ".prose i",
+        ".prose code",
+        ".prose li",
+        ".prose h1",
+    ] {
+        assert!(select_text(&html, markup).is_empty(), "a value became {markup}");
+    }
+    assert_eq!(select_text(&html, ".prose strong"), ["bold"], "| safe lets markup through");
+    assert!(
+        select_attr(&html, ".prose a", "href")
+            .contains(&"https://help.alpha.test/a_b?x=1&y=2".to_owned())
+    );
+    assert!(!select_attr(&html, ".prose [id]", "id").contains(&"custom".to_owned()));
+}

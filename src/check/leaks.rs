@@ -196,7 +196,7 @@ pub fn check(
             continue;
         }
         let path = site_page.page.display_path();
-        let source = std::fs::read_to_string(root.join(&path)).unwrap_or_default();
+        let source = crate::config::read_text(root, &path).unwrap_or_default();
         for index in leaks {
             problems.push(leak(terms, index, partner, &path, Some(&source)));
         }

@@ -93,6 +93,32 @@ impl Fixture {
             .unwrap()
     }
 
+    /// Builds once cleanly, lets `breakage` break the project, builds again with the real
+    /// binary, and returns stderr after checking the exit code (a hang fails after two
+    /// minutes), that nothing panicked, and that the previous output is untouched.
+    pub fn fails_after_good_build(&self, breakage: impl Fn(&Fixture)) -> String {
+        self.build().unwrap();
+        let good = self.snapshot("public");
+        breakage(self);
+        let output = assert_cmd::Command::cargo_bin("livery")
+            .unwrap()
+            .current_dir(self.path())
+            .arg("build")
+            .timeout(std::time::Duration::from_secs(120))
+            .output()
+            .unwrap();
+        let message = stderr(&output);
+        assert_eq!(output.status.code(), Some(1), "expected exit 1, stderr:\n{message}");
+        assert!(!message.contains("panicked"), "{message}");
+        assert_eq!(
+            good,
+            self.snapshot("public"),
+            "a failed build must leave the previous output as it was"
+        );
+        assert_no_staging_folders(&self.path().join("public"));
+        message
+    }
+
     pub fn read(&self, relative: &str) -> String {
         let path = self.path().join(relative);
         std::fs::read_to_string(&path)
