@@ -43,9 +43,51 @@ pub struct Layer {
     templates: Vec<TemplateSource>,
     pub statics: BTreeMap<String, StaticFile>,
     pub i18n: crate::i18n::Catalog,
+    /// A theme's templates (and their `theme/` copies) parsed once, for all its
+    /// partners: parsing is most of what assembling a partner's theme costs.
+    compiled: std::sync::OnceLock<Result<Tera, Vec<Diagnostic>>>,
 }
 
 impl Layer {
+    /// This layer's templates as a theme: compiled on first use, then shared.
+    fn compiled(&self) -> &Result<Tera, Vec<Diagnostic>> {
+        self.compiled.get_or_init(|| {
+            let copies: Vec<TemplateSource> = self
+                .templates
+                .iter()
+                .map(|t| TemplateSource { name: format!("theme/{}", t.name), ..t.clone() })
+                .collect();
+            let problems: Vec<Diagnostic> =
+                self.templates.iter().filter_map(syntax_problem).collect();
+            if !problems.is_empty() {
+                return Err(problems);
+            }
+            let mut tera = Tera::default();
+            tera.autoescape_on(vec![".html", ".xml"]);
+            // Tera's default also escapes `/`, which makes every URL unreadable.
+            tera.set_escape_fn(crate::markdown::escape);
+            let all = self.templates.iter().chain(&copies);
+            tera.add_raw_templates(all.map(|t| (t.name.as_str(), t.text.as_str()))).map_err(
+                |error| {
+                    let chain = error_chain(&error);
+                    let path = chain
+                        .iter()
+                        .rev()
+                        .flat_map(|message| quoted_names(message))
+                        .find_map(|name| {
+                            let name = name.trim_start_matches("theme/").to_owned();
+                            self.templates.iter().find(|t| t.name == name).map(|t| t.path.clone())
+                        })
+                        .unwrap_or_else(|| "templates".into());
+                    vec![Diagnostic::new(path, chain.join(": ")).help(
+                        "fix the template; the README lists the variables every template receives",
+                    )]
+                },
+            )?;
+            Ok(tera)
+        })
+    }
+
     /// `other`'s files replace this layer's of the same name.
     fn overlay(&mut self, other: Layer) {
         for template in other.templates {
@@ -222,34 +264,19 @@ impl Theme {
         generated: &BTreeMap<String, Vec<u8>>,
         cache_busting: bool,
     ) -> Result<Theme, Vec<Diagnostic>> {
-        let mut problems = Vec::new();
-        let mut sources: BTreeMap<String, &TemplateSource> = BTreeMap::new();
-        let mut theme_copies = Vec::new();
+        let base = theme.compiled();
+        let mut problems = base.as_ref().err().cloned().unwrap_or_default();
+        problems.extend(partner.templates.iter().filter_map(syntax_problem));
+        let mut template_paths: HashMap<String, PathBuf> = HashMap::new();
         for template in &theme.templates {
-            sources.insert(template.name.clone(), template);
-            theme_copies.push(TemplateSource {
-                name: format!("theme/{}", template.name),
-                ..template.clone()
-            });
-        }
-        for template in &theme_copies {
-            sources.insert(template.name.clone(), template);
+            template_paths.insert(template.name.clone(), template.path.clone());
+            template_paths.insert(format!("theme/{}", template.name), template.path.clone());
         }
         for template in &partner.templates {
-            sources.insert(template.name.clone(), template);
-        }
-
-        for template in sources.values() {
-            if let Err(error) = tera::Template::new(&template.name, None, &template.text) {
-                let diagnostic = syntax_diagnostic(template, &error);
-                // A theme file is loaded twice (`page.html`, `theme/page.html`): report it once.
-                if !problems.contains(&diagnostic) {
-                    problems.push(diagnostic);
-                }
-            }
+            template_paths.insert(template.name.clone(), template.path.clone());
         }
         for name in REQUIRED_TEMPLATES {
-            if !sources.contains_key(name) {
+            if !template_paths.contains_key(name) {
                 problems.push(
                     Diagnostic::new(
                         theme_dir.join("templates"),
@@ -259,16 +286,12 @@ impl Theme {
                 );
             }
         }
+        let Ok(base) = base else { return Err(problems) };
         if !problems.is_empty() {
             return Err(problems);
         }
 
-        let template_paths =
-            sources.iter().map(|(name, t)| (name.clone(), t.path.clone())).collect();
-        let mut tera = Tera::default();
-        tera.autoescape_on(vec![".html", ".xml"]);
-        // Tera's default also escapes `/`, which makes every URL unreadable.
-        tera.set_escape_fn(crate::markdown::escape);
+        let mut tera = base.clone();
         let mut statics = theme.statics.clone();
         statics.extend(partner.statics.iter().map(|(k, v)| (k.clone(), v.clone())));
         let mut hashes: BTreeMap<String, String> =
@@ -276,9 +299,9 @@ impl Theme {
         hashes.extend(generated.iter().map(|(k, bytes)| (k.clone(), content_hash(bytes))));
         tera.register_function("asset", AssetFunction { hashes, cache_busting });
 
-        let all = sources.values().map(|t| (t.name.as_str(), t.text.as_str()));
+        let own = partner.templates.iter().map(|t| (t.name.as_str(), t.text.as_str()));
         let mut theme = Theme { tera, template_paths, statics };
-        if let Err(error) = theme.tera.add_raw_templates(all) {
+        if let Err(error) = theme.tera.add_raw_templates(own) {
             return Err(vec![theme.diagnostic(None, &error)]);
         }
         Ok(theme)
@@ -406,6 +429,12 @@ pub fn syntax_position(error: &tera::Error) -> (Option<(usize, usize)>, String) 
     (position, expected.to_owned())
 }
 
+fn syntax_problem(template: &TemplateSource) -> Option<Diagnostic> {
+    tera::Template::new(&template.name, None, &template.text)
+        .err()
+        .map(|error| syntax_diagnostic(template, &error))
+}
+
 fn syntax_diagnostic(template: &TemplateSource, error: &tera::Error) -> Diagnostic {
     let (position, expected) = syntax_position(error);
     let mut diagnostic =
@@ -434,6 +463,7 @@ mod tests {
                 .collect(),
             statics: BTreeMap::new(),
             i18n: Default::default(),
+            compiled: Default::default(),
         }
     }
 
