@@ -6,26 +6,90 @@ mod common;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
 
 use common::Fixture;
 
-/// The running server; killed when the test ends, pass or fail.
+/// The running server, with a private temporary folder of its own (its `TMPDIR`), so
+/// whatever it leaves there is seen by the test and removed with it. Stopped with
+/// SIGTERM, as a person or a service manager would, when the test ends, pass or fail.
 struct Server {
     child: Child,
     port: u16,
+    tmp: tempfile::TempDir,
+}
+
+impl Server {
+    /// Sends SIGTERM and waits for the server to exit (killing it after a generous
+    /// deadline, so a server that ignores the signal fails the test instead of hanging it).
+    fn stop(&mut self) -> Option<std::process::ExitStatus> {
+        terminate(&self.child, Signal::Term);
+        wait_or_kill(&mut self.child)
+    }
+
+    /// The folders the server made in its temporary folder.
+    fn temporary_folders(&self) -> Vec<String> {
+        std::fs::read_dir(self.tmp.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect()
+    }
 }
 
 impl Drop for Server {
     fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        if self.child.try_wait().ok().flatten().is_none() {
+            self.stop();
+        }
     }
 }
 
+#[derive(Clone, Copy)]
+enum Signal {
+    Term,
+    Int,
+}
+
+#[cfg(unix)]
+fn terminate(child: &Child, signal: Signal) {
+    use rustix::process::{Pid, Signal as S, kill_process};
+    let signal = match signal {
+        Signal::Term => S::TERM,
+        Signal::Int => S::INT,
+    };
+    let _ = kill_process(Pid::from_child(child), signal);
+}
+
+#[cfg(not(unix))]
+fn terminate(_: &Child, _: Signal) {}
+
+/// The exit status, or None if the server was still running 60 s after the signal
+/// (it is killed then).
+fn wait_or_kill(child: &mut Child) -> Option<std::process::ExitStatus> {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while Instant::now() < deadline {
+        if let Ok(Some(status)) = child.try_wait() {
+            return Some(status);
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    None
+}
+
 fn start(project: &Fixture) -> Server {
+    start_with(project, &[])
+}
+
+/// Starts `livery serve --port 0 ARGS…` in the project and waits until it listens.
+fn start_with(project: &Fixture, args: &[&str]) -> Server {
+    let tmp = tempfile::tempdir().unwrap();
     let mut child = Command::new(env!("CARGO_BIN_EXE_livery"))
         .args(["serve", "--port", "0"])
+        .args(args)
         .current_dir(project.path())
+        .env("TMPDIR", tmp.path())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -40,7 +104,7 @@ fn start(project: &Fixture) -> Server {
     };
     // Keep draining stdout so the server never blocks on a full pipe.
     std::thread::spawn(move || for _ in lines {});
-    Server { child, port }
+    Server { child, port, tmp }
 }
 
 /// A raw HTTP exchange, so paths reach the server exactly as written.
@@ -207,4 +271,22 @@ fn a_rebuild_is_announced_to_open_pages() {
         String::from_utf8_lossy(&body).contains("Restore, edited"),
         "the last good page stays served"
     );
+}
+
+#[test]
+fn stopping_the_server_removes_its_built_sites() {
+    let project = Fixture::new();
+    for signal in [Signal::Term, Signal::Int] {
+        let mut server = start(&project);
+        assert_eq!(get(&server, "/alpha/").0, 200);
+        let folders = server.temporary_folders();
+        assert!(
+            folders.len() == 1 && folders[0].starts_with("livery-serve-"),
+            "the sites are built in one private folder: {folders:?}"
+        );
+        terminate(&server.child, signal);
+        let status = wait_or_kill(&mut server.child).expect("the server stops on the signal");
+        assert!(status.success(), "a stop on request is not a failure: {status}");
+        assert_eq!(server.temporary_folders(), Vec::<String>::new(), "nothing is left behind");
+    }
 }

@@ -49,12 +49,15 @@ pub fn serve(options: ServeOptions) -> Result<(), Error> {
         shard: None,
         dev_server: true,
     };
+    let writing = Writing::default();
+    remove_on_stop(out.path(), writing.clone())?;
     let hub = live::Hub::default();
     let partners: PartnerList = Arc::default();
     // Watch before the first build, so an edit made while it runs is not missed; the
     // watcher's thread builds first and says when the sites are ready.
     let (ready, sites_built) = std::sync::mpsc::channel();
-    let _watcher = watch(&options.root, build_options, hub.clone(), partners.clone(), ready)?;
+    let _watcher =
+        watch(&options.root, build_options, hub.clone(), partners.clone(), writing, ready)?;
     let _ = sites_built.recv();
 
     let address = SocketAddr::new(options.bind, options.port);
@@ -117,13 +120,33 @@ pub fn serve(options: ServeOptions) -> Result<(), Error> {
     Ok(())
 }
 
+/// Held while a build writes the output folder, so a stop never removes it under a
+/// build that would then write it again.
+type Writing = Arc<Mutex<()>>;
+
+/// Ctrl-C, SIGTERM and SIGHUP end the process without running destructors: the built
+/// sites (hundreds of MB on a large project) would stay in the temporary folder. The
+/// handler waits for a build in progress, removes the folder, and exits; holding the
+/// lock while exiting keeps the next build from starting.
+fn remove_on_stop(out: &Path, writing: Writing) -> Result<(), Error> {
+    let out = out.to_owned();
+    ctrlc::set_handler(move || {
+        let _writing = writing.lock().unwrap_or_else(|e| e.into_inner());
+        let _ = std::fs::remove_dir_all(&out);
+        std::process::exit(0);
+    })
+    .map_err(|e| Error::Usage(format!("error: cannot handle Ctrl-C: {e}")))
+}
+
 /// Builds everything and tells open pages what changed, or what went wrong.
 fn rebuild(
     options: &BuildOptions,
     cache: &mut crate::Cache,
     hub: &live::Hub,
     partners: &PartnerList,
+    writing: &Writing,
 ) {
+    let _writing = writing.lock().unwrap_or_else(|e| e.into_inner());
     let started = Instant::now();
     match crate::rebuild(options, cache) {
         Ok(report) => {
@@ -167,6 +190,7 @@ fn watch(
     options: BuildOptions,
     hub: live::Hub,
     partners: PartnerList,
+    writing: Writing,
     ready: std::sync::mpsc::Sender<()>,
 ) -> Result<
     notify_debouncer_full::Debouncer<
@@ -194,7 +218,7 @@ fn watch(
         .map_err(|e| Error::io(&project_file, std::io::Error::other(e)))?;
     std::thread::spawn(move || {
         let mut cache = crate::Cache::default();
-        rebuild(&options, &mut cache, &hub, &partners);
+        rebuild(&options, &mut cache, &hub, &partners, &writing);
         let _ = ready.send(());
         while let Ok(result) = receiver.recv() {
             let relevant = match result {
@@ -208,7 +232,7 @@ fn watch(
             // Coalesce whatever else arrived while we were deciding.
             while receiver.try_recv().is_ok() {}
             if relevant {
-                rebuild(&options, &mut cache, &hub, &partners);
+                rebuild(&options, &mut cache, &hub, &partners, &writing);
             }
         }
     });
