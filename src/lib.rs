@@ -607,6 +607,16 @@ fn unknown_partner_ids(pages: &AllPages, all_ids: &[String]) -> Vec<Diagnostic> 
     problems
 }
 
+/// The usage error `build` gives when `wanted` names a partner the project does not
+/// have, for commands that must refuse before they start (the dev server). A project
+/// whose partners cannot be listed passes: its build reports that with the location.
+pub fn check_partner_names(root: &Path, wanted: &[String]) -> Result<(), Error> {
+    match config::partner_ids(root) {
+        Ok(all) => select_partners(&all, wanted).map(drop),
+        Err(_) => Ok(()),
+    }
+}
+
 fn select_partners(all: &[String], wanted: &[String]) -> Result<Vec<String>, Error> {
     if wanted.is_empty() {
         return Ok(all.to_vec());

@@ -82,14 +82,21 @@ fn start(project: &Fixture) -> Server {
     start_with(project, &[])
 }
 
-/// Starts `livery serve --port 0 ARGS…` in the project and waits until it listens.
-fn start_with(project: &Fixture, args: &[&str]) -> Server {
-    let tmp = tempfile::tempdir().unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_livery"))
+/// `livery serve --port 0 ARGS…` in the project, with `tmp` as its temporary folder.
+fn serve_command(project: &Fixture, args: &[&str], tmp: &std::path::Path) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_livery"));
+    command
         .args(["serve", "--port", "0"])
         .args(args)
         .current_dir(project.path())
-        .env("TMPDIR", tmp.path())
+        .env("TMPDIR", tmp);
+    command
+}
+
+/// Starts `livery serve --port 0 ARGS…` in the project and waits until it listens.
+fn start_with(project: &Fixture, args: &[&str]) -> Server {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut child = serve_command(project, args, tmp.path())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -289,4 +296,26 @@ fn stopping_the_server_removes_its_built_sites() {
         assert!(status.success(), "a stop on request is not a failure: {status}");
         assert_eq!(server.temporary_folders(), Vec::<String>::new(), "nothing is left behind");
     }
+}
+
+#[test]
+fn an_unknown_partner_stops_serve_like_build() {
+    let project = Fixture::new();
+    let build = project.run(&["build", "--partner", "nope"]);
+    assert_eq!(build.status.code(), Some(2));
+    let tmp = tempfile::tempdir().unwrap();
+    let mut child = serve_command(&project, &["--partner", "nope"], tmp.path())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let status = wait_or_kill(&mut child).expect("serve exits instead of serving nothing");
+    let mut stderr = String::new();
+    child.stderr.take().unwrap().read_to_string(&mut stderr).unwrap();
+    assert_eq!((status.code(), stderr.as_str()), (Some(2), common::stderr(&build).as_str()));
+    assert!(
+        stderr.starts_with("error: there is no partner `nope` (partners: alpha, beta)"),
+        "{stderr}"
+    );
+    assert_eq!(std::fs::read_dir(tmp.path()).unwrap().count(), 0, "nothing is left behind");
 }

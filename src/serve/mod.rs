@@ -37,6 +37,7 @@ pub fn serve(options: ServeOptions) -> Result<(), Error> {
             options.root.display()
         )));
     }
+    crate::check_partner_names(&options.root, &options.partners)?;
     let out = tempfile::Builder::new()
         .prefix("livery-serve-")
         .tempdir()
