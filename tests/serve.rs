@@ -15,11 +15,18 @@ use common::Fixture;
 /// SIGTERM, as a person or a service manager would, when the test ends, pass or fail.
 struct Server {
     child: Child,
+    /// Where it listens, as its first line says: `127.0.0.1:PORT` unless `--bind`.
+    address: std::net::SocketAddr,
     port: u16,
     tmp: tempfile::TempDir,
 }
 
 impl Server {
+    /// The `Host` header a browser sends for the address the server printed.
+    fn host(&self) -> String {
+        self.address.to_string()
+    }
+
     /// Sends SIGTERM and waits for the server to exit (killing it after a generous
     /// deadline, so a server that ignores the signal fails the test instead of hanging it).
     fn stop(&mut self) -> Option<std::process::ExitStatus> {
@@ -103,20 +110,20 @@ fn start_with(project: &Fixture, args: &[&str]) -> Server {
         .unwrap();
     let stdout = child.stdout.take().unwrap();
     let mut lines = BufReader::new(stdout).lines();
-    let port = loop {
+    let address: std::net::SocketAddr = loop {
         let line = lines.next().expect("the server says where it listens").unwrap();
-        if let Some(rest) = line.strip_prefix("serving at http://127.0.0.1:") {
+        if let Some(rest) = line.strip_prefix("serving at http://") {
             break rest.split('/').next().unwrap().parse().unwrap();
         }
     };
     // Keep draining stdout so the server never blocks on a full pipe.
     std::thread::spawn(move || for _ in lines {});
-    Server { child, port, tmp }
+    Server { child, address, port: address.port(), tmp }
 }
 
 /// A raw HTTP exchange, so paths reach the server exactly as written.
 fn exchange(server: &Server, request: &str) -> (u16, String, Vec<u8>) {
-    let mut stream = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+    let mut stream = TcpStream::connect(server.address).unwrap();
     stream.write_all(request.as_bytes()).unwrap();
     let mut response = Vec::new();
     stream.read_to_end(&mut response).unwrap();
@@ -129,7 +136,7 @@ fn exchange(server: &Server, request: &str) -> (u16, String, Vec<u8>) {
 fn get(server: &Server, path: &str) -> (u16, String, Vec<u8>) {
     exchange(
         server,
-        &format!("GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"),
+        &format!("GET {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n", server.host()),
     )
 }
 
@@ -217,21 +224,26 @@ fn requests_never_leave_the_output_folder() {
 fn head_etags_and_methods() {
     let project = Fixture::new();
     let server = start(&project);
-    let (status, head, body) =
-        exchange(&server, "HEAD /alpha/ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    let host = server.host();
+    let (status, head, body) = exchange(
+        &server,
+        &format!("HEAD /alpha/ HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"),
+    );
     assert_eq!(status, 200);
     assert!(body.is_empty(), "HEAD has no body");
     let etag = header(&head, "etag").expect("an ETag").to_owned();
     let (status, _, body) = exchange(
         &server,
         &format!(
-            "GET /alpha/ HTTP/1.1\r\nHost: x\r\nIf-None-Match: {etag}\r\nConnection: close\r\n\r\n"
+            "GET /alpha/ HTTP/1.1\r\nHost: {host}\r\nIf-None-Match: {etag}\r\nConnection: close\r\n\r\n"
         ),
     );
     assert_eq!((status, body.len()), (304, 0));
     let (status, _, _) = exchange(
         &server,
-        "POST /alpha/ HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+        &format!(
+            "POST /alpha/ HTTP/1.1\r\nHost: {host}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+        ),
     );
     assert_eq!(status, 405);
     let (status, _, _) = exchange(&server, "GARBAGE\r\n\r\n");
@@ -243,14 +255,15 @@ fn head_etags_and_methods() {
 fn a_rebuild_is_announced_to_open_pages() {
     let project = Fixture::new();
     let server = start(&project);
-    let mut stream = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
-    stream.write_all(b"GET /__livery/events HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+    let mut stream = TcpStream::connect(server.address).unwrap();
+    let request = format!("GET /__livery/events HTTP/1.1\r\nHost: {}\r\n\r\n", server.host());
+    stream.write_all(request.as_bytes()).unwrap();
     let mut reader = BufReader::new(stream);
     let mut read_event = || {
         let mut event = String::new();
         loop {
             let mut line = String::new();
-            reader.read_line(&mut line).unwrap();
+            assert_ne!(reader.read_line(&mut line).unwrap(), 0, "the event stream ended");
             if line == "\r\n" || line == "\n" {
                 if event.starts_with("event:") {
                     return event;
@@ -318,4 +331,48 @@ fn an_unknown_partner_stops_serve_like_build() {
         "{stderr}"
     );
     assert_eq!(std::fs::read_dir(tmp.path()).unwrap().count(), 0, "nothing is left behind");
+}
+
+/// A web page the developer visits may point its own name at 127.0.0.1 (DNS
+/// rebinding) and read the answers as its own: only our own names are answered.
+#[test]
+fn only_requests_for_our_own_host_names_are_answered() {
+    let project = Fixture::new();
+    for bind in [None, Some("127.0.0.2")] {
+        let server = match bind {
+            None => start(&project),
+            Some(address) => start_with(&project, &["--bind", address]),
+        };
+        let port = server.port;
+        let request = |path: &str, host: &str| {
+            exchange(
+                &server,
+                &format!("GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"),
+            )
+        };
+        for path in ["/alpha/search-index.json", "/__livery/partners.json", "/__livery/events"] {
+            for host in [
+                "evil.example".to_owned(),
+                format!("evil.example:{port}"),
+                format!("localhost.evil.example:{port}"),
+                format!("127.0.0.1:{}", port + 1),
+                "127.0.0.1".to_owned(),
+            ] {
+                let (status, _, body) = request(path, &host);
+                let body = String::from_utf8_lossy(&body);
+                assert_eq!(status, 403, "{path} for Host: {host}");
+                assert!(!body.contains("alpha") && !body.contains("Alpha"), "{path}: {body}");
+            }
+        }
+        let mut ours = vec![
+            format!("localhost:{port}"),
+            format!("LocalHost:{port}"),
+            format!("127.0.0.1:{port}"),
+            format!("[::1]:{port}"),
+        ];
+        ours.extend(bind.map(|address| format!("{address}:{port}")));
+        for host in &ours {
+            assert_eq!(request("/alpha/search-index.json", host).0, 200, "Host: {host}");
+        }
+    }
 }

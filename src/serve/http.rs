@@ -1,12 +1,72 @@
 //! Answers one HTTP request from the built sites: files under `/<id>/`, the index of
 //! partners at `/`, each partner's own 404 page, and nothing outside the output
-//! folder, whatever the request path says.
+//! folder, whatever the request path says; and only to requests addressed to the
+//! server by one of its own names (`Hosts`).
 
+use std::net::IpAddr;
 use std::path::{Component, Path, PathBuf};
 
 use tiny_http::{Header, Method, Request, Response, StatusCode};
 
 use super::live;
+
+/// The `Host` names the server answers to. A page of another site that points its
+/// own name at 127.0.0.1 (DNS rebinding) makes the browser send that name, so answering
+/// any `Host` would let it read every partner's content and drafts as its own. Ours are
+/// `localhost`, `127.0.0.1` and `[::1]` with the port, and the `--bind` address; with
+/// an unspecified `--bind` (`0.0.0.0`, `::`) any address literal, since a name a page
+/// controls is never an address literal.
+pub struct Hosts {
+    pub bind: IpAddr,
+    pub port: u16,
+}
+
+impl Hosts {
+    pub fn allow(&self, host: Option<&str>) -> bool {
+        let Some(host) = host.map(str::trim) else { return false };
+        let (name, port) = match host.strip_prefix('[') {
+            Some(rest) => match rest.split_once(']') {
+                Some((v6, port)) => (v6, port),
+                None => return false,
+            },
+            None => host.split_at(host.find(':').unwrap_or(host.len())),
+        };
+        let port_matches = match port.strip_prefix(':') {
+            Some(digits) => {
+                digits.bytes().all(|b| b.is_ascii_digit()) && digits.parse() == Ok(self.port)
+            }
+            None => port.is_empty() && self.port == 80,
+        };
+        let bracketed = host.starts_with('[');
+        let address = if bracketed {
+            name.parse::<std::net::Ipv6Addr>().ok().map(IpAddr::V6)
+        } else {
+            name.parse::<std::net::Ipv4Addr>().ok().map(IpAddr::V4)
+        };
+        let name_matches = match address {
+            Some(ip) => {
+                ip == IpAddr::from([127, 0, 0, 1])
+                    || ip == IpAddr::from(std::net::Ipv6Addr::LOCALHOST)
+                    || ip == self.bind
+                    || self.bind.is_unspecified()
+            }
+            None => !bracketed && name.eq_ignore_ascii_case("localhost"),
+        };
+        port_matches && name_matches
+    }
+}
+
+/// Answers a request addressed to a name that is not ours with 403, or gives it back.
+pub fn check_host(request: Request, hosts: &Hosts) -> Option<Request> {
+    let host = request.headers().iter().find(|h| h.field.equiv("Host")).map(|h| h.value.as_str());
+    if hosts.allow(host) {
+        return Some(request);
+    }
+    let message = "livery serve answers only requests for localhost, 127.0.0.1 or [::1] \
+                   with its port (or the --bind address)\n";
+    send(request, 403, "text/plain; charset=utf-8", message.as_bytes().to_vec());
+    None
+}
 
 /// What a request resolves to, before any response is built.
 #[derive(Debug, PartialEq, Eq)]
@@ -250,6 +310,51 @@ mod tests {
             Route::File(out.join("acme/runbooks/index.html"))
         );
         assert_eq!(route(&out, "/acme/nope/"), Route::NotFound { partner: Some("acme".into()) });
+    }
+
+    #[test]
+    fn only_our_own_host_names_are_allowed() {
+        let loopback = Hosts { bind: IpAddr::from([127, 0, 0, 1]), port: 1111 };
+        for host in
+            ["localhost:1111", "LOCALHOST:1111", "127.0.0.1:1111", "[::1]:1111", " [::1]:1111"]
+        {
+            assert!(loopback.allow(Some(host)), "{host}");
+        }
+        for host in [
+            "evil.example:1111",
+            "localhost.evil.example:1111",
+            "localhost",
+            "127.0.0.1",
+            "127.0.0.1:80",
+            "127.0.0.1:1112",
+            "127.0.0.1:01111x",
+            "127.0.0.2:1111",
+            "192.168.1.5:1111",
+            "[::1]",
+            "[::1:1111",
+            "::1:1111",
+            "[localhost]:1111",
+            "",
+        ] {
+            assert!(!loopback.allow(Some(host)), "{host}");
+        }
+        assert!(!loopback.allow(None), "a request without Host is refused");
+
+        let on_port_80 = Hosts { bind: IpAddr::from([127, 0, 0, 1]), port: 80 };
+        assert!(on_port_80.allow(Some("localhost")) && on_port_80.allow(Some("127.0.0.1:80")));
+
+        let lan = Hosts { bind: IpAddr::from([192, 168, 1, 5]), port: 1111 };
+        assert!(lan.allow(Some("192.168.1.5:1111")) && lan.allow(Some("localhost:1111")));
+        assert!(!lan.allow(Some("192.168.1.6:1111")) && !lan.allow(Some("evil.example:1111")));
+
+        let v6 = Hosts { bind: "fd00::5".parse().unwrap(), port: 1111 };
+        assert!(v6.allow(Some("[fd00::5]:1111")) && !v6.allow(Some("[fd00::6]:1111")));
+
+        let everywhere = Hosts { bind: IpAddr::from([0, 0, 0, 0]), port: 1111 };
+        assert!(
+            everywhere.allow(Some("192.168.1.6:1111")) && everywhere.allow(Some("[fd00::6]:1111"))
+        );
+        assert!(!everywhere.allow(Some("evil.example:1111")), "names are still refused");
     }
 
     #[test]

@@ -68,10 +68,9 @@ pub fn serve(options: ServeOptions) -> Result<(), Error> {
         ))
     })?;
     let port = server.server_addr().to_ip().map_or(options.port, |a| a.port());
-    let url = format!(
-        "http://{}:{port}/",
-        if options.bind.is_unspecified() { "127.0.0.1".into() } else { options.bind.to_string() }
-    );
+    let shown = if options.bind.is_unspecified() { [127, 0, 0, 1].into() } else { options.bind };
+    let url = format!("http://{}/", SocketAddr::new(shown, port));
+    let hosts = Arc::new(http::Hosts { bind: options.bind, port });
     if !options.bind.is_loopback() {
         eprintln!(
             "warning: serving on {} — anyone on your network can read these sites",
@@ -95,10 +94,16 @@ pub fn serve(options: ServeOptions) -> Result<(), Error> {
     // to a page that is navigating away can stall a worker until its socket closes.
     let workers: Vec<_> = (0..16)
         .map(|_| {
-            let (server, hub, partners, out) =
-                (server.clone(), hub.clone(), partners.clone(), out.path().to_owned());
+            let (server, hub, partners, out, hosts) = (
+                server.clone(),
+                hub.clone(),
+                partners.clone(),
+                out.path().to_owned(),
+                hosts.clone(),
+            );
             std::thread::spawn(move || {
                 while let Ok(request) = server.recv() {
+                    let Some(request) = http::check_host(request, &hosts) else { continue };
                     if request.url().split('?').next() == Some("/__livery/events") {
                         // Each open page holds one event stream: give it its own thread.
                         let stream = hub.subscribe();
