@@ -376,3 +376,21 @@ fn only_requests_for_our_own_host_names_are_answered() {
         }
     }
 }
+
+/// `/alpha/runbooks` answered with the page would resolve its relative links (the
+/// stylesheet among them) against `/alpha/`, and show it unstyled.
+#[test]
+fn folders_without_a_trailing_slash_redirect() {
+    let project = Fixture::new();
+    let server = start(&project);
+    for (path, location) in [
+        ("/alpha", "/alpha/"),
+        ("/alpha/runbooks", "/alpha/runbooks/"),
+        ("/alpha/runbooks/restore?from=search", "/alpha/runbooks/restore/?from=search"),
+    ] {
+        let (status, head, _) = get(&server, path);
+        assert_eq!((status, header(&head, "location")), (301, Some(location)), "{path}");
+        assert_eq!(get(&server, location).0, 200, "{location}");
+    }
+    assert_eq!(get(&server, "/alpha/style.css").0, 200, "files are not redirected");
+}

@@ -75,6 +75,9 @@ pub enum Route {
     Index,
     /// A file of the output folder (absolute path).
     File(PathBuf),
+    /// A folder named without its trailing slash: the same URL with one (a path on
+    /// this server). Its page's relative links only work from there.
+    Redirect(String),
     /// Not found: the partner's 404 page when the path names a partner.
     NotFound { partner: Option<String> },
     /// Not a path we will look at: encoded slashes, `..`, control characters.
@@ -83,6 +86,10 @@ pub enum Route {
 
 /// Resolves `url` (path and query) against `out`, the folder holding `<id>/` sites.
 pub fn route(out: &Path, url: &str) -> Route {
+    // Visible ASCII only, as HTTP allows: what is echoed in a `Location` stays a valid header.
+    if !url.bytes().all(|b| b.is_ascii_graphic()) {
+        return Route::BadRequest;
+    }
     let path = url.split(['?', '#']).next().unwrap_or("/");
     if path == "/" || path.is_empty() {
         return Route::Index;
@@ -116,8 +123,7 @@ pub fn route(out: &Path, url: &str) -> Route {
     let mut candidate = out.join(&relative);
     if candidate.is_dir() {
         if !decoded.ends_with('/') {
-            // `/acme/runbooks` → `/acme/runbooks/`, like a static host.
-            return Route::File(candidate.join("index.html"));
+            return Route::Redirect(with_slash(path, &decoded, url));
         }
         candidate.push("index.html");
     }
@@ -133,6 +139,25 @@ pub fn route(out: &Path, url: &str) -> Route {
         }
         _ => Route::NotFound { partner: Some(partner) },
     }
+}
+
+/// `/acme/runbooks?q` → `/acme/runbooks/?q`, from the raw segments (still encoded) less
+/// empty and `.` ones, so the result is one absolute path on this server: `//host/x`
+/// would send the browser to another site.
+fn with_slash(path: &str, decoded: &str, url: &str) -> String {
+    let mut location = String::new();
+    for (raw, plain) in path.split('/').zip(decoded.split('/')) {
+        if !plain.is_empty() && plain != "." {
+            location.push('/');
+            location.push_str(raw);
+        }
+    }
+    location.push('/');
+    if let Some(query) = url.split('#').next().and_then(|u| u.split_once('?')).map(|(_, q)| q) {
+        location.push('?');
+        location.push_str(query);
+    }
+    location
 }
 
 fn percent_decode(path: &str) -> Option<String> {
@@ -173,14 +198,25 @@ pub fn content_type(path: &Path) -> &'static str {
     }
 }
 
+/// `value` is ASCII: ours, or a URL `route` accepted.
 fn header(name: &str, value: &str) -> Header {
     Header::from_bytes(name.as_bytes(), value.as_bytes())
-        .expect("static header names and values are valid")
+        .expect("header names and values are ASCII")
 }
 
 /// Sends `bytes` with validators: the browser revalidates every time (`no-cache`)
 /// and gets a 304 when nothing changed, so it never shows a stale page.
 fn send(request: Request, status: u16, content_type: &str, bytes: Vec<u8>) {
+    send_with(request, status, content_type, bytes, None);
+}
+
+fn send_with(
+    request: Request,
+    status: u16,
+    content_type: &str,
+    bytes: Vec<u8>,
+    extra: Option<Header>,
+) {
     let etag = format!("\"{}\"", crate::theme::content_hash(&bytes));
     let unchanged = request
         .headers()
@@ -194,6 +230,9 @@ fn send(request: Request, status: u16, content_type: &str, bytes: Vec<u8>) {
     response.add_header(header("Content-Type", content_type));
     response.add_header(header("Cache-Control", "no-cache"));
     response.add_header(header("ETag", &etag));
+    if let Some(extra) = extra {
+        response.add_header(extra);
+    }
     let _ = request.respond(response);
 }
 
@@ -251,6 +290,14 @@ pub fn respond(
                 None => send(request, 404, "text/plain; charset=utf-8", b"not found\n".to_vec()),
             }
         }
+        // Permanent, but `no-cache` (as every response): the browser asks again next time.
+        Route::Redirect(location) => send_with(
+            request,
+            301,
+            "text/plain; charset=utf-8",
+            format!("moved to {location}\n").into_bytes(),
+            Some(header("Location", &location)),
+        ),
         Route::BadRequest => {
             send(request, 400, "text/plain; charset=utf-8", b"bad request\n".to_vec())
         }
@@ -313,6 +360,23 @@ mod tests {
     }
 
     #[test]
+    fn folders_without_a_slash_redirect_to_it_within_this_server() {
+        let dir = site();
+        let out = dir.path().canonicalize().unwrap();
+        for (url, location) in [
+            ("/acme", "/acme/"),
+            ("/acme/runbooks", "/acme/runbooks/"),
+            ("/acme/runbooks?x=1&y", "/acme/runbooks/?x=1&y"),
+            ("/acme/./runbooks", "/acme/runbooks/"),
+            ("/ac%6de/runbooks", "/ac%6de/runbooks/"),
+            ("//acme/runbooks", "/acme/runbooks/"),
+            ("///acme//runbooks", "/acme/runbooks/"),
+        ] {
+            assert_eq!(route(&out, url), Route::Redirect(location.into()), "{url}");
+        }
+    }
+
+    #[test]
     fn only_our_own_host_names_are_allowed() {
         let loopback = Hosts { bind: IpAddr::from([127, 0, 0, 1]), port: 1111 };
         for host in
@@ -368,6 +432,9 @@ mod tests {
             "/acme/..%5csecret.txt",
             "/%00",
             "/acme/%zz",
+            "/acme/runbooks?\u{1}",
+            "/acme/runbooks?\u{e9}",
+            "/acme/run books",
         ] {
             assert_eq!(route(&out, url), Route::BadRequest, "{url}");
         }
