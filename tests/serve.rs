@@ -140,6 +140,19 @@ fn get(server: &Server, path: &str) -> (u16, String, Vec<u8>) {
     )
 }
 
+/// Asks for `path` until `done` holds for the answer or 60 s have passed, and returns
+/// the last answer: for changes the server picks up by itself.
+fn eventually(server: &Server, path: &str, done: impl Fn(u16, &[u8]) -> bool) -> (u16, Vec<u8>) {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let (status, _, body) = get(server, path);
+        if done(status, &body) || Instant::now() > deadline {
+            return (status, body);
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
 fn header<'h>(head: &'h str, name: &str) -> Option<&'h str> {
     head.lines().find_map(|line| {
         let (key, value) = line.split_once(':')?;
@@ -393,4 +406,20 @@ fn folders_without_a_trailing_slash_redirect() {
         assert_eq!(get(&server, location).0, 200, "{location}");
     }
     assert_eq!(get(&server, "/alpha/style.css").0, 200, "files are not redirected");
+}
+
+#[test]
+fn content_files_are_republished_as_they_change() {
+    let project = Fixture::new();
+    project.bytes("content/runbooks/diagram.png", b"first diagram");
+    let server = start(&project);
+    assert_eq!(get(&server, "/alpha/runbooks/diagram.png").2, b"first diagram");
+    project.file("content/runbooks/notes.txt", "new notes");
+    project.bytes("content/runbooks/diagram.png", b"second diagram");
+    let (status, body) =
+        eventually(&server, "/alpha/runbooks/notes.txt", |status, _| status == 200);
+    assert_eq!((status, body.as_slice()), (200, &b"new notes"[..]));
+    let (_, body) =
+        eventually(&server, "/alpha/runbooks/diagram.png", |_, body| body == b"second diagram");
+    assert_eq!(body, b"second diagram");
 }
