@@ -423,3 +423,49 @@ fn content_files_are_republished_as_they_change() {
         eventually(&server, "/alpha/runbooks/diagram.png", |_, body| body == b"second diagram");
     assert_eq!(body, b"second diagram");
 }
+
+/// On a large project a rebuild takes long enough for the next save to land while it
+/// runs; that save must cause another rebuild, whatever else the watcher reports
+/// meanwhile (the build's own reads of every file among it). The served page always
+/// ends up as the file on disk.
+#[test]
+fn saves_during_a_rebuild_are_never_lost_on_a_large_project() {
+    let project = Fixture::new();
+    for section in 0..20 {
+        project.file(
+            &format!("content/bulk/s{section:02}/_index.md"),
+            &format!("+++\ntitle = \"Section {section}\"\n+++\n"),
+        );
+        for page in 0..100 {
+            project.file(
+                &format!("content/bulk/s{section:02}/p{page:03}.md"),
+                &format!("+++\ntitle = \"Page {section}.{page}\"\n+++\nText of page {page}.\n\n## More\n\nMore text.\n"),
+            );
+        }
+    }
+    // One partner is enough to make a rebuild take long, and halves the first build.
+    let server = start_with(&project, &["--partner", "alpha"]);
+    let save = |version: usize| {
+        project.file(
+            "content/bulk/s07/p042.md",
+            &format!("+++\ntitle = \"Page 7.42\"\n+++\nThis is version {version}.\n"),
+        );
+    };
+    let mut version = 0;
+    for gap in [100, 500] {
+        version += 2;
+        save(version - 1);
+        std::thread::sleep(Duration::from_millis(gap));
+        save(version);
+        let wanted = format!("This is version {version}.");
+        let (_, body) = eventually(&server, "/alpha/bulk/s07/p042/", |_, body| {
+            String::from_utf8_lossy(body).contains(&wanted)
+        });
+        let page = String::from_utf8_lossy(&body);
+        let served = page.split("This is version ").nth(1).and_then(|v| v.split('.').next());
+        assert!(
+            page.contains(&wanted),
+            "saved twice {gap} ms apart: version {version} on disk, version {served:?} served"
+        );
+    }
+}

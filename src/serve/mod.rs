@@ -226,23 +226,33 @@ fn watch(
         let mut cache = crate::Cache::default();
         rebuild(&options, &mut cache, &hub, &partners, &writing);
         let _ = ready.send(());
-        while let Ok(result) = receiver.recv() {
-            let relevant = match result {
-                Ok(events) => events
-                    .iter()
-                    .filter(|e| is_change(&e.kind))
-                    .flat_map(|e| e.paths.iter())
-                    .any(|p| !is_editor_noise(p)),
-                Err(_) => true,
-            };
-            // Coalesce whatever else arrived while we were deciding.
-            while receiver.try_recv().is_ok() {}
+        // Every batch counts: each build's own reads of every file come back as batches
+        // of events, and a save queued behind one of them must not be dropped with it.
+        // A save made during a build is still queued when it ends, so it causes the
+        // next one: the served sites always end up as the files on disk.
+        while let Ok(first) = receiver.recv() {
+            let mut relevant = is_relevant(&first);
+            while let Ok(more) = receiver.try_recv() {
+                relevant |= is_relevant(&more);
+            }
             if relevant {
                 rebuild(&options, &mut cache, &hub, &partners, &writing);
             }
         }
     });
     Ok(debouncer)
+}
+
+/// A batch of events that may change the sites (an error may hide one, so it counts).
+fn is_relevant(batch: &notify_debouncer_full::DebounceEventResult) -> bool {
+    match batch {
+        Ok(events) => events
+            .iter()
+            .filter(|e| is_change(&e.kind))
+            .flat_map(|e| e.paths.iter())
+            .any(|p| !is_editor_noise(p)),
+        Err(_) => true,
+    }
 }
 
 /// Reading a file (as every build does) is not a change; closing it after writing is.
