@@ -121,12 +121,18 @@ fn start_with(project: &Fixture, args: &[&str]) -> Server {
     Server { child, address, port: address.port(), tmp }
 }
 
-/// A raw HTTP exchange, so paths reach the server exactly as written.
+/// A raw HTTP exchange, so paths reach the server exactly as written. A server that
+/// never answers fails the test after 30 s instead of hanging it.
 fn exchange(server: &Server, request: &str) -> (u16, String, Vec<u8>) {
     let mut stream = TcpStream::connect(server.address).unwrap();
+    stream.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
     stream.write_all(request.as_bytes()).unwrap();
+    read_response(stream)
+}
+
+fn read_response(mut stream: TcpStream) -> (u16, String, Vec<u8>) {
     let mut response = Vec::new();
-    stream.read_to_end(&mut response).unwrap();
+    stream.read_to_end(&mut response).expect("an answer, and the connection closed");
     let split = response.windows(4).position(|w| w == b"\r\n\r\n").expect("a complete response");
     let head = String::from_utf8_lossy(&response[..split]).into_owned();
     let status = head.split(' ').nth(1).unwrap().parse().unwrap();
@@ -468,4 +474,109 @@ fn saves_during_a_rebuild_are_never_lost_on_a_large_project() {
             "saved twice {gap} ms apart: version {version} on disk, version {served:?} served"
         );
     }
+}
+
+#[test]
+fn malformed_and_unsupported_requests_get_an_answer() {
+    let project = Fixture::new();
+    let server = start(&project);
+    let host = server.host();
+    for (request, status) in [
+        (format!("GET /alpha/ HTTP/1.1\nHost: {host}\n\n"), 400),
+        (format!("GET /alpha/ HTTP/1.1\r\nHost: {host}\n\r\n"), 400),
+        (format!("GET /alpha/ HTTP/1.1\r\nHost: {host}\r\n\n"), 400),
+        (format!("GET /alpha/ HTTP/2.0\r\nHost: {host}\r\n\r\n"), 505),
+        ("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".to_owned(), 505),
+        ("GET /alpha/ HTTP/1.1\r\n\r\n".to_owned(), 400),
+        (format!("GET /alpha/ HTTP/1.1\r\nHost: {host}\r\nHost: {host}\r\n\r\n"), 400),
+        (format!("GET /alpha/  HTTP/1.1\r\nHost: {host}\r\n\r\n"), 400),
+        (format!("GET /alpha/ HTTP/1.1\r\nHost : {host}\r\n\r\n"), 400),
+        (format!("GET /alpha/ HTTP/1.1\r\nHost: {host}\r\n folded\r\n\r\n"), 400),
+        (format!("GET /alph\u{e9}/ HTTP/1.1\r\nHost: {host}\r\n\r\n"), 400),
+        (format!("GET /alpha/ HTTP/1.1\r\nHost: {host}\r\nX: \u{1}\r\n\r\n"), 400),
+        (format!("GET /{} HTTP/1.1\r\nHost: {host}\r\n\r\n", "a".repeat(9000)), 414),
+        (format!("GET /alpha/ HTTP/1.1\r\nHost: {host}\r\nX: {}\r\n\r\n", "a".repeat(9000)), 431),
+        (format!("GET /alpha/ HTTP/1.1\r\nHost: {host}\r\n{}\r\n", "X: y\r\n".repeat(101)), 431),
+        (
+            format!(
+                "POST /alpha/ HTTP/1.1\r\nHost: {host}\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"
+            ),
+            411,
+        ),
+        (
+            format!("POST /alpha/ HTTP/1.1\r\nHost: {host}\r\nContent-Length: 100000000\r\n\r\n"),
+            413,
+        ),
+        (format!("POST /alpha/ HTTP/1.1\r\nHost: {host}\r\nContent-Length: 5\r\n\r\nhello"), 405),
+        (format!("GET /alpha/ HTTP/1.0\r\nHost: {host}\r\n\r\n"), 200),
+    ] {
+        let (answer, head, _) = exchange(&server, &request);
+        assert_eq!(answer, status, "{request:?}");
+        assert_eq!(header(&head, "connection"), Some("close"), "{request:?}");
+    }
+    assert_eq!(get(&server, "/alpha/").0, 200, "the server lives on");
+}
+
+/// The request head is read with bounds: a client that sends a header without end
+/// gets a 431 while it is still sending, and is cut off soon after.
+#[test]
+fn an_endless_header_is_refused_without_reading_it_all() {
+    let project = Fixture::new();
+    let server = start(&project);
+    let memory_before = peak_memory(&server);
+    let mut stream = TcpStream::connect(server.address).unwrap();
+    stream.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    let mut writer = stream.try_clone().unwrap();
+    let head = format!("GET /alpha/ HTTP/1.1\r\nHost: {}\r\nX-Long: ", server.host());
+    let sending = std::thread::spawn(move || {
+        let chunk = vec![b'a'; 64 * 1024];
+        let mut sent = writer.write(head.as_bytes()).unwrap_or(0);
+        while sent < 300 << 20 {
+            match writer.write(&chunk) {
+                Ok(n) => sent += n,
+                Err(_) => break,
+            }
+        }
+        sent
+    });
+    let mut answer = [0u8; 12];
+    stream.read_exact(&mut answer).expect("an answer while the header is still coming");
+    assert_eq!(&answer, b"HTTP/1.1 431");
+    let sent = sending.join().unwrap();
+    assert!(sent < 64 << 20, "the server stops reading: {} MiB were sent", sent >> 20);
+    if let (Some(before), Some(after)) = (memory_before, peak_memory(&server)) {
+        assert!(after < before + (32 << 20), "peak memory {before} → {after} bytes");
+    }
+    assert_eq!(get(&server, "/alpha/").0, 200, "the server lives on");
+}
+
+/// The server's peak resident memory in bytes (Linux).
+fn peak_memory(server: &Server) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{}/status", server.child.id())).ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib * 1024)
+}
+
+/// Connections beyond the limit (128 at once) are answered 503 at once, and the
+/// server serves again when they close.
+#[test]
+fn connections_are_bounded() {
+    let project = Fixture::new();
+    let server = start(&project);
+    let idle: Vec<TcpStream> =
+        (0..128).map(|_| TcpStream::connect(server.address).unwrap()).collect();
+    // Each idle connection holds its place once the server has taken it from the queue:
+    // the one past the limit is refused as soon as that happened, which may take a moment.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let status = loop {
+        let (status, _, _) = get(&server, "/alpha/");
+        if status == 503 || Instant::now() > deadline {
+            break status;
+        }
+    };
+    assert_eq!(status, 503);
+    drop(idle);
+    let (status, _) = eventually(&server, "/alpha/", |status, _| status == 200);
+    assert_eq!(status, 200);
 }

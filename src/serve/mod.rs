@@ -1,8 +1,11 @@
 //! `livery serve`: builds every partner into a private folder, serves them under
 //! `/<id>/` on loopback, rebuilds when the project changes, and tells open pages to
 //! reload. A failed rebuild leaves the last good sites served (the build never writes
-//! a partial site) and shows the error in the browser.
+//! a partial site) and shows the error in the browser. Every connection passes the
+//! `gate` (bounded, well-formed HTTP/1.x) before tiny_http, and `http` answers only
+//! requests addressed to the server by its own names.
 
+mod gate;
 mod http;
 mod live;
 
@@ -38,6 +41,15 @@ pub fn serve(options: ServeOptions) -> Result<(), Error> {
         )));
     }
     crate::check_partner_names(&options.root, &options.partners)?;
+    // Listen before building, so a busy port is reported at once; connections wait in
+    // the queue until the sites are built.
+    let address = SocketAddr::new(options.bind, options.port);
+    let listener = std::net::TcpListener::bind(address).map_err(|e| {
+        Error::Usage(format!(
+            "error: cannot listen on {address}: {e}; choose another port with --port"
+        ))
+    })?;
+    let port = listener.local_addr().map_or(options.port, |a| a.port());
     let out = tempfile::Builder::new()
         .prefix("livery-serve-")
         .tempdir()
@@ -61,13 +73,9 @@ pub fn serve(options: ServeOptions) -> Result<(), Error> {
         watch(&options.root, build_options, hub.clone(), partners.clone(), writing, ready)?;
     let _ = sites_built.recv();
 
-    let address = SocketAddr::new(options.bind, options.port);
-    let server = tiny_http::Server::http(address).map_err(|e| {
-        Error::Usage(format!(
-            "error: cannot listen on {address}: {e}; choose another port with --port"
-        ))
-    })?;
-    let port = server.server_addr().to_ip().map_or(options.port, |a| a.port());
+    let (server, upstream) =
+        gate::inner_server(out.path()).map_err(|e| Error::io(out.path(), e))?;
+    std::thread::spawn(move || gate::accept(listener, upstream));
     let shown = if options.bind.is_unspecified() { [127, 0, 0, 1].into() } else { options.bind };
     let url = format!("http://{}/", SocketAddr::new(shown, port));
     let hosts = Arc::new(http::Hosts { bind: options.bind, port });
