@@ -78,10 +78,12 @@ pub struct Cache {
 }
 
 /// A partner's last build: the hash of everything that shapes every page (templates,
-/// navigation, brand, strings), and a hash of each page's own content by URL.
+/// navigation, brand, strings), a hash of each page's own content by URL, and the site
+/// paths of the content files (images, attachments) it published.
 struct PartnerMemo {
     structure: u64,
     pages: HashMap<String, u64>,
+    assets: BTreeSet<String>,
 }
 
 /// What a finished build did, for the summary and for tests.
@@ -346,18 +348,32 @@ fn build_partner(
     let mut theme = assemble_theme(parsed, partner, &generated, !options.dev_server)?;
     let structure = structure_hash(parsed, site, ui, &generated, site_path);
     let page_hashes: Vec<u64> = site.pages.iter().map(content_hash).collect();
+    let asset_paths: BTreeSet<String> = assets.iter().map(|(p, _)| urls::path_to_file(p)).collect();
+    // A content file gone calls for a complete write, the one that removes files.
     let only: Option<Vec<usize>> = memo
         .as_ref()
         .and_then(|memo| memo.get(&partner.id))
-        .filter(|previous| previous.structure == structure && out_dir.join(&partner.id).is_dir())
+        .filter(|previous| {
+            previous.structure == structure
+                && previous.assets.is_subset(&asset_paths)
+                && out_dir.join(&partner.id).is_dir()
+        })
         .map(|previous| {
             (0..site.pages.len())
                 .filter(|&i| previous.pages.get(&site.pages[i].page.url) != Some(&page_hashes[i]))
                 .collect()
         });
     let rendering = Instant::now();
-    let files =
+    let mut files =
         render::render_site(site, &mut theme, &generated, assets, ui, site_path, only.as_deref())?;
+    if only.is_some() {
+        // Content files are in no page's HTML, so the structure hash does not see them:
+        // they are compared on every rebuild (only changed bytes are written).
+        files.extend(assets.iter().map(|(path, source)| render::OutputFile {
+            path: urls::path_to_file(path),
+            contents: render::Contents::Copy(source.clone()),
+        }));
+    }
     let render_time = rendering.elapsed();
     let writing = Instant::now();
     let staged = match memo {
@@ -369,7 +385,7 @@ fn build_partner(
                 .zip(&page_hashes)
                 .map(|(p, h)| (p.page.url.clone(), *h))
                 .collect();
-            memo.insert(partner.id.clone(), PartnerMemo { structure, pages });
+            memo.insert(partner.id.clone(), PartnerMemo { structure, pages, assets: asset_paths });
             staged
         }
         None => write::stage(output, &partner.id, &files)?,
@@ -666,6 +682,16 @@ fn unknown_partner_ids(pages: &AllPages, all_ids: &[String]) -> Vec<Diagnostic> 
         }
     }
     problems
+}
+
+/// The usage error `build` gives when `wanted` names a partner the project does not
+/// have, for commands that must refuse before they start (the dev server). A project
+/// whose partners cannot be listed passes: its build reports that with the location.
+pub fn check_partner_names(root: &Path, wanted: &[String]) -> Result<(), Error> {
+    match config::partner_ids(root) {
+        Ok(all) => select_partners(&all, wanted).map(drop),
+        Err(_) => Ok(()),
+    }
 }
 
 fn select_partners(all: &[String], wanted: &[String]) -> Result<Vec<String>, Error> {

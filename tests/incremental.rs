@@ -101,3 +101,41 @@ fn a_deleted_page_disappears() {
     livery::rebuild(&options(&project, out.path()), &mut cache).unwrap();
     assert!(!out.path().join("alpha/runbooks/extra/index.html").exists());
 }
+
+/// Content files besides pages (images, attachments) are not part of any page's
+/// HTML, so a rebuild that renders only the changed pages must still publish them.
+#[test]
+fn content_files_are_published_when_added_changed_or_removed() {
+    let project = Fixture::new();
+    project.bytes("content/runbooks/diagram.png", b"first diagram");
+    let out = tempfile::tempdir().unwrap();
+    let mut cache = livery::Cache::default();
+    livery::rebuild(&options(&project, out.path()), &mut cache).unwrap();
+    let published = |path: &str| std::fs::read(out.path().join(path)).ok();
+    assert_eq!(published("alpha/runbooks/diagram.png").as_deref(), Some(&b"first diagram"[..]));
+
+    project.bytes("content/runbooks/diagram.png", b"second diagram");
+    project.file("content/runbooks/notes.txt", "shared notes");
+    project.file("partners/alpha/content/runbooks/alpha-only.txt", "alpha notes");
+    let report = livery::rebuild(&options(&project, out.path()), &mut cache).unwrap();
+    assert_eq!(
+        changed(&report, "alpha"),
+        ["runbooks/alpha-only.txt", "runbooks/diagram.png", "runbooks/notes.txt"]
+    );
+    assert_eq!(changed(&report, "beta"), ["runbooks/diagram.png", "runbooks/notes.txt"]);
+    assert_eq!(published("alpha/runbooks/diagram.png").as_deref(), Some(&b"second diagram"[..]));
+    assert_eq!(published("beta/runbooks/notes.txt").as_deref(), Some(&b"shared notes"[..]));
+    assert_eq!(published("alpha/runbooks/alpha-only.txt").as_deref(), Some(&b"alpha notes"[..]));
+    assert_eq!(published("beta/runbooks/alpha-only.txt"), None);
+
+    project.remove("content/runbooks/notes.txt");
+    project.remove("partners/alpha/content/runbooks/alpha-only.txt");
+    livery::rebuild(&options(&project, out.path()), &mut cache).unwrap();
+    let full = tempfile::tempdir().unwrap();
+    livery::build(&options(&project, full.path())).unwrap();
+    assert_eq!(
+        common::files_under(out.path()),
+        common::files_under(full.path()),
+        "the rebuilt sites are what a full build writes"
+    );
+}

@@ -1,12 +1,72 @@
 //! Answers one HTTP request from the built sites: files under `/<id>/`, the index of
 //! partners at `/`, each partner's own 404 page, and nothing outside the output
-//! folder, whatever the request path says.
+//! folder, whatever the request path says; and only to requests addressed to the
+//! server by one of its own names (`Hosts`).
 
+use std::net::IpAddr;
 use std::path::{Component, Path, PathBuf};
 
 use tiny_http::{Header, Method, Request, Response, StatusCode};
 
 use super::live;
+
+/// The `Host` names the server answers to. A page of another site that points its
+/// own name at 127.0.0.1 (DNS rebinding) makes the browser send that name, so answering
+/// any `Host` would let it read every partner's content and drafts as its own. Ours are
+/// `localhost`, `127.0.0.1` and `[::1]` with the port, and the `--bind` address; with
+/// an unspecified `--bind` (`0.0.0.0`, `::`) any address literal, since a name a page
+/// controls is never an address literal.
+pub struct Hosts {
+    pub bind: IpAddr,
+    pub port: u16,
+}
+
+impl Hosts {
+    pub fn allow(&self, host: Option<&str>) -> bool {
+        let Some(host) = host.map(str::trim) else { return false };
+        let (name, port) = match host.strip_prefix('[') {
+            Some(rest) => match rest.split_once(']') {
+                Some((v6, port)) => (v6, port),
+                None => return false,
+            },
+            None => host.split_at(host.find(':').unwrap_or(host.len())),
+        };
+        let port_matches = match port.strip_prefix(':') {
+            Some(digits) => {
+                digits.bytes().all(|b| b.is_ascii_digit()) && digits.parse() == Ok(self.port)
+            }
+            None => port.is_empty() && self.port == 80,
+        };
+        let bracketed = host.starts_with('[');
+        let address = if bracketed {
+            name.parse::<std::net::Ipv6Addr>().ok().map(IpAddr::V6)
+        } else {
+            name.parse::<std::net::Ipv4Addr>().ok().map(IpAddr::V4)
+        };
+        let name_matches = match address {
+            Some(ip) => {
+                ip == IpAddr::from([127, 0, 0, 1])
+                    || ip == IpAddr::from(std::net::Ipv6Addr::LOCALHOST)
+                    || ip == self.bind
+                    || self.bind.is_unspecified()
+            }
+            None => !bracketed && name.eq_ignore_ascii_case("localhost"),
+        };
+        port_matches && name_matches
+    }
+}
+
+/// Answers a request addressed to a name that is not ours with 403, or gives it back.
+pub fn check_host(request: Request, hosts: &Hosts) -> Option<Request> {
+    let host = request.headers().iter().find(|h| h.field.equiv("Host")).map(|h| h.value.as_str());
+    if hosts.allow(host) {
+        return Some(request);
+    }
+    let message = "livery serve answers only requests for localhost, 127.0.0.1 or [::1] \
+                   with its port (or the --bind address)\n";
+    send(request, 403, "text/plain; charset=utf-8", message.as_bytes().to_vec());
+    None
+}
 
 /// What a request resolves to, before any response is built.
 #[derive(Debug, PartialEq, Eq)]
@@ -15,6 +75,9 @@ pub enum Route {
     Index,
     /// A file of the output folder (absolute path).
     File(PathBuf),
+    /// A folder named without its trailing slash: the same URL with one (a path on
+    /// this server). Its page's relative links only work from there.
+    Redirect(String),
     /// Not found: the partner's 404 page when the path names a partner.
     NotFound { partner: Option<String> },
     /// Not a path we will look at: encoded slashes, `..`, control characters.
@@ -23,6 +86,10 @@ pub enum Route {
 
 /// Resolves `url` (path and query) against `out`, the folder holding `<id>/` sites.
 pub fn route(out: &Path, url: &str) -> Route {
+    // Visible ASCII only, as HTTP allows: what is echoed in a `Location` stays a valid header.
+    if !url.bytes().all(|b| b.is_ascii_graphic()) {
+        return Route::BadRequest;
+    }
     let path = url.split(['?', '#']).next().unwrap_or("/");
     if path == "/" || path.is_empty() {
         return Route::Index;
@@ -56,8 +123,7 @@ pub fn route(out: &Path, url: &str) -> Route {
     let mut candidate = out.join(&relative);
     if candidate.is_dir() {
         if !decoded.ends_with('/') {
-            // `/acme/runbooks` → `/acme/runbooks/`, like a static host.
-            return Route::File(candidate.join("index.html"));
+            return Route::Redirect(with_slash(path, &decoded, url));
         }
         candidate.push("index.html");
     }
@@ -73,6 +139,25 @@ pub fn route(out: &Path, url: &str) -> Route {
         }
         _ => Route::NotFound { partner: Some(partner) },
     }
+}
+
+/// `/acme/runbooks?q` → `/acme/runbooks/?q`, from the raw segments (still encoded) less
+/// empty and `.` ones, so the result is one absolute path on this server: `//host/x`
+/// would send the browser to another site.
+fn with_slash(path: &str, decoded: &str, url: &str) -> String {
+    let mut location = String::new();
+    for (raw, plain) in path.split('/').zip(decoded.split('/')) {
+        if !plain.is_empty() && plain != "." {
+            location.push('/');
+            location.push_str(raw);
+        }
+    }
+    location.push('/');
+    if let Some(query) = url.split('#').next().and_then(|u| u.split_once('?')).map(|(_, q)| q) {
+        location.push('?');
+        location.push_str(query);
+    }
+    location
 }
 
 fn percent_decode(path: &str) -> Option<String> {
@@ -113,14 +198,25 @@ pub fn content_type(path: &Path) -> &'static str {
     }
 }
 
+/// `value` is ASCII: ours, or a URL `route` accepted.
 fn header(name: &str, value: &str) -> Header {
     Header::from_bytes(name.as_bytes(), value.as_bytes())
-        .expect("static header names and values are valid")
+        .expect("header names and values are ASCII")
 }
 
 /// Sends `bytes` with validators: the browser revalidates every time (`no-cache`)
 /// and gets a 304 when nothing changed, so it never shows a stale page.
 fn send(request: Request, status: u16, content_type: &str, bytes: Vec<u8>) {
+    send_with(request, status, content_type, bytes, None);
+}
+
+fn send_with(
+    request: Request,
+    status: u16,
+    content_type: &str,
+    bytes: Vec<u8>,
+    extra: Option<Header>,
+) {
     let etag = format!("\"{}\"", crate::theme::content_hash(&bytes));
     let unchanged = request
         .headers()
@@ -134,6 +230,9 @@ fn send(request: Request, status: u16, content_type: &str, bytes: Vec<u8>) {
     response.add_header(header("Content-Type", content_type));
     response.add_header(header("Cache-Control", "no-cache"));
     response.add_header(header("ETag", &etag));
+    if let Some(extra) = extra {
+        response.add_header(extra);
+    }
     let _ = request.respond(response);
 }
 
@@ -191,6 +290,14 @@ pub fn respond(
                 None => send(request, 404, "text/plain; charset=utf-8", b"not found\n".to_vec()),
             }
         }
+        // Permanent, but `no-cache` (as every response): the browser asks again next time.
+        Route::Redirect(location) => send_with(
+            request,
+            301,
+            "text/plain; charset=utf-8",
+            format!("moved to {location}\n").into_bytes(),
+            Some(header("Location", &location)),
+        ),
         Route::BadRequest => {
             send(request, 400, "text/plain; charset=utf-8", b"bad request\n".to_vec())
         }
@@ -253,6 +360,68 @@ mod tests {
     }
 
     #[test]
+    fn folders_without_a_slash_redirect_to_it_within_this_server() {
+        let dir = site();
+        let out = dir.path().canonicalize().unwrap();
+        for (url, location) in [
+            ("/acme", "/acme/"),
+            ("/acme/runbooks", "/acme/runbooks/"),
+            ("/acme/runbooks?x=1&y", "/acme/runbooks/?x=1&y"),
+            ("/acme/./runbooks", "/acme/runbooks/"),
+            ("/ac%6de/runbooks", "/ac%6de/runbooks/"),
+            ("//acme/runbooks", "/acme/runbooks/"),
+            ("///acme//runbooks", "/acme/runbooks/"),
+        ] {
+            assert_eq!(route(&out, url), Route::Redirect(location.into()), "{url}");
+        }
+    }
+
+    #[test]
+    fn only_our_own_host_names_are_allowed() {
+        let loopback = Hosts { bind: IpAddr::from([127, 0, 0, 1]), port: 1111 };
+        for host in
+            ["localhost:1111", "LOCALHOST:1111", "127.0.0.1:1111", "[::1]:1111", " [::1]:1111"]
+        {
+            assert!(loopback.allow(Some(host)), "{host}");
+        }
+        for host in [
+            "evil.example:1111",
+            "localhost.evil.example:1111",
+            "localhost",
+            "127.0.0.1",
+            "127.0.0.1:80",
+            "127.0.0.1:1112",
+            "127.0.0.1:01111x",
+            "127.0.0.2:1111",
+            "192.168.1.5:1111",
+            "[::1]",
+            "[::1:1111",
+            "::1:1111",
+            "[localhost]:1111",
+            "",
+        ] {
+            assert!(!loopback.allow(Some(host)), "{host}");
+        }
+        assert!(!loopback.allow(None), "a request without Host is refused");
+
+        let on_port_80 = Hosts { bind: IpAddr::from([127, 0, 0, 1]), port: 80 };
+        assert!(on_port_80.allow(Some("localhost")) && on_port_80.allow(Some("127.0.0.1:80")));
+
+        let lan = Hosts { bind: IpAddr::from([192, 168, 1, 5]), port: 1111 };
+        assert!(lan.allow(Some("192.168.1.5:1111")) && lan.allow(Some("localhost:1111")));
+        assert!(!lan.allow(Some("192.168.1.6:1111")) && !lan.allow(Some("evil.example:1111")));
+
+        let v6 = Hosts { bind: "fd00::5".parse().unwrap(), port: 1111 };
+        assert!(v6.allow(Some("[fd00::5]:1111")) && !v6.allow(Some("[fd00::6]:1111")));
+
+        let everywhere = Hosts { bind: IpAddr::from([0, 0, 0, 0]), port: 1111 };
+        assert!(
+            everywhere.allow(Some("192.168.1.6:1111")) && everywhere.allow(Some("[fd00::6]:1111"))
+        );
+        assert!(!everywhere.allow(Some("evil.example:1111")), "names are still refused");
+    }
+
+    #[test]
     fn traversal_attempts_never_leave_the_output() {
         let dir = site();
         let out = dir.path().canonicalize().unwrap();
@@ -263,6 +432,9 @@ mod tests {
             "/acme/..%5csecret.txt",
             "/%00",
             "/acme/%zz",
+            "/acme/runbooks?\u{1}",
+            "/acme/runbooks?\u{e9}",
+            "/acme/run books",
         ] {
             assert_eq!(route(&out, url), Route::BadRequest, "{url}");
         }

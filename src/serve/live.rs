@@ -103,7 +103,9 @@ impl EventStream {
 
     /// Writes events to `writer` (the raw connection) until the page goes away.
     pub fn pump(self, writer: &mut dyn Write) {
-        let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\nConnection: keep-alive\r\n\r\n";
+        // The stream ends when the connection closes (the gate says `Connection: close`).
+        let head =
+            "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\n\r\n";
         if writer.write_all(head.as_bytes()).and_then(|()| writer.flush()).is_err() {
             return;
         }

@@ -1,8 +1,11 @@
 //! `livery serve`: builds every partner into a private folder, serves them under
 //! `/<id>/` on loopback, rebuilds when the project changes, and tells open pages to
 //! reload. A failed rebuild leaves the last good sites served (the build never writes
-//! a partial site) and shows the error in the browser.
+//! a partial site) and shows the error in the browser. Every connection passes the
+//! `gate` (bounded, well-formed HTTP/1.x) before tiny_http, and `http` answers only
+//! requests addressed to the server by its own names.
 
+mod gate;
 mod http;
 mod live;
 
@@ -32,6 +35,16 @@ type PartnerList = Arc<Mutex<Vec<(String, String, Option<String>)>>>;
 
 pub fn serve(options: ServeOptions) -> Result<(), Error> {
     crate::load::require_project(&options.root)?;
+    crate::check_partner_names(&options.root, &options.partners)?;
+    // Listen before building, so a busy port is reported at once; connections wait in
+    // the queue until the sites are built.
+    let address = SocketAddr::new(options.bind, options.port);
+    let listener = std::net::TcpListener::bind(address).map_err(|e| {
+        Error::Usage(format!(
+            "error: cannot listen on {address}: {e}; choose another port with --port"
+        ))
+    })?;
+    let port = listener.local_addr().map_or(options.port, |a| a.port());
     let out = tempfile::Builder::new()
         .prefix("livery-serve-")
         .tempdir()
@@ -45,25 +58,23 @@ pub fn serve(options: ServeOptions) -> Result<(), Error> {
         dev_server: true,
         no_wait: false,
     };
+    let writing = Writing::default();
+    remove_on_stop(out.path(), writing.clone())?;
     let hub = live::Hub::default();
     let partners: PartnerList = Arc::default();
     // Watch before the first build, so an edit made while it runs is not missed; the
     // watcher's thread builds first and says when the sites are ready.
     let (ready, sites_built) = std::sync::mpsc::channel();
-    let _watcher = watch(&options.root, build_options, hub.clone(), partners.clone(), ready)?;
+    let _watcher =
+        watch(&options.root, build_options, hub.clone(), partners.clone(), writing, ready)?;
     let _ = sites_built.recv();
 
-    let address = SocketAddr::new(options.bind, options.port);
-    let server = tiny_http::Server::http(address).map_err(|e| {
-        Error::Usage(format!(
-            "error: cannot listen on {address}: {e}; choose another port with --port"
-        ))
-    })?;
-    let port = server.server_addr().to_ip().map_or(options.port, |a| a.port());
-    let url = format!(
-        "http://{}:{port}/",
-        if options.bind.is_unspecified() { "127.0.0.1".into() } else { options.bind.to_string() }
-    );
+    let (server, upstream) =
+        gate::inner_server(out.path()).map_err(|e| Error::io(out.path(), e))?;
+    std::thread::spawn(move || gate::accept(listener, upstream));
+    let shown = if options.bind.is_unspecified() { [127, 0, 0, 1].into() } else { options.bind };
+    let url = format!("http://{}/", SocketAddr::new(shown, port));
+    let hosts = Arc::new(http::Hosts { bind: options.bind, port });
     if !options.bind.is_loopback() {
         eprintln!(
             "warning: serving on {} — anyone on your network can read these sites",
@@ -87,10 +98,16 @@ pub fn serve(options: ServeOptions) -> Result<(), Error> {
     // to a page that is navigating away can stall a worker until its socket closes.
     let workers: Vec<_> = (0..16)
         .map(|_| {
-            let (server, hub, partners, out) =
-                (server.clone(), hub.clone(), partners.clone(), out.path().to_owned());
+            let (server, hub, partners, out, hosts) = (
+                server.clone(),
+                hub.clone(),
+                partners.clone(),
+                out.path().to_owned(),
+                hosts.clone(),
+            );
             std::thread::spawn(move || {
                 while let Ok(request) = server.recv() {
+                    let Some(request) = http::check_host(request, &hosts) else { continue };
                     if request.url().split('?').next() == Some("/__livery/events") {
                         // Each open page holds one event stream: give it its own thread.
                         let stream = hub.subscribe();
@@ -113,13 +130,33 @@ pub fn serve(options: ServeOptions) -> Result<(), Error> {
     Ok(())
 }
 
+/// Held while a build writes the output folder, so a stop never removes it under a
+/// build that would then write it again.
+type Writing = Arc<Mutex<()>>;
+
+/// Ctrl-C, SIGTERM and SIGHUP end the process without running destructors: the built
+/// sites (hundreds of MB on a large project) would stay in the temporary folder. The
+/// handler waits for a build in progress, removes the folder, and exits; holding the
+/// lock while exiting keeps the next build from starting.
+fn remove_on_stop(out: &Path, writing: Writing) -> Result<(), Error> {
+    let out = out.to_owned();
+    ctrlc::set_handler(move || {
+        let _writing = writing.lock().unwrap_or_else(|e| e.into_inner());
+        let _ = std::fs::remove_dir_all(&out);
+        std::process::exit(0);
+    })
+    .map_err(|e| Error::Usage(format!("error: cannot handle Ctrl-C: {e}")))
+}
+
 /// Builds everything and tells open pages what changed, or what went wrong.
 fn rebuild(
     options: &BuildOptions,
     cache: &mut crate::Cache,
     hub: &live::Hub,
     partners: &PartnerList,
+    writing: &Writing,
 ) {
+    let _writing = writing.lock().unwrap_or_else(|e| e.into_inner());
     let started = Instant::now();
     match crate::rebuild(options, cache) {
         Ok(report) => {
@@ -163,6 +200,7 @@ fn watch(
     options: BuildOptions,
     hub: live::Hub,
     partners: PartnerList,
+    writing: Writing,
     ready: std::sync::mpsc::Sender<()>,
 ) -> Result<
     notify_debouncer_full::Debouncer<
@@ -190,25 +228,35 @@ fn watch(
         .map_err(|e| Error::io(&project_file, std::io::Error::other(e)))?;
     std::thread::spawn(move || {
         let mut cache = crate::Cache::default();
-        rebuild(&options, &mut cache, &hub, &partners);
+        rebuild(&options, &mut cache, &hub, &partners, &writing);
         let _ = ready.send(());
-        while let Ok(result) = receiver.recv() {
-            let relevant = match result {
-                Ok(events) => events
-                    .iter()
-                    .filter(|e| is_change(&e.kind))
-                    .flat_map(|e| e.paths.iter())
-                    .any(|p| !is_editor_noise(p)),
-                Err(_) => true,
-            };
-            // Coalesce whatever else arrived while we were deciding.
-            while receiver.try_recv().is_ok() {}
+        // Every batch counts: each build's own reads of every file come back as batches
+        // of events, and a save queued behind one of them must not be dropped with it.
+        // A save made during a build is still queued when it ends, so it causes the
+        // next one: the served sites always end up as the files on disk.
+        while let Ok(first) = receiver.recv() {
+            let mut relevant = is_relevant(&first);
+            while let Ok(more) = receiver.try_recv() {
+                relevant |= is_relevant(&more);
+            }
             if relevant {
-                rebuild(&options, &mut cache, &hub, &partners);
+                rebuild(&options, &mut cache, &hub, &partners, &writing);
             }
         }
     });
     Ok(debouncer)
+}
+
+/// A batch of events that may change the sites (an error may hide one, so it counts).
+fn is_relevant(batch: &notify_debouncer_full::DebounceEventResult) -> bool {
+    match batch {
+        Ok(events) => events
+            .iter()
+            .filter(|e| is_change(&e.kind))
+            .flat_map(|e| e.paths.iter())
+            .any(|p| !is_editor_noise(p)),
+        Err(_) => true,
+    }
 }
 
 /// Reading a file (as every build does) is not a change; closing it after writing is.

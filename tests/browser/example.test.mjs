@@ -4,7 +4,7 @@
 import { test, before, after, afterEach } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { createRequire } from "node:module";
 import { buildExample, serve, launch, openPage, partners, repo } from "./harness.mjs";
@@ -24,6 +24,7 @@ before(async () => {
 after(async () => {
   await browser?.close();
   server?.close();
+  if (out) rmSync(out, { recursive: true, force: true });
 });
 
 test("search finds a known page and opens it from the keyboard", async () => {

@@ -3,7 +3,7 @@
 import { test, before, after, afterEach } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, execFileSync } from "node:child_process";
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
@@ -41,7 +41,13 @@ before(async () => {
 
 after(async () => {
   await browser?.close();
-  server?.kill();
+  if (server && server.exitCode === null && server.signalCode === null) {
+    // Stopped as a person would: on SIGTERM the server removes its built sites first.
+    const exited = new Promise((resolve) => server.once("exit", resolve));
+    server.kill("SIGTERM");
+    await exited;
+  }
+  if (project) rmSync(project, { recursive: true, force: true });
 });
 
 /**
