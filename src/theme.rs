@@ -229,8 +229,19 @@ impl Theme {
         }
 
         for template in sources.values() {
-            if let Err(error) = tera::Template::new(&template.name, None, &template.text) {
-                let diagnostic = syntax_diagnostic(template, &error);
+            // Tera parses and renders nesting recursively: refuse what would overflow the stack.
+            let checked = match crate::templating::nesting_problem(&template.text) {
+                Some((offset, message)) => {
+                    let line = crate::error::line_col(&template.text, offset).0;
+                    Err(Diagnostic::new(&template.path, message).at_line(line, None).help(
+                        "flatten it: combine conditions with `and`, or move parts into partials",
+                    ))
+                }
+                None => tera::Template::new(&template.name, None, &template.text)
+                    .map(drop)
+                    .map_err(|error| syntax_diagnostic(template, &error)),
+            };
+            if let Err(diagnostic) = checked {
                 // A theme file is loaded twice (`page.html`, `theme/page.html`): report it once.
                 if !problems.contains(&diagnostic) {
                     problems.push(diagnostic);
