@@ -6,7 +6,7 @@
 //! heading ids like `{#verify}`), and a page without template syntax outside code is
 //! not a template at all, so it is converted to HTML once for every partner.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
@@ -17,8 +17,15 @@ use crate::config::Partner;
 use crate::error::{Diagnostic, line_col};
 use crate::markdown;
 
+mod bounds;
+pub use bounds::nesting_problem;
 mod escape;
+mod includes;
+mod instrument;
+mod meter;
 mod sandbox;
+
+use meter::Rendered;
 
 /// Folder of the snippets, inside the content folder.
 pub const SNIPPETS_DIR: &str = "_snippets";
@@ -181,14 +188,21 @@ pub fn render_text(text: &str, partner: &Partner) -> Result<String, (String, Str
         let cause = crate::theme::error_chain(error).last().cloned().unwrap_or_default();
         (cause, "front matter text can use partner.* and vars.* like the page body".to_owned())
     };
+    if let Some((_, message)) = bounds::nesting_problem(text) {
+        return Err((message, bounds::HELP.to_owned()));
+    }
     let mut template = tera::Template::new(NAME, None, text).map_err(|e| cause(&e))?;
     if let Some(forbidden) = sandbox::forbidden(&template.ast, 0).into_iter().next() {
         return Err((format!("{} is not available in content", forbidden.what), forbidden.help));
     }
-    sandbox::instrument(&mut template.ast);
+    instrument::instrument(&mut template.ast, &HashMap::new());
     let mut tera = sandbox::tera();
     tera.templates.insert(NAME.to_owned(), template);
-    tera.render(NAME, &content_context(partner)).map_err(|e| cause(&e))
+    match meter::render(&tera, NAME, &content_context(partner)) {
+        Rendered::Text(text) => Ok(text),
+        Rendered::Failed(error) => Err(cause(&error)),
+        Rendered::OverLimit(limit) => Err(limit.message()),
+    }
 }
 
 /// What content templates can see.
@@ -228,15 +242,27 @@ impl ContentTemplates {
                 }
             }
         }
-        problems.extend(snippet_cycles(&sources));
+        problems.extend(includes::cycles(&sources));
+        if problems.is_empty() {
+            problems.extend(includes::too_deep(&sources));
+        }
         let mut parsed = Vec::with_capacity(sources.len());
         for (path, template) in sources.values() {
+            if let Some((offset, message)) = bounds::nesting_problem(&template.protected) {
+                // `{% raw %}` wrapping shifts columns, never lines.
+                let line = line_col(&template.protected, offset).0;
+                problems.push(
+                    Diagnostic::new(path, message)
+                        .at_line(template.line_offset + line, None)
+                        .help(bounds::HELP),
+                );
+                continue;
+            }
             match tera::Template::new(&template.name, None, &template.protected) {
-                Ok(mut compiled) => {
+                Ok(compiled) => {
                     for forbidden in sandbox::forbidden(&compiled.ast, template.snippets.len()) {
                         problems.push(forbidden_diagnostic(path, template, &forbidden));
                     }
-                    sandbox::instrument(&mut compiled.ast);
                     parsed.push(compiled);
                 }
                 Err(error) => problems.push(syntax_error(path, template, &error)),
@@ -245,8 +271,11 @@ impl ContentTemplates {
         if !problems.is_empty() {
             return Err(problems);
         }
+        let weights: HashMap<String, u64> =
+            parsed.iter().map(|t| (t.name.clone(), instrument::weight(&t.ast))).collect();
         let mut tera = sandbox::tera();
-        for template in parsed {
+        for mut template in parsed {
+            instrument::instrument(&mut template.ast, &weights);
             tera.templates.insert(template.name.clone(), template);
         }
         if let Err(error) = tera.build_inheritance_chains() {
@@ -260,10 +289,26 @@ impl ContentTemplates {
 
     /// The markdown of template `name` for `partner`.
     pub fn render(&self, name: &str, partner: &Partner) -> Result<String, Diagnostic> {
-        let context = content_context(partner);
-        self.tera
-            .render(name, &context)
-            .map_err(|error| self.render_error(name, &error).for_partner(&partner.id))
+        match meter::render(&self.tera, name, &content_context(partner)) {
+            Rendered::Text(text) => Ok(text),
+            Rendered::Failed(error) => Err(self.render_error(name, &error)),
+            Rendered::OverLimit(limit) => Err(self.limit_error(name, limit)),
+        }
+        .map_err(|diagnostic| diagnostic.for_partner(&partner.id))
+    }
+
+    /// A limit the page ran into, located at the first loop, snippet or filter of the
+    /// page that can repeat or grow text.
+    fn limit_error(&self, name: &str, limit: meter::Limit) -> Diagnostic {
+        let (path, template) = &self.sources[name];
+        let (message, help) = limit.message();
+        let diagnostic = Diagnostic::new(path, message).help(help);
+        let first =
+            limit.culprits().iter().filter_map(|word| find_in_tags(&template.original, word)).min();
+        match first {
+            Some(offset) => at_offset(diagnostic, template, offset),
+            None => diagnostic,
+        }
     }
 
     /// Tera names the variable but not its line: find the first use of it in the
@@ -296,63 +341,6 @@ impl ContentTemplates {
     }
 }
 
-/// Include cycles (`a` includes `b` includes `a`) would recurse forever: report each once.
-fn snippet_cycles(sources: &BTreeMap<String, (PathBuf, Templated)>) -> Vec<Diagnostic> {
-    let includes = |name: &str| -> Vec<(String, usize)> {
-        sources.get(name).map_or_else(Vec::new, |(_, t)| {
-            t.snippets.iter().map(|(n, line)| (format!("{SNIPPETS_DIR}/{n}.md"), *line)).collect()
-        })
-    };
-    // The shortest chain of includes leading from `from` to `to`, both included.
-    let chain = |from: &str, to: &str| -> Option<Vec<String>> {
-        let mut came_from: BTreeMap<String, String> = BTreeMap::new();
-        let mut queue = std::collections::VecDeque::from([from.to_owned()]);
-        while let Some(current) = queue.pop_front() {
-            if current == to {
-                let mut path = vec![current];
-                while let Some(previous) = came_from.get(path.last().unwrap()) {
-                    path.push(previous.clone());
-                }
-                path.reverse();
-                return Some(path);
-            }
-            for (next, _) in includes(&current) {
-                if next != from && !came_from.contains_key(&next) {
-                    came_from.insert(next.clone(), current.clone());
-                    queue.push_back(next);
-                }
-            }
-        }
-        None
-    };
-    let short = |key: &str| key.trim_start_matches("_snippets/").trim_end_matches(".md").to_owned();
-    let mut reported = BTreeSet::new();
-    let mut problems = Vec::new();
-    for start in sources.keys().filter(|k| k.starts_with(SNIPPETS_DIR)) {
-        for (first, line) in includes(start) {
-            let Some(path) = chain(&first, start) else { continue };
-            let members: BTreeSet<String> = path.iter().cloned().collect();
-            if !reported.insert(members) {
-                continue;
-            }
-            let names: Vec<String> = std::iter::once(start.as_str())
-                .chain(path.iter().map(String::as_str))
-                .map(short)
-                .collect();
-            let (file, template) = &sources[start];
-            problems.push(
-                Diagnostic::new(
-                    file,
-                    format!("snippets include each other in a cycle: {}", names.join(" → ")),
-                )
-                .at_line(template.line_offset + line, None)
-                .help("remove one of the includes"),
-            );
-        }
-    }
-    problems
-}
-
 /// Something content may not use, located at its first use inside a tag.
 fn forbidden_diagnostic(
     path: &Path,
@@ -363,17 +351,29 @@ fn forbidden_diagnostic(
         Diagnostic::new(path, format!("{} is not available in content", forbidden.what))
             .help(forbidden.help.clone());
     match find_in_tags(&template.original, &forbidden.find) {
-        Some(offset) => {
-            let diagnostic = diagnostic.at_offset(&template.original, offset);
-            Diagnostic { line: diagnostic.line.map(|l| l + template.line_offset), ..diagnostic }
-        }
+        Some(offset) => at_offset(diagnostic, template, offset),
         None => diagnostic,
     }
 }
 
-/// The offset of the first `word` inside a `{{ }}` or `{% %}` tag outside code.
+/// Locates a diagnostic at `offset` of the template's body, as a line of its file.
+fn at_offset(diagnostic: Diagnostic, template: &Templated, offset: usize) -> Diagnostic {
+    let diagnostic = diagnostic.at_offset(&template.original, offset);
+    Diagnostic { line: diagnostic.line.map(|l| l + template.line_offset), ..diagnostic }
+}
+
+/// The offset of the first `word` inside a `{{ }}` or `{% %}` tag outside code, as a
+/// whole word (`for` is not found in `platform`).
 fn find_in_tags(text: &str, word: &str) -> Option<usize> {
     let code = code_ranges(text);
+    let is_name = |c: char| c.is_alphanumeric() || c == '_';
+    let whole = |at: usize| {
+        let joined_before =
+            word.starts_with(is_name) && text[..at].chars().next_back().is_some_and(is_name);
+        let joined_after =
+            word.ends_with(is_name) && text[at + word.len()..].chars().next().is_some_and(is_name);
+        !joined_before && !joined_after
+    };
     let mut cursor = 0;
     while let Some(open) = text[cursor..].find('{').map(|i| cursor + i) {
         let close = match text.get(open + 1..open + 2) {
@@ -386,9 +386,10 @@ fn find_in_tags(text: &str, word: &str) -> Option<usize> {
         };
         let end = text[open..].find(close).map_or(text.len(), |i| open + i);
         if !code.iter().any(|r| r.contains(&open))
-            && let Some(at) = text[open..end].find(word)
+            && let Some(at) =
+                text[open..end].match_indices(word).map(|(i, _)| open + i).find(|&at| whole(at))
         {
-            return Some(open + at);
+            return Some(at);
         }
         cursor = end.max(open + 2);
     }

@@ -66,6 +66,12 @@ impl Layer {
             tera.autoescape_on(vec![".html", ".xml"]);
             // Tera's default also escapes `/`, which makes every URL unreadable.
             tera.set_escape_fn(crate::markdown::escape);
+            // A template must not publish the building machine's environment (CI secrets).
+            tera.register_function("get_env", |_: &HashMap<String, tera::Value>| {
+                Err(tera::Error::msg(
+                    "get_env() is not available: templates must not publish the environment of the machine that builds the site; put the value in partner.toml [vars]",
+                ))
+            });
             let all = self.templates.iter().chain(&copies);
             tera.add_raw_templates(all.map(|t| (t.name.as_str(), t.text.as_str()))).map_err(
                 |error| {
@@ -430,6 +436,15 @@ pub fn syntax_position(error: &tera::Error) -> (Option<(usize, usize)>, String) 
 }
 
 fn syntax_problem(template: &TemplateSource) -> Option<Diagnostic> {
+    // Tera parses and renders nesting recursively: refuse what would overflow the stack.
+    if let Some((offset, message)) = crate::templating::nesting_problem(&template.text) {
+        let line = crate::error::line_col(&template.text, offset).0;
+        return Some(
+            Diagnostic::new(&template.path, message)
+                .at_line(line, None)
+                .help("flatten it: combine conditions with `and`, or move parts into partials"),
+        );
+    }
     tera::Template::new(&template.name, None, &template.text)
         .err()
         .map(|error| syntax_diagnostic(template, &error))

@@ -598,3 +598,125 @@ fn fifos_and_other_special_files_are_errors_not_hangs() {
     }
     assert!(message.contains("help: livery reads only regular files"), "{message}");
 }
+
+#[test]
+fn snippets_that_expand_past_the_page_limit() {
+    let message = fails_after_good_build(|p| {
+        // Each snippet includes the next ten times, seven deep: 10⁷ copies of the last.
+        for level in 0..7 {
+            let call = format!("{{{{ snippet(\"s{}\") }}}}\n", level + 1);
+            p.file(&format!("content/_snippets/s{level}.md"), &call.repeat(10));
+        }
+        p.file("content/_snippets/s7.md", &"Some words of text. ".repeat(10));
+        p.file("content/runbooks/fanout.md", "# Fan-out\n\nIntro.\n\n{{ snippet(\"s0\") }}\n");
+    });
+    assert!(
+        message.contains(
+            "error: content/runbooks/fanout.md:5:4: [partner alpha] after templating and snippets this page is larger than 5 MB"
+        ),
+        "{message}"
+    );
+    assert!(message.contains("help: pages may be at most 5 MB"), "{message}");
+}
+
+#[test]
+fn a_loop_of_two_billion() {
+    let message = fails_after_good_build(|p| {
+        p.file(
+            "content/runbooks/loop.md",
+            "# Loop\n\n{% for i in range(end=2000000000) %}{{ i }}{% endfor %}\n",
+        );
+    });
+    assert!(
+        message.contains(
+            "error: content/runbooks/loop.md:3:13: [partner alpha] range() would count 2000000000 numbers; content may loop at most 1000000 times per page"
+        ),
+        "{message}"
+    );
+}
+
+#[test]
+fn loops_and_values_that_grow_without_output_are_bounded() {
+    let message = fails_after_good_build(|p| {
+        p.file(
+            "content/runbooks/nested.md",
+            "# Nested\n\n{% for i in range(end=100000) %}{% for j in range(end=100000) %}{% endfor %}{% endfor %}\n",
+        );
+        p.file(
+            "content/runbooks/doubling.md",
+            "# Doubling\n\n{% set_global s = \"xxxxxxxxxx\" %}\n{% for i in range(end=40) %}{% set_global s = s ~ s %}{% endfor %}\n",
+        );
+        p.file(
+            "content/runbooks/replace.md",
+            &format!(
+                "# Replace\n\n{{{{ \"a\"{} }}}}\n",
+                " | replace(from=\"a\", to=\"aaaaaaaaaa\")".repeat(12)
+            ),
+        );
+        p.file("content/runbooks/silent.md", "# Silent\n\n{{ snippet(\"quiet0\") }}\n");
+        // Ten includes at each of seven levels, none of which writes anything.
+        for level in 0..7 {
+            let call = format!("{{{{ snippet(\"quiet{}\") }}}}", level + 1);
+            p.file(&format!("content/_snippets/quiet{level}.md"), &call.repeat(10));
+        }
+        p.file("content/_snippets/quiet7.md", "{% if false %}x{% endif %}");
+    });
+    for expected in [
+        "error: content/runbooks/nested.md:3:4: [partner alpha] loops and snippets on this page do too much work",
+        "error: content/runbooks/doubling.md:4:4: [partner alpha] templating on this page builds more than 64 MB of text",
+        "error: content/runbooks/replace.md:3:10: [partner alpha] templating on this page builds more than 64 MB of text",
+        "error: content/runbooks/silent.md:3:4: [partner alpha] loops and snippets on this page do too much work",
+    ] {
+        assert!(message.contains(expected), "missing {expected:?} in:\n{message}");
+    }
+}
+
+#[test]
+fn deeply_nested_tags_and_snippet_chains() {
+    let message = fails_after_good_build(|p| {
+        p.file(
+            "content/runbooks/ifs.md",
+            &format!(
+                "# Ifs\n\n{}x{}\n",
+                "{% if true %}".repeat(20_000),
+                "{% endif %}".repeat(20_000)
+            ),
+        );
+        for level in 0..40 {
+            p.file(
+                &format!("content/_snippets/chain{level}.md"),
+                &format!("Level {level}.\n\n{{{{ snippet(\"chain{}\") }}}}\n", level + 1),
+            );
+        }
+        p.file("content/_snippets/chain40.md", "The end.\n");
+    });
+    assert!(
+        message.contains(
+            "error: content/runbooks/ifs.md:3: `{% if %}` and `{% for %}` are nested more than 16 deep here"
+        ),
+        "{message}"
+    );
+
+    assert!(
+        message.contains(
+            "error: content/_snippets/chain31.md:3: snippets include each other more than 8 deep: chain31 → chain32 → chain33 → chain34 → chain35 → chain36 → chain37 → chain38 → chain39 → chain40"
+        ),
+        "{message}"
+    );
+}
+
+#[test]
+fn a_partner_template_nested_too_deeply() {
+    let message = fails_after_good_build(|p| {
+        p.file(
+            "partners/beta/templates/page.html",
+            &format!("{}x{}", "{% if true %}".repeat(20_000), "{% endif %}".repeat(20_000)),
+        );
+    });
+    assert!(
+        message.contains(
+            "error: partners/beta/templates/page.html:1: [partner beta] `{% if %}` and `{% for %}` are nested more than 16 deep here"
+        ),
+        "{message}"
+    );
+}

@@ -577,3 +577,18 @@ fn partner_values_are_text_not_markup_unless_marked_safe() {
     );
     assert!(!select_attr(&html, ".prose [id]", "id").contains(&"custom".to_owned()));
 }
+
+/// Theme and partner templates cannot publish the build machine's environment either.
+#[test]
+fn templates_cannot_read_the_environment() {
+    let project = project();
+    project.file(
+        "partners/alpha/templates/page.html",
+        "{% extends \"theme/page.html\" %}{% block main %}{{ get_env(name=\"HOME\") }}{% endblock main %}\n",
+    );
+    let output = project.run(&["build"]);
+    let stderr = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("partners/alpha/templates/page.html"), "{stderr}");
+    assert!(stderr.contains("get_env() is not available"), "{stderr}");
+}

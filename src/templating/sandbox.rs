@@ -6,10 +6,7 @@
 //! `get_random`), and its macros, inheritance and raw includes would bypass the snippet
 //! checks; all of them are unavailable, and using one is an error at its line.
 
-use std::collections::HashMap;
-
-use tera::Value;
-use tera::ast::{Expr, ExprVal, FunctionCall, Node};
+use tera::ast::{Expr, ExprVal, Node};
 
 /// Functions content may call. `snippet("name")` is not among them: a tag of its own,
 /// it becomes an include before tera sees it.
@@ -76,87 +73,10 @@ pub fn tera() -> tera::Tera {
     tera.functions.retain(|name, _| FUNCTIONS.contains(&name.as_str()));
     tera.filters.retain(|name, _| FILTERS.contains(&name.as_str()));
     tera.testers.retain(|name, _| TESTS.contains(&name.as_str()));
-    tera.register_filter(TEXT, as_text);
+    super::meter::register(&mut tera);
     tera.autoescape_on(vec![".md"]);
     tera.set_escape_fn(super::escape::escape_markdown);
     tera
-}
-
-/// The filter that ends every `{{ }}` of content (the checks have run, so no template
-/// names it itself).
-const TEXT: &str = "__livery_text";
-
-/// Lists and maps as tera writes them (`[a, b]`), but as a string, so that escaping
-/// reaches the strings inside them; tera escapes only values that are strings.
-fn as_text(value: &Value, _: &HashMap<String, Value>) -> tera::Result<Value> {
-    fn write(value: &Value, out: &mut String) {
-        match value {
-            Value::String(s) => out.push_str(s),
-            Value::Array(items) => {
-                out.push('[');
-                for (i, item) in items.iter().enumerate() {
-                    if i > 0 {
-                        out.push_str(", ");
-                    }
-                    write(item, out);
-                }
-                out.push(']');
-            }
-            Value::Object(_) => out.push_str("[object]"),
-            Value::Null => {}
-            Value::Bool(_) | Value::Number(_) => out.push_str(&value.to_string()),
-        }
-    }
-    Ok(match value {
-        Value::Array(_) | Value::Object(_) => {
-            let mut text = String::new();
-            write(value, &mut text);
-            Value::String(text)
-        }
-        other => other.clone(),
-    })
-}
-
-/// Prepares a checked template for rendering: every `{{ }}` ends with the text filter
-/// (before a final `| safe`, which must stay last to count), so that every value it
-/// writes, a `~` concatenation included, passes the escape.
-pub fn instrument(nodes: &mut [Node]) {
-    for node in nodes {
-        match node {
-            Node::VariableBlock(_, expr) => {
-                let at = expr.filters.len() - usize::from(expr.is_marked_safe());
-                expr.filters.insert(at, FunctionCall { name: TEXT.into(), args: HashMap::new() });
-            }
-            Node::Forloop(_, forloop, _) => {
-                instrument(&mut forloop.body);
-                if let Some(body) = &mut forloop.empty_body {
-                    instrument(body);
-                }
-            }
-            Node::If(branches, _) => {
-                for (_, _, body) in &mut branches.conditions {
-                    instrument(body);
-                }
-                if let Some((_, body)) = &mut branches.otherwise {
-                    instrument(body);
-                }
-            }
-            Node::Text(_)
-            | Node::Raw(..)
-            | Node::Comment(..)
-            | Node::Set(..)
-            | Node::Include(..)
-            | Node::Break(_)
-            | Node::Continue(_)
-            // Not allowed in content, and so never rendered.
-            | Node::Super
-            | Node::Extends(..)
-            | Node::Block(..)
-            | Node::MacroDefinition(..)
-            | Node::ImportMacro(..)
-            | Node::FilterSection(..) => {}
-        }
-    }
 }
 
 /// What content can use, for help lines.
@@ -371,7 +291,10 @@ mod tests {
     #[test]
     fn sandbox_tera_has_only_the_allowed_names() {
         let tera = tera();
-        assert!(tera.functions.keys().all(|name| FUNCTIONS.contains(&name.as_str())));
+        // The meters are registered too; templates cannot name them (see `forbidden`).
+        let visible = |name: &&String| !name.starts_with("__livery_");
+        assert!(tera.functions.keys().filter(visible).all(|n| FUNCTIONS.contains(&n.as_str())));
+        assert!(tera.filters.keys().filter(visible).all(|n| FILTERS.contains(&n.as_str())));
         assert!(!tera.functions.contains_key("get_env"));
         let mut context = tera::Context::new();
         context.insert("x", "a");
