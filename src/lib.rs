@@ -66,6 +66,26 @@ pub struct BuildOptions {
     pub dev_server: bool,
     /// Fail at once, rather than wait, when another build holds the output folder.
     pub no_wait: bool,
+    /// Told as each partner's site is rendered and staged (the CLI shows it on a terminal).
+    pub progress: Option<Progress>,
+}
+
+/// How far a build has come: `done` of `total` partners, `pages` pages rendered so far.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Step {
+    pub done: usize,
+    pub total: usize,
+    pub pages: usize,
+}
+
+/// A listener for build progress, called from the building thread.
+#[derive(Clone)]
+pub struct Progress(pub std::sync::Arc<dyn Fn(Step) + Send + Sync>);
+
+impl std::fmt::Debug for Progress {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Progress")
+    }
 }
 
 /// What one build remembers for the next, so the dev server redoes only what changed.
@@ -195,13 +215,18 @@ fn build_with(options: &BuildOptions, mut cache: Option<&mut Cache>) -> Result<B
 
     let mut staged = Vec::new();
     let mut reports = Vec::new();
+    let mut pages_done = 0;
     for (site, assets, ui) in &plans {
         let started = Instant::now();
         let memo = cache.as_deref_mut().map(|c| &mut c.partners);
         match build_partner(&parsed, site, assets, ui, options, &output, memo) {
             Ok((site, report)) => {
+                pages_done += report.pages;
                 reports.push(PartnerReport { elapsed: started.elapsed(), ..report });
                 staged.push(site);
+                if let Some(Progress(tell)) = &options.progress {
+                    tell(Step { done: reports.len(), total: plans.len(), pages: pages_done });
+                }
             }
             Err(error) => {
                 write::discard(staged);

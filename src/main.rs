@@ -332,6 +332,25 @@ fn main() -> ExitCode {
                 Ok(root) => root,
                 Err(code) => return code,
             };
+            use std::io::IsTerminal as _;
+            let started = std::time::Instant::now();
+            let live = shows_progress(
+                std::io::stderr().is_terminal(),
+                quiet,
+                std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "false"),
+            );
+            let progress = live.then(|| {
+                livery::Progress(std::sync::Arc::new(move |step: livery::Step| {
+                    let seconds = started.elapsed().as_secs_f64().max(0.001);
+                    eprint!(
+                        "\r\x1b[2Krendered {}/{} partners, {} pages ({:.0} pages/s)",
+                        step.done,
+                        step.total,
+                        step.pages,
+                        step.pages as f64 / seconds
+                    );
+                }))
+            });
             let options = livery::BuildOptions {
                 root,
                 out,
@@ -340,9 +359,13 @@ fn main() -> ExitCode {
                 shard,
                 dev_server: false,
                 no_wait,
+                progress,
             };
-            let started = std::time::Instant::now();
-            match livery::build(&options) {
+            let result = livery::build(&options);
+            if live {
+                eprint!("\r\x1b[2K"); // the summary replaces the progress line
+            }
+            match result {
                 Ok(report) => {
                     for warning in &report.warnings {
                         eprintln!("{warning}\n");
@@ -388,6 +411,12 @@ fn main() -> ExitCode {
     }
 }
 
+/// A live progress line only for a person watching: on a terminal, not with `-q`,
+/// not in CI (whose logs keep every carriage-return frame).
+fn shows_progress(terminal: bool, quiet: bool, ci: bool) -> bool {
+    terminal && !quiet && !ci
+}
+
 /// `--root`, or the nearest folder holding livery.toml; the error exit if none.
 fn project_root(root: Option<PathBuf>) -> Result<PathBuf, ExitCode> {
     livery::load::project_root(root.as_deref()).map_err(fail)
@@ -400,4 +429,17 @@ fn fail(error: livery::Error) -> ExitCode {
 
 fn ms(duration: std::time::Duration) -> f64 {
     duration.as_secs_f64() * 1000.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shows_progress;
+
+    #[test]
+    fn progress_shows_only_on_a_terminal_outside_ci_and_without_quiet() {
+        assert!(shows_progress(true, false, false));
+        assert!(!shows_progress(false, false, false), "piped");
+        assert!(!shows_progress(true, true, false), "-q");
+        assert!(!shows_progress(true, false, true), "CI=true");
+    }
 }

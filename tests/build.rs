@@ -296,3 +296,26 @@ fn a_page_in_a_big_section_is_as_small_as_one_in_a_small_section() {
     let linked = select_attr(&section, "main .cards a", "href");
     assert_eq!(linked.len(), 400, "the section page lists every child");
 }
+
+/// A person at a terminal sees live progress; a pipe, `-q` and CI logs get none.
+#[test]
+fn progress_is_shown_on_a_terminal_only() {
+    let project = Fixture::new();
+    let livery = assert_cmd::cargo::cargo_bin("livery");
+    let piped = project.run(&["build"]);
+    assert!(piped.status.success());
+    assert!(!common::stderr(&piped).contains("rendered"), "{}", common::stderr(&piped));
+    // `script` gives the build a pseudo-terminal, as an interactive shell would.
+    let on_terminal = |extra: &str, ci: &str| {
+        let output = std::process::Command::new("script")
+            .args(["-qec", &format!("{} build {extra}", livery.display()), "/dev/null"])
+            .current_dir(project.path())
+            .env("CI", ci)
+            .output()
+            .expect("script (util-linux) runs");
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    };
+    assert!(on_terminal("", "").contains("rendered 2/2 partners"));
+    assert!(!on_terminal("-q", "").contains("rendered"));
+    assert!(!on_terminal("", "true").contains("rendered"));
+}

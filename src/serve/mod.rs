@@ -57,6 +57,7 @@ pub fn serve(options: ServeOptions) -> Result<(), Error> {
         shard: None,
         dev_server: true,
         no_wait: false,
+        progress: None,
     };
     let writing = Writing::default();
     remove_on_stop(out.path(), writing.clone())?;
