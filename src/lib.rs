@@ -389,16 +389,8 @@ fn build_partner(
                 .collect()
         });
     let rendering = Instant::now();
-    let mut files =
+    let files =
         render::render_site(site, &mut theme, &generated, assets, ui, site_path, only.as_deref())?;
-    if only.is_some() {
-        // Content files are in no page's HTML, so the structure hash does not see them:
-        // they are compared on every rebuild (only changed bytes are written).
-        files.extend(assets.iter().map(|(path, source)| render::OutputFile {
-            path: urls::path_to_file(path),
-            contents: render::Contents::Copy(source.clone()),
-        }));
-    }
     let render_time = rendering.elapsed();
     let writing = Instant::now();
     let staged = match memo {

@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use crate::config::Partner;
 use crate::error::{Diagnostic, Rule};
-use crate::page::PageKind;
+use crate::page::{Page, PageKind};
 use crate::personalize::SitePage;
 
 pub struct SitePlan<'a> {
@@ -150,13 +150,14 @@ impl<'a> SitePlan<'a> {
     /// Content files (site path, file on disk) in the way of a page: a file where a
     /// page's folder or `index.html` goes, or where livery writes its own files.
     pub fn collisions(&self, assets: &[(PathBuf, PathBuf)], root: &Path) -> Vec<Diagnostic> {
-        let mut taken: HashMap<String, &Path> = HashMap::new();
+        // Each page's index.html and every folder above it, with the page that needs it.
+        let mut taken: HashMap<String, &Page> = HashMap::new();
         for site_page in &self.pages {
             let output = crate::urls::output_path(&site_page.page.url);
             let mut path = output.as_str();
-            taken.insert(path.to_owned(), &site_page.page.source);
+            taken.insert(path.to_owned(), site_page.page);
             while let Some((parent, _)) = path.rsplit_once('/') {
-                taken.entry(parent.to_owned()).or_insert(&site_page.page.source);
+                taken.entry(parent.to_owned()).or_insert(site_page.page);
                 path = parent;
             }
         }
@@ -165,10 +166,7 @@ impl<'a> SitePlan<'a> {
             let site_path = crate::urls::path_to_file(site_path);
             let shown = file.strip_prefix(root).unwrap_or(file);
             let other = match taken.get(&site_path) {
-                Some(page) => {
-                    let page = self.page(page).map(|p| p.page.display_path()).unwrap_or_default();
-                    format!("the page {}", page.display())
-                }
+                Some(page) => format!("the page {}", page.display_path().display()),
                 None if GENERATED_FILES.contains(&site_path.as_str()) => {
                     "the file livery generates there".to_owned()
                 }

@@ -178,12 +178,13 @@ pub fn render_site(
     for (path, bytes) in generated {
         files.push(OutputFile { path: path.clone(), contents: Contents::Bytes(bytes.clone()) });
     }
-    if only.is_some() {
-        return Ok(files);
+    if only.is_none() {
+        for (path, file) in &theme.statics {
+            files.push(OutputFile { path: path.clone(), contents: Contents::from(&file.source) });
+        }
     }
-    for (path, file) in &theme.statics {
-        files.push(OutputFile { path: path.clone(), contents: Contents::from(&file.source) });
-    }
+    // Content files are in no page's HTML, so the structure hash of a partial rebuild
+    // does not see them: they are listed on every rebuild (only changed bytes are written).
     for (path, source) in content_assets {
         files.push(OutputFile {
             path: urls::path_to_file(path),

@@ -356,14 +356,13 @@ fn commit_with(
     }
     let mut warnings = Vec::new();
     for swap in done {
+        let id = dir_name(swap.target());
         let previous = match swap {
             Swap::Exchanged { staging, .. } => Some(staging),
             Swap::Moved { retired, .. } => retired,
         };
         let Some(previous) = previous else { continue };
         if let Err(e) = remove_if_present(&previous) {
-            let id = dir_name(&previous);
-            let id = id.trim_start_matches('.').split('.').next().unwrap_or_default().to_owned();
             warnings.push(
                 Diagnostic::new(&previous, format!("published {id}, but could not remove {id}'s previous site: {e}"))
                     .help(format!("remove {} by hand (check its permissions, and `lsattr` for immutable files); the next build refuses to start while it is there", previous.display()))

@@ -421,3 +421,16 @@ fn a_file_in_the_way_of_a_page_names_both_sources() {
     assert!(stderr.contains("content/runbooks/failover.md"), "{stderr}");
     assert!(!stderr.contains(".staging"), "{stderr}");
 }
+
+/// A content file where livery writes its own file (robots.txt, sitemap.xml …) is an
+/// error too, rather than one of the two silently winning.
+#[test]
+fn a_file_in_the_way_of_a_generated_file_is_an_error() {
+    let project = Fixture::new();
+    project.file("content/robots.txt", "User-agent: *\nDisallow: /\n");
+    let build = project.run(&["build"]);
+    let stderr = common::stderr(&build);
+    assert_eq!(build.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("content/robots.txt"), "{stderr}");
+    assert!(stderr.contains("the file livery generates there"), "{stderr}");
+}
