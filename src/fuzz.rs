@@ -10,11 +10,14 @@ use std::path::{Component, Path};
 
 use proptest::prelude::*;
 
-use crate::config::tests::partner;
-use crate::highlight::Highlighter;
-use crate::markdown::{self, LinkTarget};
-use crate::page::{self, SourceFile};
-use crate::templating::{self, ContentTemplates};
+use crate::model::content::LinkTarget;
+use crate::model::page::SourceFile;
+use crate::model::partner::tests::partner;
+use crate::parse::highlight::Highlighter;
+use crate::parse::markdown;
+use crate::parse::page;
+use crate::parse::templating;
+use crate::parse::templating::ContentTemplates;
 
 fn highlighter() -> &'static Highlighter {
     static HIGHLIGHTER: std::sync::OnceLock<Highlighter> = std::sync::OnceLock::new();

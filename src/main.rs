@@ -40,7 +40,7 @@ enum Command {
         drafts: bool,
         /// Only the partners of shard I of N (1/4, 2/4 …): partners dealt out in id order, for a CI matrix.
         #[arg(long, value_name = "I/N")]
-        shard: Option<livery::shard::Shard>,
+        shard: Option<livery::site::shard::Shard>,
         /// Print nothing but errors and warnings.
         #[arg(short, long, conflicts_with = "verbose")]
         quiet: bool,
@@ -92,7 +92,7 @@ Examples:\n  livery check\n  livery check --partner acme --list-external\n  live
         format: Format,
         /// Only the partners of shard I of N (1/4, 2/4 …): partners dealt out in id order, for a CI matrix.
         #[arg(long, value_name = "I/N")]
-        shard: Option<livery::shard::Shard>,
+        shard: Option<livery::site::shard::Shard>,
         /// Fail (exit 1) on warnings too.
         #[arg(long)]
         deny_warnings: bool,
@@ -104,7 +104,7 @@ Examples:\n  livery check\n  livery check --partner acme --list-external\n  live
         drafts: bool,
         /// Measure review ages as of this date (YYYY-MM-DD) instead of today.
         #[arg(long, value_name = "DATE", value_parser = parse_date)]
-        today: Option<livery::page::Date>,
+        today: Option<livery::model::page::Date>,
     },
     /// Start a new knowledge base: livery.toml, pages in two sections, a snippet, one partner.
     #[command(
@@ -178,8 +178,8 @@ enum Format {
     Json,
 }
 
-fn parse_date(text: &str) -> Result<livery::page::Date, String> {
-    livery::schema::parse_date(text)
+fn parse_date(text: &str) -> Result<livery::model::page::Date, String> {
+    livery::model::schema::parse_date(text)
         .ok_or_else(|| format!("`{text}` is not a date like 2026-11-23"))
 }
 
@@ -240,7 +240,7 @@ fn main() -> ExitCode {
                 Ok(root) => root,
                 Err(code) => return code,
             };
-            match livery::scaffold::new_page(&root, &page, livery::schema::today()) {
+            match livery::scaffold::new_page(&root, &page, livery::model::schema::today()) {
                 Ok(path) => {
                     out!("created {}", path.display());
                     ExitCode::SUCCESS
@@ -253,7 +253,7 @@ fn main() -> ExitCode {
                 Ok(root) => root,
                 Err(code) => return code,
             };
-            match livery::embedded::eject(&root, &name, force) {
+            match livery::load::embedded::eject(&root, &name, force) {
                 Ok(files) => {
                     out!(
                         "wrote {} files to themes/{name}/; they now override the built-in theme",
@@ -419,7 +419,7 @@ fn shows_progress(terminal: bool, quiet: bool, ci: bool) -> bool {
 
 /// `--root`, or the nearest folder holding livery.toml; the error exit if none.
 fn project_root(root: Option<PathBuf>) -> Result<PathBuf, ExitCode> {
-    livery::load::project_root(root.as_deref()).map_err(fail)
+    livery::load::content::project_root(root.as_deref()).map_err(fail)
 }
 
 fn fail(error: livery::Error) -> ExitCode {

@@ -134,25 +134,29 @@ const STARTER_SNIPPET: &str = r#"Contact {{ partner.name }} support{% if partner
 
 /// `livery new page SECTION/NAME`: `content/SECTION/NAME.md`, with the front matter the
 /// section's schema requires filled with placeholders that pass `livery check`.
-pub fn new_page(root: &Path, page: &str, today: crate::page::Date) -> Result<PathBuf, Error> {
-    crate::load::require_project(root)?;
-    let project = crate::config::load_project(root).map_err(Error::from)?;
+pub fn new_page(
+    root: &Path,
+    page: &str,
+    today: crate::model::page::Date,
+) -> Result<PathBuf, Error> {
+    crate::load::content::require_project(root)?;
+    let project = crate::load::config::load_project(root).map_err(Error::from)?;
     let page = page.trim_end_matches(".md");
-    let Some(relative) = crate::config::safe_relative_path(&format!("{page}.md")) else {
+    let Some(relative) = crate::support::text::safe_relative_path(&format!("{page}.md")) else {
         return Err(Error::Usage(format!(
             "error: `{page}` is not a page path inside content/: write SECTION/NAME, e.g. runbooks/db-failover"
         )));
     };
     // The loader skips hidden and private names: such a page would never be published.
-    if relative.iter().any(crate::load::is_hidden_or_private) {
+    if relative.iter().any(crate::load::content::is_hidden_or_private) {
         return Err(Error::Usage(format!(
             "error: `{}` would never be published: names starting with `.` or `_` are hidden (of them only `_index` is a page); write SECTION/NAME, e.g. runbooks/db-failover",
             relative.display()
         )));
     }
-    let path = Path::new(crate::page::CONTENT_DIR).join(&relative);
+    let path = Path::new(crate::model::page::CONTENT_DIR).join(&relative);
     // The same rule the content loader applies: a page it would refuse is not written.
-    if let Some(problem) = crate::load::check_url_safe(&relative, &path) {
+    if let Some(problem) = crate::load::content::check_url_safe(&relative, &path) {
         return Err(Error::Usage(format!(
             "error: {}; {}",
             problem.message,
@@ -177,13 +181,13 @@ pub fn new_page(root: &Path, page: &str, today: crate::page::Date) -> Result<Pat
 
 /// Creates `partners/<id>/` under `root` and returns the files written.
 pub fn new_partner(root: &Path, id: &str) -> Result<Vec<PathBuf>, Error> {
-    if !crate::config::is_valid_id(id) {
+    if !crate::support::text::is_valid_id(id) {
         return Err(Error::Usage(format!(
             "error: `{id}` is not a valid partner id: {} (it becomes the folder and URL path public/{id}/)",
-            crate::config::ID_RULE
+            crate::support::text::ID_RULE
         )));
     }
-    crate::load::require_project(root)?;
+    crate::load::content::require_project(root)?;
     if root.join("partners").join(id).exists() {
         return Err(Error::Usage(format!(
             "error: partners/{id} already exists; choose another id or edit it"

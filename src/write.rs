@@ -17,7 +17,8 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use crate::error::{Diagnostic, Error};
-use crate::render::{Contents, OutputFile};
+use crate::model::output::Contents;
+use crate::model::output::OutputFile;
 
 /// Held (with an exclusive file lock) while a build writes the output folder; holds
 /// the holder's pid so a waiting build can say whom it waits for.

@@ -8,11 +8,11 @@ use std::path::{Path, PathBuf};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use rayon::prelude::*;
 
-use crate::config::Partner;
 use crate::error::{Diagnostic, Rule};
-use crate::page::Page;
-use crate::personalize::SitePage;
-use crate::plan::SitePlan;
+use crate::model::page::Page;
+use crate::model::partner::Partner;
+use crate::site::personalize::SitePage;
+use crate::site::plan::SitePlan;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum TermKind {
@@ -196,7 +196,7 @@ pub fn check(
             continue;
         }
         let path = site_page.page.display_path();
-        let source = crate::config::read_text(root, &path).unwrap_or_default();
+        let source = crate::support::text::read_text(root, &path).unwrap_or_default();
         for index in leaks {
             problems.push(leak(terms, index, partner, &path, Some(&source)));
         }
@@ -254,7 +254,7 @@ mod tests {
 
     #[test]
     fn names_match_whole_words_in_their_case_and_addresses_in_any_case() {
-        let mut acme = crate::config::tests::partner("acme");
+        let mut acme = crate::model::partner::tests::partner("acme");
         acme.name = "Acme".into();
         acme.base_url = "https://help.acme.test/".into();
         let terms = Terms::new(&[acme]);

@@ -11,13 +11,14 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use crate::error::{Diagnostic, Error, Rule, Severity};
-use crate::highlight::Highlighter;
-use crate::markdown::LinkTarget;
-use crate::page::{Date, PageKind};
-use crate::personalize::SitePage;
-use crate::plan::SitePlan;
-use crate::schema;
-use crate::{BuildOptions, load_and_parse, plan_sites};
+use crate::model::content::LinkTarget;
+use crate::model::page::Date;
+use crate::model::page::PageKind;
+use crate::model::schema;
+use crate::parse::highlight::Highlighter;
+use crate::pipeline::{BuildOptions, load_and_parse, plan_sites};
+use crate::site::personalize::SitePage;
+use crate::site::plan::SitePlan;
 
 #[derive(Debug, Clone, Default)]
 pub struct CheckOptions {
@@ -25,7 +26,7 @@ pub struct CheckOptions {
     /// Partner ids to check; every partner when empty.
     pub partners: Vec<String>,
     pub drafts: bool,
-    pub shard: Option<crate::shard::Shard>,
+    pub shard: Option<crate::site::shard::Shard>,
     /// The date stale reviews are measured against; today when None.
     pub today: Option<Date>,
 }
@@ -94,7 +95,8 @@ pub fn check(options: &CheckOptions) -> Result<CheckReport, Error> {
     let today = options.today.unwrap_or_else(schema::today);
     let planned = plan_sites(&parsed);
     let all_pages = parsed.pages.shared.iter().chain(parsed.pages.own.values().flatten());
-    let stale = all_pages.filter_map(|page| schema::stale(page, &parsed.project.schemas, today));
+    let stale = all_pages
+        .filter_map(|page| crate::site::validate::stale(page, &parsed.project.schemas, today));
     let mut findings: Vec<Diagnostic> = planned.shared_problems.into_iter().chain(stale).collect();
 
     let terms = leaks::Terms::new(&parsed.partners);
@@ -109,7 +111,7 @@ pub fn check(options: &CheckOptions) -> Result<CheckReport, Error> {
         // error it would repeat it.
         let planned_cleanly = !problems.iter().any(|d| d.severity == crate::Severity::Error);
         if let Some(site) = partner_plan.site.as_ref().filter(|_| planned_cleanly) {
-            problems.extend(crate::render_problems(&parsed, site));
+            problems.extend(crate::pipeline::render_problems(&parsed, site));
         }
         if let Some(site) = &partner_plan.site {
             problems.extend(site.orphans.iter().map(|page| orphan(page, &site.site)));
@@ -172,7 +174,7 @@ fn sorted(mut findings: Vec<Diagnostic>) -> Vec<Diagnostic> {
 
 /// A page meant for the partner that no navigation reaches, because its section is
 /// not carried: it is not published at all.
-fn orphan(page: &crate::page::Page, site: &SitePlan) -> Diagnostic {
+fn orphan(page: &crate::model::page::Page, site: &SitePlan) -> Diagnostic {
     let partner = &site.partner.id;
     let section = page.parent_source().map(|p| p.display().to_string()).unwrap_or_default();
     let mut diagnostic = Diagnostic::new(

@@ -217,7 +217,7 @@ fn send_with(
     bytes: Vec<u8>,
     extra: Option<Header>,
 ) {
-    let etag = format!("\"{}\"", crate::theme::content_hash(&bytes));
+    let etag = format!("\"{}\"", crate::load::theme::content_hash(&bytes));
     let unchanged = request
         .headers()
         .iter()
@@ -305,7 +305,7 @@ pub fn respond(
 }
 
 fn index_page(partners: &[(String, String, Option<String>)]) -> String {
-    let escape = crate::markdown::escape;
+    let escape = crate::support::html::escape;
     let items: String = partners
         .iter()
         .map(|(id, name, logo)| {

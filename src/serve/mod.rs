@@ -34,8 +34,8 @@ pub struct ServeOptions {
 type PartnerList = Arc<Mutex<Vec<(String, String, Option<String>)>>>;
 
 pub fn serve(options: ServeOptions) -> Result<(), Error> {
-    crate::load::require_project(&options.root)?;
-    crate::check_partner_names(&options.root, &options.partners)?;
+    crate::load::content::require_project(&options.root)?;
+    crate::pipeline::check_partner_names(&options.root, &options.partners)?;
     // Listen before building, so a busy port is reported at once; connections wait in
     // the queue until the sites are built.
     let address = SocketAddr::new(options.bind, options.port);
@@ -152,14 +152,14 @@ fn remove_on_stop(out: &Path, writing: Writing) -> Result<(), Error> {
 /// Builds everything and tells open pages what changed, or what went wrong.
 fn rebuild(
     options: &BuildOptions,
-    cache: &mut crate::Cache,
+    cache: &mut crate::pipeline::Cache,
     hub: &live::Hub,
     partners: &PartnerList,
     writing: &Writing,
 ) {
     let _writing = writing.lock().unwrap_or_else(|e| e.into_inner());
     let started = Instant::now();
-    match crate::rebuild(options, cache) {
+    match crate::pipeline::rebuild(options, cache) {
         Ok(report) => {
             let changed: Vec<String> = report
                 .partners
@@ -223,12 +223,12 @@ fn watch(
                 .map_err(|e| Error::io(&path, std::io::Error::other(e)))?;
         }
     }
-    let project_file = root.join(crate::config::PROJECT_FILE);
+    let project_file = root.join(crate::model::project::PROJECT_FILE);
     debouncer
         .watch(&project_file, RecursiveMode::NonRecursive)
         .map_err(|e| Error::io(&project_file, std::io::Error::other(e)))?;
     std::thread::spawn(move || {
-        let mut cache = crate::Cache::default();
+        let mut cache = crate::pipeline::Cache::default();
         rebuild(&options, &mut cache, &hub, &partners, &writing);
         let _ = ready.send(());
         // Every batch counts: each build's own reads of every file come back as batches

@@ -5,10 +5,13 @@ use std::path::{Path, PathBuf};
 
 use walkdir::WalkDir;
 
-use crate::config::{PROJECT_FILE, read_text};
+use crate::model::project::PROJECT_FILE;
+
 use crate::error::{Diagnostic, Error};
-use crate::page::{CONTENT_DIR, SourceFile};
-use crate::templating::SNIPPETS_DIR;
+use crate::model::page::CONTENT_DIR;
+use crate::model::page::SNIPPETS_DIR;
+use crate::model::page::SourceFile;
+use crate::support::text::read_text;
 
 /// A content folder as found on disk.
 #[derive(Debug, Default)]
@@ -130,8 +133,8 @@ fn load_tree(root: &Path, dir: &Path) -> Result<ContentTree, Vec<Diagnostic>> {
         if entry.file_type().is_dir() {
             continue;
         }
-        if let Some(kind) = crate::config::special_kind(entry.file_type()) {
-            problems.push(crate::config::special_file(&display, kind));
+        if let Some(kind) = crate::support::text::special_kind(entry.file_type()) {
+            problems.push(crate::support::text::special_file(&display, kind));
             continue;
         }
         if relative.extension().is_some_and(|ext| ext == "md") {

@@ -5,9 +5,10 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
-use super::bounds::MAX_SNIPPET_DEPTH;
-use super::{SNIPPETS_DIR, Templated};
 use crate::error::Diagnostic;
+use crate::model::content::Templated;
+use crate::model::page::SNIPPETS_DIR;
+use crate::support::template_bounds::MAX_SNIPPET_DEPTH;
 
 /// Template name → (project-relative path, template).
 type Sources = BTreeMap<String, (PathBuf, Templated)>;

@@ -3,39 +3,28 @@
 //! else the first `# heading`, else the file name.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::fmt;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use toml::Spanned;
 
-use crate::config::parse_toml_in;
 use crate::error::{Diagnostic, Rule};
-use crate::highlight::Highlighter;
-use crate::markdown::{self, Converted};
-use crate::templating::{self, Templated};
-use crate::urls;
-
-/// Folder of the shared content tree, relative to the project root.
-pub const CONTENT_DIR: &str = "content";
-
-/// A markdown file as read from disk, before any parsing.
-#[derive(Debug, Clone)]
-pub struct SourceFile {
-    /// The content folder it was found in: `content`, or `partners/<id>/content`.
-    pub origin: PathBuf,
-    /// Relative to its content folder, e.g. `security/access-review.md`.
-    pub path: PathBuf,
-    pub text: String,
-}
-
-impl SourceFile {
-    /// The path users see in messages: relative to the project root.
-    pub fn display_path(&self) -> PathBuf {
-        self.origin.join(&self.path)
-    }
-}
+use crate::model::content::Converted;
+use crate::model::page::Body;
+use crate::model::page::Date;
+use crate::model::page::Field;
+use crate::model::page::Located;
+use crate::model::page::MAX_PAGE_BYTES;
+use crate::model::page::Page;
+use crate::model::page::PageKind;
+use crate::model::page::SourceFile;
+use crate::model::page::TemplateChoice;
+use crate::parse::highlight::Highlighter;
+use crate::parse::markdown;
+use crate::parse::templating;
+use crate::support::text::parse_toml_in;
+use crate::support::urls;
 
 /// The built-in front matter fields. Other fields are kept in `Page::fields` for the
 /// section schemas of livery.toml, which declare them or warn about them.
@@ -55,129 +44,6 @@ struct FrontMatter {
     exclude_partners: Option<Spanned<Vec<String>>>,
     #[serde(default)]
     extra: toml::Table,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum PageKind {
-    /// An `_index.md` (or a folder without one): lists its children.
-    Section,
-    Page,
-}
-
-/// A calendar date from front matter.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Date {
-    pub year: u16,
-    pub month: u8,
-    pub day: u8,
-}
-
-impl fmt::Display for Date {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
-    }
-}
-
-/// A template named in front matter, with the line it was named on.
-#[derive(Debug, Clone)]
-pub struct TemplateChoice {
-    pub name: String,
-    pub line: usize,
-    pub column: usize,
-}
-
-/// Every front matter key livery itself reads.
-pub const BUILT_IN_FIELDS: [&str; 11] = [
-    "title",
-    "description",
-    "weight",
-    "tags",
-    "owner",
-    "last_reviewed",
-    "draft",
-    "template",
-    "partners",
-    "exclude_partners",
-    "extra",
-];
-
-/// One top-level front matter field as written, with where its key is.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Field {
-    pub key: String,
-    pub value: toml::Value,
-    pub line: usize,
-    pub column: usize,
-    /// Where the value starts, to point at a wrong value rather than its key.
-    pub value_line: usize,
-    pub value_column: usize,
-}
-
-/// A front matter value with the line it was written on.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Located<T> {
-    pub value: T,
-    pub line: usize,
-    pub column: usize,
-}
-
-/// The page's markdown: converted once, or a template rendered per partner.
-#[derive(Debug, Clone)]
-pub enum Body {
-    Converted(Converted),
-    Templated(Templated),
-}
-
-/// One page as parsed: the same for every partner.
-#[derive(Debug, Clone)]
-pub struct Page {
-    /// The content folder it came from: `content`, or `partners/<id>/content`.
-    pub origin: PathBuf,
-    /// Relative to the content folder; for a folder without `_index.md`, `<folder>/_index.md`.
-    pub source: PathBuf,
-    pub kind: PageKind,
-    /// Site URL, e.g. `security/access-review/`.
-    pub url: String,
-    /// From front matter, else the first `# heading`, else the file name.
-    pub title: String,
-    /// Where front matter set the title (None when it came from the text).
-    pub title_at: Option<Located<()>>,
-    pub description: Option<Located<String>>,
-    pub weight: Option<i64>,
-    pub tags: Vec<String>,
-    pub owner: Option<String>,
-    pub last_reviewed: Option<Date>,
-    pub template: Option<TemplateChoice>,
-    pub draft: bool,
-    /// Only these partners carry the page (front matter `partners`).
-    pub only_partners: Option<Located<Vec<String>>>,
-    /// These partners do not (front matter `exclude_partners`).
-    pub exclude_partners: Option<Located<Vec<String>>>,
-    pub extra: toml::Table,
-    /// Every top-level front matter field in the order written, built-in ones included.
-    pub fields: Vec<Field>,
-    /// The line of the closing `+++`, where a missing field would go; None without front matter.
-    pub front_matter_end: Option<usize>,
-    pub body: Body,
-}
-
-impl Page {
-    /// A front matter field by key.
-    pub fn field(&self, key: &str) -> Option<&Field> {
-        self.fields.iter().find(|f| f.key == key)
-    }
-
-    pub fn display_path(&self) -> PathBuf {
-        self.origin.join(&self.source)
-    }
-
-    /// The section this page belongs to, as its `_index.md` path; None for the home page.
-    pub fn parent_source(&self) -> Option<PathBuf> {
-        let dir = self.source.parent()?;
-        let dir = if self.kind == PageKind::Section { dir.parent()? } else { dir };
-        Some(dir.join("_index.md"))
-    }
 }
 
 /// Front matter as written: every key and value with its position.
@@ -219,10 +85,6 @@ fn split_front_matter(file: &SourceFile) -> Result<Split, Diagnostic> {
         .at_line(1, Some(1))
         .help("end the front matter with a line containing only `+++`"))
 }
-
-/// Pages larger than this are refused: a knowledge-base page this size is a pasted log
-/// or a generated dump, and every partner would publish it and index it for search.
-pub const MAX_PAGE_BYTES: usize = 5 * 1024 * 1024;
 
 pub fn parse(file: &SourceFile, highlighter: &Highlighter) -> Result<Page, Diagnostic> {
     let display_path = file.display_path();
@@ -534,6 +396,7 @@ fn humanize(path: &Path) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::page::CONTENT_DIR;
 
     /// The shared content tree of `files`, parsed from scratch.
     fn parse_shared(files: &[SourceFile], drafts: bool) -> ParsedTree {

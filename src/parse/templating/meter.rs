@@ -16,7 +16,7 @@ use std::sync::Arc;
 
 use tera::Value;
 
-use crate::page::MAX_PAGE_BYTES;
+use crate::model::page::MAX_PAGE_BYTES;
 
 /// Template steps a page's loops and snippet includes may take: a step is one node of a
 /// loop body or snippet (or 256 bytes of its literal text), once per time it runs.
@@ -395,7 +395,9 @@ mod tests {
         match render(&tera, "t.md", &context) {
             Rendered::Text(text) => Ok(text),
             Rendered::OverLimit(limit) => Err(format!("{limit:?}")),
-            Rendered::Failed(error) => Err(crate::theme::error_chain(&error).join(": ")),
+            Rendered::Failed(error) => {
+                Err(crate::support::tera_errors::error_chain(&error).join(": "))
+            }
         }
     }
 

@@ -12,9 +12,9 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use crate::config::read_text;
 use crate::error::Diagnostic;
-use crate::page::Date;
+use crate::model::page::Date;
+use crate::support::text::read_text;
 
 const FALLBACK: &str = "en";
 const OPEN: char = '\u{E000}';
@@ -61,7 +61,7 @@ impl UiStrings {
                 Some(end) => {
                     let key = &after[..end];
                     let text = self.strings.get(key).map_or(key, String::as_str);
-                    out.push_str(&crate::markdown::escape(text));
+                    out.push_str(&crate::support::html::escape(text));
                     rest = &after[end + CLOSE.len_utf8()..];
                 }
                 None => {
@@ -159,7 +159,7 @@ pub fn strings_for(
     let mut merged = UiStrings { language: language.to_owned(), ..UiStrings::default() };
     let mut problems = Vec::new();
     for (path, text) in layers {
-        match crate::config::parse_toml::<LanguageFile>(path, text) {
+        match crate::support::text::parse_toml::<LanguageFile>(path, text) {
             Ok(file) => {
                 if !file.months.is_empty() {
                     if file.months.len() == 12 {

@@ -19,7 +19,9 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::error::{Diagnostic, Rule};
-use crate::page::{BUILT_IN_FIELDS, Date, Field, Page, PageKind};
+use crate::model::page::BUILT_IN_FIELDS;
+use crate::model::page::Date;
+use crate::model::page::Page;
 
 /// `[sections]` of livery.toml as written.
 pub type SectionsFile = BTreeMap<Spanned<String>, SectionFile>;
@@ -56,7 +58,7 @@ pub enum FieldType {
 }
 
 impl FieldType {
-    fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             FieldType::String => "a string",
             FieldType::Integer => "an integer",
@@ -67,7 +69,7 @@ impl FieldType {
         }
     }
 
-    fn example(self) -> &'static str {
+    pub(crate) fn example(self) -> &'static str {
         match self {
             FieldType::String => "\"text\"",
             FieldType::Integer => "3",
@@ -78,7 +80,7 @@ impl FieldType {
         }
     }
 
-    fn matches(self, value: &toml::Value) -> bool {
+    pub(crate) fn matches(self, value: &toml::Value) -> bool {
         match (self, value) {
             (FieldType::String, toml::Value::String(_))
             | (FieldType::Integer, toml::Value::Integer(_))
@@ -125,7 +127,7 @@ impl SectionSchema {
     /// A TOML value of `key` that this schema accepts, for messages and new pages:
     /// the first allowed value, else `today` for a date (when given), else a
     /// placeholder of the field's type.
-    fn example_value(&self, key: &str, today: Option<Date>) -> String {
+    pub(crate) fn example_value(&self, key: &str, today: Option<Date>) -> String {
         let rule = self.fields.get(key);
         let kind =
             FieldType::of_built_in(key).or(rule.map(|r| r.kind)).unwrap_or(FieldType::String);
@@ -143,7 +145,7 @@ impl SectionSchema {
     }
 
     /// Whether pages of this section may have the field.
-    fn declares(&self, key: &str) -> bool {
+    pub(crate) fn declares(&self, key: &str) -> bool {
         BUILT_IN_FIELDS.contains(&key) || self.fields.contains_key(key)
     }
 }
@@ -160,7 +162,8 @@ impl Schemas {
             let at = |span: std::ops::Range<usize>, message: String| {
                 Diagnostic::new(path, message).at_offset(source, span.start).rule(Rule::Config)
             };
-            let Some(folder_path) = crate::config::safe_relative_path(folder.get_ref()) else {
+            let Some(folder_path) = crate::support::text::safe_relative_path(folder.get_ref())
+            else {
                 return Err(at(
                     folder.span(),
                     format!("section `{}` is not a folder inside content/", folder.get_ref()),
@@ -266,143 +269,6 @@ impl Schemas {
     }
 }
 
-/// Schema violations (errors) and undeclared fields (warnings) of one page.
-pub fn check_page(page: &Page, schemas: &Schemas) -> Vec<Diagnostic> {
-    let path = page.display_path();
-    let schema = schemas.for_page(page);
-    let mut problems = Vec::new();
-    for field in &page.fields {
-        if !schema.map_or(BUILT_IN_FIELDS.contains(&field.key.as_str()), |s| s.declares(&field.key))
-        {
-            let section = schema.map_or_else(
-                || "no [sections] schema applies to this page".to_owned(),
-                |s| format!("[sections.{}] does not declare it", s.folder.display()),
-            );
-            problems.push(
-                Diagnostic::new(&path, format!("unknown front matter field `{}`", field.key))
-                    .at_line(field.line, Some(field.column))
-                    .rule(Rule::UnknownField)
-                    .warning()
-                    .help(format!(
-                        "{section}; fix the name, move it under [extra], or declare it in livery.toml"
-                    )),
-            );
-        }
-    }
-    let Some(schema) = schema.filter(|_| page.kind == PageKind::Page) else { return problems };
-    for key in &schema.required {
-        if page.field(key).is_none() {
-            // No date here: what `build` prints must not change with the calendar.
-            let example = schema.example_value(key, None);
-            let mut diagnostic = Diagnostic::new(
-                &path,
-                format!(
-                    "missing required field `{key}` (pages in {}/ must have it)",
-                    schema.folder.display()
-                ),
-            )
-            .rule(Rule::Schema)
-            .help(format!("add `{key} = {example}` to the front matter"));
-            diagnostic = diagnostic.at_line(page.front_matter_end.unwrap_or(1), None);
-            problems.push(diagnostic);
-        }
-    }
-    for field in &page.fields {
-        if let Some(rule) = schema.fields.get(&field.key) {
-            problems.extend(check_value(&path, field, rule));
-        }
-    }
-    problems
-}
-
-fn check_value(path: &Path, field: &Field, rule: &FieldRule) -> Option<Diagnostic> {
-    let wrong = |message: String, help: String| {
-        Some(
-            Diagnostic::new(path, message)
-                .at_line(field.value_line, Some(field.value_column))
-                .rule(Rule::Schema)
-                .help(help),
-        )
-    };
-    if !rule.kind.matches(&field.value) {
-        return wrong(
-            format!("`{}` must be {}, not {}", field.key, rule.kind.name(), field.value),
-            format!("write it like {} = {}", field.key, rule.kind.example()),
-        );
-    }
-    if rule.allowed.is_empty() {
-        return None;
-    }
-    let values: Vec<&toml::Value> = match &field.value {
-        toml::Value::Array(items) => items.iter().collect(),
-        value => vec![value],
-    };
-    let allowed: Vec<String> = rule.allowed.iter().map(ToString::to_string).collect();
-    values.into_iter().find(|v| !rule.allowed.contains(v)).and_then(|bad| {
-        wrong(
-            format!("`{}` = {bad} is not an allowed value", field.key),
-            format!("use one of: {}", allowed.join(", ")),
-        )
-    })
-}
-
-/// A page whose last review is older than its section allows (an error), or that
-/// was never reviewed at all (a warning), as of `today`.
-pub fn stale(page: &Page, schemas: &Schemas, today: Date) -> Option<Diagnostic> {
-    let schema = schemas.for_page(page).filter(|_| page.kind == PageKind::Page)?;
-    let max_age = schema.max_age_days?;
-    let path = page.display_path();
-    let owner = page
-        .owner
-        .as_deref()
-        .map_or_else(|| "no owner is set".to_owned(), |owner| format!("owner: {owner}"));
-    let Some(reviewed) = page.last_reviewed else {
-        if schema.required.iter().any(|r| r == "last_reviewed") {
-            return None; // the schema already reports the missing field
-        }
-        return Some(
-            Diagnostic::new(
-                &path,
-                format!(
-                    "never reviewed: pages in {}/ must be reviewed every {max_age} days ({owner})",
-                    schema.folder.display()
-                ),
-            )
-            .at_line(page.front_matter_end.unwrap_or(1), None)
-            .rule(Rule::Stale)
-            .warning()
-            .help(format!("review the page, then add last_reviewed = {today}")),
-        );
-    };
-    let age = days_between(reviewed, today)?;
-    if age <= i64::from(max_age) {
-        return None;
-    }
-    let field = page.field("last_reviewed");
-    Some(
-        Diagnostic::new(
-            &path,
-            format!(
-                "stale: last reviewed {reviewed}, {age} days ago; {}/ allows {max_age} days ({owner})",
-                schema.folder.display()
-            ),
-        )
-        .at_line(
-            field.map_or(1, |f| f.value_line),
-            field.map(|f| f.value_column),
-        )
-        .rule(Rule::Stale)
-        .help(format!("review the page, then set last_reviewed = {today}")),
-    )
-}
-
-/// Whole days from `from` to `to`; None for dates the calendar does not have.
-fn days_between(from: Date, to: Date) -> Option<i64> {
-    let civil = |d: Date| jiff::civil::Date::new(d.year as i16, d.month as i8, d.day as i8).ok();
-    let span = civil(from)?.until((jiff::Unit::Day, civil(to)?)).ok()?;
-    Some(i64::from(span.get_days()))
-}
-
 impl From<jiff::civil::Date> for Date {
     fn from(date: jiff::civil::Date) -> Self {
         Date { year: date.year() as u16, month: date.month() as u8, day: date.day() as u8 }
@@ -422,14 +288,6 @@ pub fn today() -> Date {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn days_between_counts_calendar_days() {
-        let d = |year, month, day| Date { year, month, day };
-        assert_eq!(days_between(d(2026, 1, 1), d(2026, 3, 1)), Some(59));
-        assert_eq!(days_between(d(2024, 2, 28), d(2024, 3, 1)), Some(2));
-        assert_eq!(days_between(d(2026, 3, 1), d(2026, 1, 1)), Some(-59));
-    }
 
     #[test]
     fn example_values_pass_the_schema() {

@@ -7,10 +7,11 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use crate::config::Partner;
 use crate::error::{Diagnostic, Rule};
-use crate::page::{Page, PageKind};
-use crate::personalize::SitePage;
+use crate::model::page::Page;
+use crate::model::page::PageKind;
+use crate::model::partner::Partner;
+use crate::site::personalize::SitePage;
 
 pub struct SitePlan<'a> {
     pub partner: &'a Partner,
@@ -153,7 +154,7 @@ impl<'a> SitePlan<'a> {
         // Each page's index.html and every folder above it, with the page that needs it.
         let mut taken: HashMap<String, &Page> = HashMap::new();
         for site_page in &self.pages {
-            let output = crate::urls::output_path(&site_page.page.url);
+            let output = crate::support::urls::output_path(&site_page.page.url);
             let mut path = output.as_str();
             taken.insert(path.to_owned(), site_page.page);
             while let Some((parent, _)) = path.rsplit_once('/') {
@@ -163,7 +164,7 @@ impl<'a> SitePlan<'a> {
         }
         let mut problems = Vec::new();
         for (site_path, file) in assets {
-            let site_path = crate::urls::path_to_file(site_path);
+            let site_path = crate::support::urls::path_to_file(site_path);
             let shown = file.strip_prefix(root).unwrap_or(file);
             let other = match taken.get(&site_path) {
                 Some(page) => format!("the page {}", page.display_path().display()),

@@ -9,24 +9,22 @@ use std::path::PathBuf;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::config::Partner;
+use crate::emit::theme::ROOT_MARK;
+use crate::emit::theme::Theme;
 use crate::error::Diagnostic;
-use crate::i18n::UiStrings;
-use crate::markdown::TocEntry;
-use crate::page::{Page, PageKind};
-use crate::personalize::SitePage;
-use crate::plan::{NavItem, PageRef, SitePlan};
-use crate::theme::{ROOT_MARK, StaticSource, Theme};
-use crate::urls;
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Contents {
-    Bytes(Vec<u8>),
-    /// A file published unchanged, copied from its source.
-    Copy(PathBuf),
-    /// A file of a built-in theme.
-    Static(&'static [u8]),
-}
+use crate::load::i18n::UiStrings;
+use crate::load::theme::StaticSource;
+use crate::model::content::TocEntry;
+use crate::model::output::Contents;
+use crate::model::output::OutputFile;
+use crate::model::page::Page;
+use crate::model::page::PageKind;
+use crate::model::partner::Partner;
+use crate::site::personalize::SitePage;
+use crate::site::plan::NavItem;
+use crate::site::plan::PageRef;
+use crate::site::plan::SitePlan;
+use crate::support::urls;
 
 impl From<&StaticSource> for Contents {
     fn from(source: &StaticSource) -> Self {
@@ -35,13 +33,6 @@ impl From<&StaticSource> for Contents {
             StaticSource::Embedded(bytes) => Contents::Static(bytes),
         }
     }
-}
-
-/// A file of the finished site, at a path relative to the site root.
-#[derive(Debug, Clone)]
-pub struct OutputFile {
-    pub path: String,
-    pub contents: Contents,
 }
 
 /// The partner's brand tokens as CSS custom properties.
@@ -332,7 +323,7 @@ fn page_context<'a>(partner: &Partner, site_page: &'a SitePage, ui: &UiStrings) 
         fields: page
             .fields
             .iter()
-            .filter(|f| !crate::page::BUILT_IN_FIELDS.contains(&f.key.as_str()))
+            .filter(|f| !crate::model::page::BUILT_IN_FIELDS.contains(&f.key.as_str()))
             .map(|f| (f.key.as_str(), &f.value))
             .collect(),
         source: page.display_path().to_string_lossy().replace('\\', "/"),
@@ -356,7 +347,7 @@ fn sitemap(plan: &SitePlan) -> String {
     for page in plan.pages.iter().map(|p| p.page) {
         xml.push_str(&format!(
             "  <url><loc>{}{}</loc>",
-            crate::markdown::escape(&plan.partner.base_url),
+            crate::support::html::escape(&plan.partner.base_url),
             page.url
         ));
         if let Some(date) = page.last_reviewed {

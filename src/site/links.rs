@@ -4,11 +4,12 @@
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
-use crate::config::LinkPolicy;
 use crate::error::{Diagnostic, Rule};
-use crate::markdown::{Link, LinkTarget};
-use crate::personalize::SitePage;
-use crate::plan::SitePlan;
+use crate::model::content::Link;
+use crate::model::content::LinkTarget;
+use crate::model::project::LinkPolicy;
+use crate::site::personalize::SitePage;
+use crate::site::plan::SitePlan;
 
 /// What a link may point at besides the partner's own pages.
 pub struct Known<'a> {

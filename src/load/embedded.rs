@@ -53,7 +53,7 @@ pub fn eject(root: &Path, name: &str, force: bool) -> Result<Vec<PathBuf>, Error
             THEMES.join(", ")
         )));
     };
-    crate::load::require_project(root)?;
+    crate::load::content::require_project(root)?;
     let dir = Path::new("themes").join(name);
     if root.join(&dir).exists() && !force {
         return Err(Error::Usage(format!(

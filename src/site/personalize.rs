@@ -15,12 +15,14 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use crate::config::Partner;
 use crate::error::Diagnostic;
-use crate::highlight::Highlighter;
-use crate::markdown::{self, Converted};
-use crate::page::{Body, Page};
-use crate::templating::ContentTemplates;
+use crate::model::content::Converted;
+use crate::model::page::Body;
+use crate::model::page::Page;
+use crate::model::partner::Partner;
+use crate::parse::highlight::Highlighter;
+use crate::parse::markdown;
+use crate::parse::templating::ContentTemplates;
 
 /// A page as one partner publishes it.
 #[derive(Debug, Clone)]
@@ -171,7 +173,9 @@ fn site_page<'a>(
                 lift_title: page.title_at.is_none(),
             };
             let converted = markdown::convert(&input, highlighter);
-            if let Some(problem) = crate::page::nesting_problem(&page.display_path(), &converted) {
+            if let Some(problem) =
+                crate::parse::page::nesting_problem(&page.display_path(), &converted)
+            {
                 return Err(problem.for_partner(&partner.id));
             }
             (Cow::Owned(converted), 1)
@@ -194,14 +198,16 @@ fn render_field<'a>(
     if !text.contains("{{") && !text.contains("{%") {
         return Ok(Cow::Borrowed(text));
     }
-    crate::templating::render_text(text, partner).map(Cow::Owned).map_err(|(message, help)| {
-        let mut diagnostic =
-            Diagnostic::new(page.display_path(), format!("in front matter: {message}"))
-                .for_partner(&partner.id)
-                .help(help);
-        if let Some((line, column)) = at {
-            diagnostic = diagnostic.at_line(line, Some(column));
-        }
-        diagnostic
-    })
+    crate::parse::templating::render_text(text, partner).map(Cow::Owned).map_err(
+        |(message, help)| {
+            let mut diagnostic =
+                Diagnostic::new(page.display_path(), format!("in front matter: {message}"))
+                    .for_partner(&partner.id)
+                    .help(help);
+            if let Some((line, column)) = at {
+                diagnostic = diagnostic.at_line(line, Some(column));
+            }
+            diagnostic
+        },
+    )
 }

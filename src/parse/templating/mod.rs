@@ -13,37 +13,20 @@ use std::path::{Path, PathBuf};
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 use serde::Serialize;
 
-use crate::config::Partner;
 use crate::error::{Diagnostic, line_col};
-use crate::markdown;
+use crate::model::partner::Partner;
+use crate::parse::markdown;
 
-mod bounds;
-pub use bounds::nesting_problem;
+use crate::model::content::Templated;
+use meter::Rendered;
+
 mod escape;
 mod includes;
 mod instrument;
 mod meter;
 mod sandbox;
 
-use meter::Rendered;
-
-/// Folder of the snippets, inside the content folder.
-pub const SNIPPETS_DIR: &str = "_snippets";
-
-/// Markdown whose text depends on the partner, ready for tera.
-#[derive(Debug, Clone)]
-pub struct Templated {
-    /// The template name, also the path shown in messages (`content/a.md`).
-    pub name: String,
-    /// The body as written, for locating errors.
-    pub original: String,
-    /// The body with code protected and snippet calls turned into includes.
-    pub protected: String,
-    /// Lines of the file before the body (the front matter).
-    pub line_offset: usize,
-    /// Snippets this text includes, with the line of each call.
-    pub snippets: Vec<(String, usize)>,
-}
+use crate::model::page::SNIPPETS_DIR;
 
 /// Returns the template for `body` if it uses template syntax outside code, else None.
 pub fn prepare(name: &str, body: &str, line_offset: usize) -> Option<Templated> {
@@ -146,7 +129,7 @@ pub struct Snippet {
 
 impl Snippet {
     /// A snippet file (from `content/_snippets/`), templated or plain.
-    pub fn from_source(file: &crate::page::SourceFile) -> Snippet {
+    pub fn from_source(file: &crate::model::page::SourceFile) -> Snippet {
         let name = file
             .path
             .with_extension("")
@@ -185,11 +168,12 @@ pub fn content_context(partner: &Partner) -> tera::Context {
 pub fn render_text(text: &str, partner: &Partner) -> Result<String, (String, String)> {
     const NAME: &str = "front matter";
     let cause = |error: &tera::Error| {
-        let cause = crate::theme::error_chain(error).last().cloned().unwrap_or_default();
+        let cause =
+            crate::support::tera_errors::error_chain(error).last().cloned().unwrap_or_default();
         (cause, "front matter text can use partner.* and vars.* like the page body".to_owned())
     };
-    if let Some((_, message)) = bounds::nesting_problem(text) {
-        return Err((message, bounds::HELP.to_owned()));
+    if let Some((_, message)) = crate::support::template_bounds::nesting_problem(text) {
+        return Err((message, crate::support::template_bounds::HELP.to_owned()));
     }
     let mut template = tera::Template::new(NAME, None, text).map_err(|e| cause(&e))?;
     if let Some(forbidden) = sandbox::forbidden(&template.ast, 0).into_iter().next() {
@@ -248,13 +232,15 @@ impl ContentTemplates {
         }
         let mut parsed = Vec::with_capacity(sources.len());
         for (path, template) in sources.values() {
-            if let Some((offset, message)) = bounds::nesting_problem(&template.protected) {
+            if let Some((offset, message)) =
+                crate::support::template_bounds::nesting_problem(&template.protected)
+            {
                 // `{% raw %}` wrapping shifts columns, never lines.
                 let line = line_col(&template.protected, offset).0;
                 problems.push(
                     Diagnostic::new(path, message)
                         .at_line(template.line_offset + line, None)
-                        .help(bounds::HELP),
+                        .help(crate::support::template_bounds::HELP),
                 );
                 continue;
             }
@@ -281,7 +267,7 @@ impl ContentTemplates {
         if let Err(error) = tera.build_inheritance_chains() {
             return Err(vec![Diagnostic::new(
                 "content",
-                crate::theme::error_chain(&error).join(": "),
+                crate::support::tera_errors::error_chain(&error).join(": "),
             )]);
         }
         Ok(ContentTemplates { tera, sources })
@@ -314,7 +300,7 @@ impl ContentTemplates {
     /// Tera names the variable but not its line: find the first use of it in the
     /// innermost template named by the error, and point there.
     fn render_error(&self, name: &str, error: &tera::Error) -> Diagnostic {
-        let chain = crate::theme::error_chain(error);
+        let chain = crate::support::tera_errors::error_chain(error);
         let innermost = chain
             .iter()
             .rev()
@@ -398,7 +384,7 @@ fn find_in_tags(text: &str, word: &str) -> Option<usize> {
 
 fn syntax_error(path: &Path, template: &Templated, error: &tera::Error) -> Diagnostic {
     // Columns are left out: `{% raw %}` wrapping shifts them on lines with code.
-    let (position, expected) = crate::theme::syntax_position(error);
+    let (position, expected) = crate::support::tera_errors::syntax_position(error);
     let line = position.map(|(line, _)| line);
     let mut diagnostic = Diagnostic::new(path, format!("template syntax error in content: {expected}")).help(
         "close every {{ with }} and every {% if %} with {% endif %}; write literal braces as {% raw %}{{ }}{% endraw %}",
@@ -471,7 +457,7 @@ mod tests {
             prepare("content/p.md", "Intro\n\nCall us within {{ vars.sla_hour }} hours.\n", 4)
                 .unwrap();
         let templates = ContentTemplates::new(vec![("content/p.md".into(), page)], vec![]).unwrap();
-        let partner = crate::config::tests::partner("acme");
+        let partner = crate::model::partner::tests::partner("acme");
         let error = templates.render("content/p.md", &partner).unwrap_err();
         assert_eq!(error.location(), "content/p.md:7:19");
         assert!(error.message.contains("Variable `vars.sla_hour` not found"), "{}", error.message);
@@ -483,7 +469,7 @@ mod tests {
         let snippets = vec![snippet("contact", "Write to {{ partner.name }}.")];
         let templates =
             ContentTemplates::new(vec![("content/p.md".into(), page)], snippets).unwrap();
-        let partner = crate::config::tests::partner("acme");
+        let partner = crate::model::partner::tests::partner("acme");
         assert_eq!(templates.render("content/p.md", &partner).unwrap(), "Write to Partner acme.");
     }
 

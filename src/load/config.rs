@@ -2,18 +2,29 @@
 //! `themes/<name>/theme.toml`. Each file is deserialized strictly (unknown keys are
 //! errors), then validated once into resolved types that later stages trust.
 
-use std::ops::Range;
 use std::path::{Path, PathBuf};
 
-use serde::de::DeserializeOwned;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use toml::Spanned;
 
 use crate::error::Diagnostic;
-
-pub const PROJECT_FILE: &str = "livery.toml";
-pub const PARTNER_FILE: &str = "partner.toml";
-pub const THEME_FILE: &str = "theme.toml";
+use crate::model::partner::Brand;
+use crate::model::partner::Contact;
+use crate::model::partner::ContentRules;
+use crate::model::partner::MenuEntry;
+use crate::model::partner::MenuLocation;
+use crate::model::partner::Partner;
+use crate::model::project::LinkPolicy;
+use crate::model::project::PARTNER_FILE;
+use crate::model::project::PROJECT_FILE;
+use crate::model::project::ProjectConfig;
+use crate::model::project::THEME_FILE;
+use crate::support::text::ID_RULE;
+use crate::support::text::is_language_tag;
+use crate::support::text::is_valid_id;
+use crate::support::text::parse_toml;
+use crate::support::text::read_text;
+use crate::support::text::safe_relative_path;
 
 // ---------------------------------------------------------------- livery.toml
 
@@ -30,7 +41,7 @@ struct ProjectFile {
     #[serde(default)]
     highlight: HighlightFile,
     #[serde(default)]
-    sections: crate::schema::SectionsFile,
+    sections: crate::model::schema::SectionsFile,
 }
 
 #[derive(Deserialize, Default)]
@@ -70,38 +81,13 @@ fn default_dark_highlight() -> Spanned<String> {
     Spanned::new(0..0, "Coldark-Dark".into())
 }
 
-/// What a link to a missing page or file does to the build.
-#[derive(Deserialize, Debug, Clone, Copy, Default, PartialEq, Eq)]
-#[serde(rename_all = "lowercase")]
-pub enum LinkPolicy {
-    #[default]
-    Error,
-    Warn,
-}
-
-/// `livery.toml`, validated.
-#[derive(Debug, Clone)]
-pub struct ProjectConfig {
-    pub root: PathBuf,
-    pub title: String,
-    pub theme: String,
-    pub output_dir: PathBuf,
-    pub drafts: bool,
-    pub broken_links: LinkPolicy,
-    pub highlight_light: Spanned<String>,
-    pub highlight_dark: Spanned<String>,
-    /// Front matter schemas of `[sections]`.
-    pub schemas: crate::schema::Schemas,
-    /// The text of livery.toml, kept to point at highlight theme names in errors.
-    pub source: String,
-}
-
 pub fn load_project(root: &Path) -> Result<ProjectConfig, Diagnostic> {
     // Callers have checked that the project exists (`load::require_project`).
     let source = read_text(root, Path::new(PROJECT_FILE))?;
     let file: ProjectFile = parse_toml(Path::new(PROJECT_FILE), &source)?;
     check_name(Path::new(PROJECT_FILE), "theme", &file.theme)?;
-    let schemas = crate::schema::Schemas::resolve(file.sections, Path::new(PROJECT_FILE), &source)?;
+    let schemas =
+        crate::model::schema::Schemas::resolve(file.sections, Path::new(PROJECT_FILE), &source)?;
     let output_dir = root.join(file.output_dir.get_ref());
     if let Err(problem) = check_output_dir(root, &output_dir) {
         return Err(Diagnostic::new(PROJECT_FILE, problem)
@@ -214,22 +200,6 @@ struct ContentRulesFile {
     exclude_tags: Vec<String>,
 }
 
-/// Which shared pages a partner leaves out.
-#[derive(Debug, Clone, Default)]
-pub struct ContentRules {
-    /// Globs over content-relative paths (`onboarding/legacy/**`).
-    pub exclude: globset::GlobSet,
-    pub exclude_tags: Vec<String>,
-}
-
-/// A link in the partner's header or footer: status page, contact, legal.
-#[derive(Serialize, Debug, Clone)]
-pub struct MenuEntry {
-    pub label: String,
-    pub url: String,
-    pub location: MenuLocation,
-}
-
 /// A `[[menu]]` entry as written, its url located for errors.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -238,15 +208,6 @@ struct MenuEntryFile {
     url: Spanned<String>,
     #[serde(default)]
     location: MenuLocation,
-}
-
-#[derive(Deserialize, Serialize, Debug, Clone, Copy, Default, PartialEq, Eq)]
-#[serde(rename_all = "lowercase")]
-pub enum MenuLocation {
-    Header,
-    #[default]
-    Footer,
-    Both,
 }
 
 fn default_language() -> Spanned<String> {
@@ -268,15 +229,6 @@ struct BrandFile {
     mono_font: Option<Spanned<String>>,
 }
 
-/// How a partner's customers reach them; shown in the header and footer.
-#[derive(Serialize, Default, Debug, Clone)]
-pub struct Contact {
-    pub support_email: Option<String>,
-    pub support_phone: Option<String>,
-    pub support_url: Option<String>,
-    pub status_page: Option<String>,
-}
-
 /// `[contact]` as written, its links located for errors.
 #[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields)]
@@ -285,64 +237,6 @@ struct ContactFile {
     support_phone: Option<String>,
     support_url: Option<Spanned<String>>,
     status_page: Option<Spanned<String>>,
-}
-
-/// A partner's resolved brand: theme defaults with the partner's tokens on top.
-#[derive(Serialize, Debug, Clone)]
-pub struct Brand {
-    /// Paths relative to the site root, after static files are merged.
-    pub logo: Option<String>,
-    pub favicon: Option<String>,
-    pub primary: String,
-    pub accent: String,
-    pub background: String,
-    pub text: String,
-    pub font: String,
-    pub heading_font: String,
-    pub mono_font: String,
-}
-
-impl Brand {
-    /// The tokens as CSS custom properties, in a fixed order.
-    pub fn css_properties(&self) -> Vec<(&'static str, &str)> {
-        vec![
-            ("--brand-primary", &self.primary),
-            ("--brand-accent", &self.accent),
-            ("--brand-background", &self.background),
-            ("--brand-text", &self.text),
-            ("--brand-font", &self.font),
-            ("--brand-heading-font", &self.heading_font),
-            ("--brand-mono-font", &self.mono_font),
-        ]
-    }
-}
-
-/// `partners/<id>/partner.toml`, validated and merged with its theme's defaults.
-#[derive(Serialize, Debug, Clone)]
-pub struct Partner {
-    pub id: String,
-    pub name: String,
-    /// Always ends with `/`.
-    pub base_url: String,
-    pub language: String,
-    pub theme: String,
-    pub brand: Brand,
-    pub contact: Contact,
-    pub vars: toml::Table,
-    /// Free labels content can test: `{% if "sso" in partner.features %}`.
-    pub features: Vec<String>,
-    /// Entries for the header and footer menus.
-    pub menu: Vec<MenuEntry>,
-    /// Whether the partner opted in to a "powered by livery" credit.
-    pub powered_by: bool,
-    /// Other names the partner goes by (a short name, a product): `livery check`
-    /// reports them, like the name, on other partners' sites.
-    pub also_known_as: Vec<String>,
-    #[serde(skip)]
-    pub content: ContentRules,
-    /// `partners/<id>`, absolute.
-    #[serde(skip)]
-    pub dir: PathBuf,
 }
 
 /// A partner file that parsed, waiting for its theme's brand defaults.
@@ -733,7 +627,7 @@ pub struct ThemeConfig {
 pub fn load_theme_config(root: &Path, name: &str) -> Result<ThemeConfig, Diagnostic> {
     let dir = Path::new("themes").join(name);
     let path = dir.join(THEME_FILE);
-    let built_in = crate::embedded::theme_file(name, THEME_FILE);
+    let built_in = crate::load::embedded::theme_file(name, THEME_FILE);
     let source = match built_in {
         // A theme folder on disk overrides the built-in theme file by file.
         Some(bytes) if !root.join(&path).exists() => String::from_utf8_lossy(bytes).into_owned(),
@@ -741,7 +635,7 @@ pub fn load_theme_config(root: &Path, name: &str) -> Result<ThemeConfig, Diagnos
             return Err(Diagnostic::new(&dir, format!("theme `{name}` does not exist"))
                 .help(format!(
                     "check `theme` in livery.toml or partner.toml; themes live in themes/<name>/, and the built-in ones are: {}",
-                    crate::embedded::THEMES.join(", ")
+                    crate::load::embedded::THEMES.join(", ")
                 )));
         }
         _ => read_text(root, &path)?,
@@ -784,156 +678,6 @@ pub fn load_theme_config(root: &Path, name: &str) -> Result<ThemeConfig, Diagnos
     Ok(ThemeConfig { name: file.name, description: file.description, path, brand })
 }
 
-// ---------------------------------------------------------------- shared helpers
-
-/// Text files larger than this are refused before they are read: no page, template,
-/// language or config file comes near it, and reading a runaway file (a log, a dump,
-/// a device) would only exhaust memory.
-pub const MAX_TEXT_FILE_BYTES: u64 = 32 * 1024 * 1024;
-
-/// Reads a project file as UTF-8, dropping a byte-order mark.
-pub fn read_text(root: &Path, relative: &Path) -> Result<String, Diagnostic> {
-    let bytes = read_regular_file(&root.join(relative), MAX_TEXT_FILE_BYTES)
-        .map_err(|problem| problem.diagnostic(relative))?;
-    match String::from_utf8(bytes) {
-        Ok(mut text) => {
-            if text.starts_with('\u{feff}') {
-                text.drain(..3);
-            }
-            Ok(text)
-        }
-        Err(e) => {
-            let offset = e.utf8_error().valid_up_to();
-            let valid = String::from_utf8_lossy(&e.as_bytes()[..offset]).into_owned();
-            Err(Diagnostic::new(
-                relative,
-                format!("the file is not valid UTF-8 (bad byte at offset {offset})"),
-            )
-            .at_offset(&valid, offset)
-            .help("save the file as UTF-8"))
-        }
-    }
-}
-
-/// Why a file could not be read.
-#[derive(Debug)]
-pub enum ReadProblem {
-    /// A FIFO, socket, device or folder where a file was expected.
-    NotRegular(&'static str),
-    TooLarge(u64),
-    Io(std::io::Error),
-}
-
-impl ReadProblem {
-    pub fn diagnostic(&self, relative: &Path) -> Diagnostic {
-        match self {
-            ReadProblem::NotRegular(kind) => special_file(relative, kind),
-            ReadProblem::TooLarge(bytes) => Diagnostic::new(
-                relative,
-                format!(
-                    "the file is {:.1} MB; livery reads text files of at most {} MB",
-                    *bytes as f64 / (1024.0 * 1024.0),
-                    MAX_TEXT_FILE_BYTES / (1024 * 1024)
-                ),
-            )
-            .help("split the file, or keep generated data out of the project"),
-            ReadProblem::Io(error) => {
-                Diagnostic::new(relative, format!("cannot read the file: {error}"))
-            }
-        }
-    }
-}
-
-/// A FIFO, socket or device found where livery reads files: an error, never a read,
-/// since opening a FIFO blocks until someone writes to it and a device never ends.
-pub fn special_file(relative: &Path, kind: &str) -> Diagnostic {
-    Diagnostic::new(relative, format!("this is {kind}, not a regular file")).help(
-        "livery reads only regular files: replace it with a file, or move it out of the project",
-    )
-}
-
-/// What kind of file `file_type` is, in words, if it is not a regular file.
-pub fn special_kind(file_type: std::fs::FileType) -> Option<&'static str> {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::FileTypeExt;
-        if file_type.is_fifo() {
-            return Some("a FIFO (named pipe)");
-        }
-        if file_type.is_socket() {
-            return Some("a socket");
-        }
-        if file_type.is_char_device() || file_type.is_block_device() {
-            return Some("a device");
-        }
-    }
-    if file_type.is_dir() {
-        return Some("a folder");
-    }
-    (!file_type.is_file()).then_some("something other than a file")
-}
-
-/// The bytes of the regular file at `path`, at most `limit` of them. The type is checked
-/// before opening, and again on the opened file (opened non-blocking where the platform
-/// allows it), so swapping in a FIFO between the two cannot hang the build either.
-pub fn read_regular_file(path: &Path, limit: u64) -> Result<Vec<u8>, ReadProblem> {
-    use std::io::Read;
-    let check = |metadata: &std::fs::Metadata| match special_kind(metadata.file_type()) {
-        Some(kind) => Err(ReadProblem::NotRegular(kind)),
-        None if metadata.len() > limit => Err(ReadProblem::TooLarge(metadata.len())),
-        None => Ok(()),
-    };
-    check(&std::fs::metadata(path).map_err(ReadProblem::Io)?)?;
-    let mut options = std::fs::OpenOptions::new();
-    options.read(true);
-    #[cfg(target_os = "linux")]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.custom_flags(rustix::fs::OFlags::NONBLOCK.bits() as i32);
-    }
-    let file = options.open(path).map_err(ReadProblem::Io)?;
-    let metadata = file.metadata().map_err(ReadProblem::Io)?;
-    check(&metadata)?;
-    let mut bytes = Vec::with_capacity(metadata.len() as usize);
-    file.take(limit + 1).read_to_end(&mut bytes).map_err(ReadProblem::Io)?;
-    if bytes.len() as u64 > limit {
-        return Err(ReadProblem::TooLarge(bytes.len() as u64));
-    }
-    Ok(bytes)
-}
-
-/// Deserializes a whole TOML file, turning a syntax or schema error into a located diagnostic.
-pub fn parse_toml<T: DeserializeOwned>(path: &Path, text: &str) -> Result<T, Diagnostic> {
-    parse_toml_in(path, text, 0..text.len())
-}
-
-/// Deserializes the TOML in `range` of a file (front matter), with locations
-/// relative to the whole file, never to the block.
-pub fn parse_toml_in<T: DeserializeOwned>(
-    path: &Path,
-    file_text: &str,
-    range: Range<usize>,
-) -> Result<T, Diagnostic> {
-    toml::from_str(&file_text[range.clone()]).map_err(|error| {
-        let message = error.message().trim().to_owned();
-        let mut diagnostic = Diagnostic::new(path, message.clone());
-        if let Some(span) = error.span() {
-            diagnostic = diagnostic.at_offset(file_text, range.start + span.start);
-        }
-        diagnostic.help(toml_help(&message))
-    })
-}
-
-fn toml_help(message: &str) -> &'static str {
-    if message.contains("unknown field") {
-        "remove or rename the key; the README lists every key livery reads"
-    } else if message.contains("invalid type") || message.contains("missing field") {
-        "fix the value (strings are quoted, numbers are not, lists use [ ]); the README lists every key"
-    } else {
-        "fix the TOML syntax at this place"
-    }
-}
-
 fn check_name(path: &Path, key: &str, value: &str) -> Result<(), Diagnostic> {
     if is_valid_id(value) {
         Ok(())
@@ -942,72 +686,10 @@ fn check_name(path: &Path, key: &str, value: &str) -> Result<(), Diagnostic> {
     }
 }
 
-/// The rule for partner ids and theme names, as every message states it.
-pub const ID_RULE: &str =
-    "use lowercase letters, digits, `-` and `_`, starting with a letter or digit";
-
-/// Partner ids and theme names become folder names and URL paths.
-pub fn is_valid_id(id: &str) -> bool {
-    let mut chars = id.chars();
-    chars.next().is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
-        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
-}
-
-fn is_language_tag(tag: &str) -> bool {
-    let mut parts = tag.split('-');
-    let primary = parts.next().unwrap_or_default();
-    (2..=3).contains(&primary.len())
-        && primary.chars().all(|c| c.is_ascii_lowercase())
-        && parts.all(|p| (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()))
-}
-
-/// A relative path that stays inside its base folder, or None.
-pub fn safe_relative_path(value: &str) -> Option<PathBuf> {
-    let path = Path::new(value);
-    let mut clean = PathBuf::new();
-    for component in path.components() {
-        match component {
-            std::path::Component::Normal(part) => clean.push(part),
-            std::path::Component::CurDir => {}
-            _ => return None,
-        }
-    }
-    (!clean.as_os_str().is_empty()).then_some(clean)
-}
-
 #[cfg(test)]
-pub(crate) mod tests {
+mod tests {
     use super::*;
-
-    /// A valid partner for unit tests of later stages.
-    pub(crate) fn partner(id: &str) -> Partner {
-        Partner {
-            id: id.into(),
-            name: format!("Partner {id}"),
-            base_url: format!("https://{id}.test/"),
-            language: "en".into(),
-            theme: "default".into(),
-            brand: Brand {
-                logo: None,
-                favicon: None,
-                primary: "#000".into(),
-                accent: "#000".into(),
-                background: "#fff".into(),
-                text: "#000".into(),
-                font: "serif".into(),
-                heading_font: "serif".into(),
-                mono_font: "monospace".into(),
-            },
-            contact: Contact::default(),
-            vars: toml::Table::new(),
-            features: vec![],
-            menu: vec![],
-            powered_by: false,
-            also_known_as: vec![],
-            content: ContentRules::default(),
-            dir: PathBuf::new(),
-        }
-    }
+    use crate::model::partner::tests::partner;
 
     #[test]
     fn contrast_ratios_follow_wcag() {
@@ -1055,49 +737,5 @@ pub(crate) mod tests {
         ] {
             assert!(font_list_problem(bad).is_some(), "{bad}");
         }
-    }
-
-    #[test]
-    fn only_regular_files_within_the_limit_are_read() {
-        let dir = tempfile::tempdir().unwrap();
-        let file = dir.path().join("a.toml");
-        std::fs::write(&file, "12345").unwrap();
-        assert_eq!(read_regular_file(&file, 5).unwrap(), b"12345");
-        assert!(matches!(read_regular_file(&file, 4), Err(ReadProblem::TooLarge(5))));
-        assert!(matches!(
-            read_regular_file(dir.path(), 4),
-            Err(ReadProblem::NotRegular("a folder"))
-        ));
-        #[cfg(unix)]
-        assert!(matches!(
-            read_regular_file(Path::new("/dev/zero"), 4),
-            Err(ReadProblem::NotRegular("a device"))
-        ));
-    }
-
-    #[test]
-    fn partner_ids_are_url_safe() {
-        assert!(is_valid_id("acme"));
-        assert!(is_valid_id("acme-eu_2"));
-        assert!(!is_valid_id("Acme"));
-        assert!(!is_valid_id("-acme"));
-        assert!(!is_valid_id("ac me"));
-        assert!(!is_valid_id(""));
-    }
-
-    #[test]
-    fn language_tags() {
-        assert!(is_language_tag("en"));
-        assert!(is_language_tag("fr-CA"));
-        assert!(!is_language_tag("english"));
-        assert!(!is_language_tag(""));
-    }
-
-    #[test]
-    fn relative_paths_cannot_escape() {
-        assert_eq!(safe_relative_path("img/logo.svg"), Some(PathBuf::from("img/logo.svg")));
-        assert_eq!(safe_relative_path("../../etc/passwd"), None);
-        assert_eq!(safe_relative_path("/etc/passwd"), None);
-        assert_eq!(safe_relative_path(""), None);
     }
 }

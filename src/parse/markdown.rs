@@ -10,12 +10,17 @@ use pulldown_cmark::{
     BlockQuoteKind, CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag,
     TagEnd,
 };
-use serde::Serialize;
 
 use crate::error::LineIndex;
-use crate::highlight::Highlighter;
-use crate::i18n;
-use crate::urls;
+use crate::load::i18n;
+use crate::model::content::Converted;
+use crate::model::content::Link;
+use crate::model::content::LinkTarget;
+use crate::model::content::TextSection;
+use crate::model::content::TocEntry;
+use crate::parse::highlight::Highlighter;
+use crate::support::html::escape;
+use crate::support::urls;
 
 /// All pulldown-cmark options livery uses, in one place.
 pub fn options() -> Options {
@@ -25,78 +30,6 @@ pub fn options() -> Options {
         | Options::ENABLE_TASKLISTS
         | Options::ENABLE_HEADING_ATTRIBUTES
         | Options::ENABLE_GFM
-}
-
-/// One entry of a page's table of contents (h2 and h3).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct TocEntry {
-    pub level: u8,
-    pub id: String,
-    pub title: String,
-}
-
-/// What a relative link in the content points at, resolved against the content root.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum LinkTarget {
-    /// Another page (`.md`), by content-relative path.
-    Page { path: PathBuf, anchor: Option<String> },
-    /// An anchor on the same page.
-    Anchor(String),
-    /// A file next to the content (an image, a PDF), by content-relative path.
-    File(PathBuf),
-    /// A relative link that climbs above the content folder.
-    OutsideContent,
-    /// A URL on another site (`https:`, `//host/`): listed by `check --list-external`,
-    /// never fetched.
-    External,
-}
-
-/// A link found in the content, with where it was written.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Link {
-    pub target: LinkTarget,
-    pub written: String,
-    pub line: usize,
-    pub column: usize,
-}
-
-/// The partner-independent result of converting one page.
-#[derive(Debug, Clone, Default)]
-pub struct Converted {
-    pub html: String,
-    pub toc: Vec<TocEntry>,
-    /// Every id a link may point at: headings and footnotes.
-    pub anchors: Vec<String>,
-    pub links: Vec<Link>,
-    /// The text of a leading `# heading` lifted out to serve as the title.
-    pub lifted_title: Option<String>,
-    /// The first place nesting (lists, quotes) goes deeper than `MAX_NESTING`: (line, column).
-    pub too_deep: Option<(usize, usize)>,
-    /// Plain text of the page by heading section, for descriptions and search.
-    pub sections: Vec<TextSection>,
-}
-
-/// The plain text under one heading (or before the first heading).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct TextSection {
-    /// The heading's id; None for the text before the first heading.
-    pub anchor: Option<String>,
-    pub heading: String,
-    pub text: String,
-}
-
-impl Converted {
-    /// The opening words of the page.
-    pub fn opening_text(&self) -> &str {
-        self.sections.iter().map(|s| s.text.as_str()).find(|t| !t.is_empty()).unwrap_or("")
-    }
-
-    fn current_section(&mut self) -> &mut TextSection {
-        if self.sections.is_empty() {
-            self.sections.push(TextSection::default());
-        }
-        self.sections.last_mut().expect("just ensured a section")
-    }
 }
 
 /// Where the markdown sits and where its page will be published.
@@ -560,12 +493,6 @@ impl TakenIds {
             }
         }
     }
-}
-
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    pulldown_cmark_escape::escape_html(&mut out, text).expect("writing to a String cannot fail");
-    out
 }
 
 #[cfg(test)]

@@ -9,7 +9,7 @@
 
 use serde::Serialize;
 
-use crate::plan::SitePlan;
+use crate::site::plan::SitePlan;
 
 /// Text kept per heading section: enough for matching and a snippet.
 const SECTION_TEXT_LIMIT: usize = 500;

@@ -91,8 +91,9 @@ fn starts_reference(rest: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::highlight::Highlighter;
-    use crate::markdown::{self, Input};
+    use crate::parse::highlight::Highlighter;
+    use crate::parse::markdown;
+    use crate::parse::markdown::Input;
     use std::path::Path;
 
     /// The HTML of `template` with `value` put in place of `{}`.
@@ -131,7 +132,7 @@ mod tests {
             "back\\slash \\*",
             "<!-- comment -->",
         ] {
-            let text = crate::markdown::escape(value);
+            let text = crate::support::html::escape(value);
             assert_eq!(render("{}", value), format!("<p>{text}</p>\n"), "{value}");
         }
         assert!(render("## Title {}", "#").contains(">Title #<"));

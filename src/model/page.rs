@@ -1,0 +1,160 @@
+//! A page as parsed: the same value for every partner, with where each front matter
+//! value was written so that later stages can point at it.
+
+use std::fmt;
+use std::path::PathBuf;
+
+use serde::Serialize;
+
+use crate::model::content::Converted;
+use crate::model::content::Templated;
+
+/// Folder of the shared content tree, relative to the project root.
+pub const CONTENT_DIR: &str = "content";
+
+/// Folder of the snippets, inside the content folder.
+pub const SNIPPETS_DIR: &str = "_snippets";
+
+/// A markdown file as read from disk, before any parsing.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// The content folder it was found in: `content`, or `partners/<id>/content`.
+    pub origin: PathBuf,
+    /// Relative to its content folder, e.g. `security/access-review.md`.
+    pub path: PathBuf,
+    pub text: String,
+}
+
+impl SourceFile {
+    /// The path users see in messages: relative to the project root.
+    pub fn display_path(&self) -> PathBuf {
+        self.origin.join(&self.path)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PageKind {
+    /// An `_index.md` (or a folder without one): lists its children.
+    Section,
+    Page,
+}
+
+/// A calendar date from front matter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Date {
+    pub year: u16,
+    pub month: u8,
+    pub day: u8,
+}
+
+/// A template named in front matter, with the line it was named on.
+#[derive(Debug, Clone)]
+pub struct TemplateChoice {
+    pub name: String,
+    pub line: usize,
+    pub column: usize,
+}
+
+/// Every front matter key livery itself reads.
+pub const BUILT_IN_FIELDS: [&str; 11] = [
+    "title",
+    "description",
+    "weight",
+    "tags",
+    "owner",
+    "last_reviewed",
+    "draft",
+    "template",
+    "partners",
+    "exclude_partners",
+    "extra",
+];
+
+/// One top-level front matter field as written, with where its key is.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Field {
+    pub key: String,
+    pub value: toml::Value,
+    pub line: usize,
+    pub column: usize,
+    /// Where the value starts, to point at a wrong value rather than its key.
+    pub value_line: usize,
+    pub value_column: usize,
+}
+
+/// A front matter value with the line it was written on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Located<T> {
+    pub value: T,
+    pub line: usize,
+    pub column: usize,
+}
+
+/// The page's markdown: converted once, or a template rendered per partner.
+#[derive(Debug, Clone)]
+pub enum Body {
+    Converted(Converted),
+    Templated(Templated),
+}
+
+/// One page as parsed: the same for every partner.
+#[derive(Debug, Clone)]
+pub struct Page {
+    /// The content folder it came from: `content`, or `partners/<id>/content`.
+    pub origin: PathBuf,
+    /// Relative to the content folder; for a folder without `_index.md`, `<folder>/_index.md`.
+    pub source: PathBuf,
+    pub kind: PageKind,
+    /// Site URL, e.g. `security/access-review/`.
+    pub url: String,
+    /// From front matter, else the first `# heading`, else the file name.
+    pub title: String,
+    /// Where front matter set the title (None when it came from the text).
+    pub title_at: Option<Located<()>>,
+    pub description: Option<Located<String>>,
+    pub weight: Option<i64>,
+    pub tags: Vec<String>,
+    pub owner: Option<String>,
+    pub last_reviewed: Option<Date>,
+    pub template: Option<TemplateChoice>,
+    pub draft: bool,
+    /// Only these partners carry the page (front matter `partners`).
+    pub only_partners: Option<Located<Vec<String>>>,
+    /// These partners do not (front matter `exclude_partners`).
+    pub exclude_partners: Option<Located<Vec<String>>>,
+    pub extra: toml::Table,
+    /// Every top-level front matter field in the order written, built-in ones included.
+    pub fields: Vec<Field>,
+    /// The line of the closing `+++`, where a missing field would go; None without front matter.
+    pub front_matter_end: Option<usize>,
+    pub body: Body,
+}
+
+impl Page {
+    /// A front matter field by key.
+    pub fn field(&self, key: &str) -> Option<&Field> {
+        self.fields.iter().find(|f| f.key == key)
+    }
+
+    pub fn display_path(&self) -> PathBuf {
+        self.origin.join(&self.source)
+    }
+
+    /// The section this page belongs to, as its `_index.md` path; None for the home page.
+    pub fn parent_source(&self) -> Option<PathBuf> {
+        let dir = self.source.parent()?;
+        let dir = if self.kind == PageKind::Section { dir.parent()? } else { dir };
+        Some(dir.join("_index.md"))
+    }
+}
+
+/// Pages larger than this are refused: a knowledge-base page this size is a pasted log
+/// or a generated dump, and every partner would publish it and index it for search.
+pub const MAX_PAGE_BYTES: usize = 5 * 1024 * 1024;
+
+impl fmt::Display for Date {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}

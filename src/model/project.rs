@@ -1,0 +1,36 @@
+//! `livery.toml`, validated: what every stage may trust about the project.
+
+use std::path::PathBuf;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+pub const PROJECT_FILE: &str = "livery.toml";
+pub const PARTNER_FILE: &str = "partner.toml";
+pub const THEME_FILE: &str = "theme.toml";
+
+/// What a link to a missing page or file does to the build.
+#[derive(Deserialize, Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum LinkPolicy {
+    #[default]
+    Error,
+    Warn,
+}
+
+/// `livery.toml`, validated.
+#[derive(Debug, Clone)]
+pub struct ProjectConfig {
+    pub root: PathBuf,
+    pub title: String,
+    pub theme: String,
+    pub output_dir: PathBuf,
+    pub drafts: bool,
+    pub broken_links: LinkPolicy,
+    pub highlight_light: Spanned<String>,
+    pub highlight_dark: Spanned<String>,
+    /// Front matter schemas of `[sections]`.
+    pub schemas: crate::model::schema::Schemas,
+    /// The text of livery.toml, kept to point at highlight theme names in errors.
+    pub source: String,
+}

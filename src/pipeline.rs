@@ -1,0 +1,731 @@
+//! The pipeline, shared by `build`, `check` and `serve`: load the project, parse every
+//! page once, then per partner select and plan its site, emit its files and stage them;
+//! the staged sites are swapped in together when every partner succeeded.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use crate::error::{Diagnostic, Error};
+
+use crate::error::{Rule, in_stage};
+
+use crate::emit::theme::Theme;
+use crate::load::config::PartnerDraft;
+use crate::load::theme::Layer;
+use crate::model::partner::Partner;
+use crate::model::project::ProjectConfig;
+use crate::parse::highlight::Highlighter;
+use crate::parse::templating::ContentTemplates;
+use crate::site::personalize::AllPages;
+
+/// What `livery build` was asked to do.
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    pub root: PathBuf,
+    /// Output folder; `livery.toml`'s `output_dir` (default `public`) when None.
+    pub out: Option<PathBuf>,
+    /// Partner ids to build; every partner when empty.
+    pub partners: Vec<String>,
+    pub drafts: bool,
+    /// Only the partners of this shard (of those chosen by `partners`).
+    pub shard: Option<crate::site::shard::Shard>,
+    /// Output for the dev server: each site is served under `/<id>/` rather than at its
+    /// `base_url` path (the 404 page's links start there), and asset URLs carry no
+    /// content hash (the server revalidates every request), so a CSS edit changes only
+    /// the CSS file and open pages can swap it without reloading.
+    pub dev_server: bool,
+    /// Fail at once, rather than wait, when another build holds the output folder.
+    pub no_wait: bool,
+    /// Told as each partner's site is rendered and staged (the CLI shows it on a terminal).
+    pub progress: Option<Progress>,
+}
+
+/// How far a build has come: `done` of `total` partners, `pages` pages rendered so far.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Step {
+    pub done: usize,
+    pub total: usize,
+    pub pages: usize,
+}
+
+/// A listener for build progress, called from the building thread.
+#[derive(Clone)]
+pub struct Progress(pub std::sync::Arc<dyn Fn(Step) + Send + Sync>);
+
+impl std::fmt::Debug for Progress {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Progress")
+    }
+}
+
+/// What one build remembers for the next, so the dev server redoes only what changed.
+#[derive(Default)]
+pub struct Cache {
+    /// Loading the syntax set takes a noticeable part of a small rebuild.
+    highlighter: Option<Highlighter>,
+    parsed: crate::parse::page::ParseCache,
+    partners: HashMap<String, PartnerMemo>,
+}
+
+/// A partner's last build: the hash of everything that shapes every page (templates,
+/// navigation, brand, strings), a hash of each page's own content by URL, and the site
+/// paths of the content files (images, attachments) it published.
+struct PartnerMemo {
+    structure: u64,
+    pages: HashMap<String, u64>,
+    assets: BTreeSet<String>,
+}
+
+/// What a finished build did, for the summary and for tests.
+#[derive(Debug)]
+pub struct BuildReport {
+    pub out_dir: PathBuf,
+    pub partners: Vec<PartnerReport>,
+    pub warnings: Vec<Diagnostic>,
+    /// Markdown files converted to HTML (once per page, whatever the partner count).
+    pub markdown_conversions: usize,
+    /// Time to load the project and parse every page (shared by all partners).
+    pub parse_time: Duration,
+    /// Time to swap the staged sites into place.
+    pub commit_time: Duration,
+}
+
+#[derive(Debug)]
+pub struct PartnerReport {
+    pub id: String,
+    pub name: String,
+    pub pages: usize,
+    pub files: usize,
+    pub written: usize,
+    pub unchanged: usize,
+    pub elapsed: Duration,
+    /// Time spent rendering pages in memory, and writing them to the staging folder.
+    pub render_time: Duration,
+    pub write_time: Duration,
+    /// Site paths of the files this build changed (written, not kept).
+    pub changed: Vec<String>,
+    /// The logo's site path, for the dev server's index of partners.
+    pub logo: Option<String>,
+}
+
+/// A project read and parsed: everything partner-independent.
+pub(crate) struct Parsed {
+    pub(crate) project: ProjectConfig,
+    pub(crate) partners: Vec<Partner>,
+    pub(crate) themes: BTreeMap<String, Layer>,
+    /// Each partner's templates, static files and UI strings.
+    pub(crate) partner_layers: BTreeMap<String, Layer>,
+    pub(crate) pages: AllPages,
+    pub(crate) assets: Vec<PathBuf>,
+    /// Each partner's own content files, published for that partner only.
+    pub(crate) own_assets: BTreeMap<String, Vec<PathBuf>>,
+    pub(crate) templates: ContentTemplates,
+    pub(crate) highlighter: Highlighter,
+    pub(crate) highlight_css: String,
+    /// Markdown conversions done while parsing (pages without partner data).
+    pub(crate) conversions: usize,
+}
+
+pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
+    build_with(options, None)
+}
+
+/// A build that reuses what `cache` remembers from the previous one: unchanged files
+/// are not parsed again, and when a partner's structure did not change only the pages
+/// whose content changed are rendered, and written in place. For the dev server,
+/// whose output folder nobody else reads.
+pub fn rebuild(options: &BuildOptions, cache: &mut Cache) -> Result<BuildReport, Error> {
+    build_with(options, Some(cache))
+}
+
+fn build_with(options: &BuildOptions, mut cache: Option<&mut Cache>) -> Result<BuildReport, Error> {
+    let started = Instant::now();
+    let highlighter = match cache.as_deref_mut() {
+        Some(cache) => cache.highlighter.get_or_insert_with(Highlighter::new).clone(),
+        None => Highlighter::new(),
+    };
+    let parsed = load_and_parse(options, highlighter, cache.as_deref_mut().map(|c| &mut c.parsed))?;
+    let out_dir = match &options.out {
+        Some(out) => {
+            crate::load::config::check_output_dir(&options.root, out).map_err(|problem| {
+                Error::Usage(format!(
+                    "error: {problem}\n  = help: build into a folder of its own, such as --out public (the default)"
+                ))
+            })?;
+            out.clone()
+        }
+        None => parsed.project.output_dir.clone(),
+    };
+
+    // Every partner is planned and checked before anything is rendered, so one run
+    // reports every partner's problems.
+    let planned = plan_sites(&parsed);
+    let mut problems = crate::error::Problems::default();
+    problems.extend(planned.shared_problems);
+    let mut plans = Vec::new();
+    let mut conversions = parsed.conversions;
+    for partner in planned.partners {
+        problems.extend(partner.problems);
+        if let Some(site) = partner.site {
+            conversions += site.conversions;
+            plans.push((site.site, site.assets, site.ui));
+        }
+    }
+    let mut warnings = problems.finish()?;
+    let parse_time = started.elapsed();
+
+    let mut output = crate::write::OutputDir::lock(&out_dir, !options.no_wait, |holder| {
+        eprintln!(
+            "waiting for the livery build with pid {holder} to finish writing {} …",
+            out_dir.display()
+        );
+    })?;
+    let ids: Vec<&str> = plans.iter().map(|(site, _, _)| site.partner.id.as_str()).collect();
+    output.claim(&ids)?;
+
+    let mut staged = Vec::new();
+    let mut reports = Vec::new();
+    let mut pages_done = 0;
+    for (site, assets, ui) in &plans {
+        let started = Instant::now();
+        let memo = cache.as_deref_mut().map(|c| &mut c.partners);
+        match build_partner(&parsed, site, assets, ui, options, &output, memo) {
+            Ok((site, report)) => {
+                pages_done += report.pages;
+                reports.push(PartnerReport { elapsed: started.elapsed(), ..report });
+                staged.push(site);
+                if let Some(Progress(tell)) = &options.progress {
+                    tell(Step { done: reports.len(), total: plans.len(), pages: pages_done });
+                }
+            }
+            Err(error) => {
+                crate::write::discard(staged);
+                return Err(error);
+            }
+        }
+    }
+    let committing = Instant::now();
+    warnings.extend(crate::write::commit(&mut output, staged)?);
+    let commit_time = committing.elapsed();
+    Ok(BuildReport {
+        out_dir,
+        partners: reports,
+        warnings,
+        markdown_conversions: conversions,
+        parse_time,
+        commit_time,
+    })
+}
+
+/// Every partner's site planned and checked: what `build` renders and `check` inspects.
+pub(crate) struct PlannedSites<'a> {
+    /// Problems of the shared content that do not depend on the partner.
+    pub(crate) shared_problems: Vec<Diagnostic>,
+    pub(crate) partners: Vec<PartnerPlan<'a>>,
+}
+
+/// One partner's plan, or the problems that stopped it; each partner's problems are
+/// kept apart so `check` can tell which partners a problem affects.
+pub(crate) struct PartnerPlan<'a> {
+    pub(crate) partner: &'a Partner,
+    pub(crate) site: Option<PlannedSite<'a>>,
+    pub(crate) problems: Vec<Diagnostic>,
+}
+
+pub(crate) struct PlannedSite<'a> {
+    pub(crate) site: crate::site::plan::SitePlan<'a>,
+    /// Content files besides pages: (site path, file on disk).
+    pub(crate) assets: Vec<(PathBuf, PathBuf)>,
+    pub(crate) ui: crate::load::i18n::UiStrings,
+    /// Pages meant for this partner that are lost because their section is not carried.
+    pub(crate) orphans: Vec<&'a crate::model::page::Page>,
+    pub(crate) conversions: usize,
+}
+
+pub(crate) fn plan_sites(parsed: &Parsed) -> PlannedSites<'_> {
+    let all_sources = parsed.pages.sources();
+    let shared_problems = parsed
+        .pages
+        .shared
+        .iter()
+        .chain(parsed.pages.own.values().flatten())
+        .flat_map(|page| crate::site::validate::check_page(page, &parsed.project.schemas))
+        .collect();
+    let partners = parsed
+        .partners
+        .iter()
+        .map(|partner| {
+            let mut problems = crate::error::Problems::default();
+            let site = plan_site(parsed, partner, &all_sources, &mut problems);
+            PartnerPlan { partner, site, problems: problems.into_vec() }
+        })
+        .collect();
+    PlannedSites { shared_problems, partners }
+}
+
+fn plan_site<'a>(
+    parsed: &'a Parsed,
+    partner: &'a Partner,
+    all_sources: &BTreeSet<PathBuf>,
+    problems: &mut crate::error::Problems,
+) -> Option<PlannedSite<'a>> {
+    let personalized = crate::site::personalize::personalize(
+        partner,
+        &parsed.pages,
+        &parsed.templates,
+        &parsed.highlighter,
+    )
+    .map_err(crate::error::in_stage(Rule::Template));
+    let personalized = problems.take(personalized)?;
+    let theme_strings = &parsed.themes[&partner.theme].i18n;
+    let ui = crate::load::i18n::strings_for(
+        &partner.language,
+        theme_strings,
+        &parsed.partner_layers[&partner.id].i18n,
+    )
+    .map_err(|problems| {
+        let path =
+            Path::new("partners").join(&partner.id).join(crate::model::project::PARTNER_FILE);
+        problems
+            .into_iter()
+            .map(|d| {
+                let d = d.or_rule(Rule::Theme);
+                if d.path == Path::new("partners") {
+                    Diagnostic { path: path.clone(), ..d }
+                } else {
+                    d
+                }
+            })
+            .collect()
+    });
+    let ui = problems.take(ui)?;
+    problems.extend(
+        crate::load::config::contrast_warnings(partner)
+            .into_iter()
+            .map(|d| d.or_rule(Rule::Contrast)),
+    );
+    let site = crate::site::plan::plan(partner, personalized.pages);
+    let assets = partner_assets(parsed, partner);
+    let known = crate::site::links::Known {
+        pages: all_sources,
+        assets: &assets.iter().map(|(p, _)| p.clone()).collect(),
+    };
+    problems.extend(crate::site::links::check(&site, &known, parsed.project.broken_links));
+    problems.extend(site.collisions(&assets, &parsed.project.root));
+    Some(PlannedSite {
+        site,
+        assets,
+        ui,
+        orphans: personalized.orphans,
+        conversions: personalized.conversions,
+    })
+}
+
+/// Content files a partner publishes: the shared ones, then its own (which win by path).
+fn partner_assets(parsed: &Parsed, partner: &Partner) -> Vec<(PathBuf, PathBuf)> {
+    let root = &parsed.project.root;
+    let mut assets: BTreeMap<PathBuf, PathBuf> = parsed
+        .assets
+        .iter()
+        .map(|a| (a.clone(), root.join(crate::model::page::CONTENT_DIR).join(a)))
+        .collect();
+    let own_dir = root.join("partners").join(&partner.id).join(crate::model::page::CONTENT_DIR);
+    for asset in parsed.own_assets.get(&partner.id).into_iter().flatten() {
+        assets.insert(asset.clone(), own_dir.join(asset));
+    }
+    assets.into_iter().collect()
+}
+
+fn build_partner(
+    parsed: &Parsed,
+    site: &crate::site::plan::SitePlan,
+    assets: &[(PathBuf, PathBuf)],
+    ui: &crate::load::i18n::UiStrings,
+    options: &BuildOptions,
+    output: &crate::write::OutputDir,
+    memo: Option<&mut HashMap<String, PartnerMemo>>,
+) -> Result<(crate::write::Staged, PartnerReport), Error> {
+    let out_dir = output.path();
+    let partner = site.partner;
+    let site_path = if options.dev_server {
+        format!("/{}/", partner.id)
+    } else {
+        crate::emit::html::base_path(partner)
+    };
+    let site_path = site_path.as_str();
+    let generated = generated_files(parsed, site);
+    let mut theme = assemble_theme(parsed, partner, &generated, !options.dev_server)?;
+    let structure = structure_hash(parsed, site, ui, &generated, site_path);
+    let page_hashes: Vec<u64> = site.pages.iter().map(content_hash).collect();
+    let asset_paths: BTreeSet<String> =
+        assets.iter().map(|(p, _)| crate::support::urls::path_to_file(p)).collect();
+    // A content file gone calls for a complete write, the one that removes files.
+    let only: Option<Vec<usize>> = memo
+        .as_ref()
+        .and_then(|memo| memo.get(&partner.id))
+        .filter(|previous| {
+            previous.structure == structure
+                && previous.assets.is_subset(&asset_paths)
+                && out_dir.join(&partner.id).is_dir()
+        })
+        .map(|previous| {
+            (0..site.pages.len())
+                .filter(|&i| previous.pages.get(&site.pages[i].page.url) != Some(&page_hashes[i]))
+                .collect()
+        });
+    let rendering = Instant::now();
+    let files = crate::emit::html::render_site(
+        site,
+        &mut theme,
+        &generated,
+        assets,
+        ui,
+        site_path,
+        only.as_deref(),
+    )?;
+    let render_time = rendering.elapsed();
+    let writing = Instant::now();
+    let staged = match memo {
+        Some(memo) => {
+            let staged =
+                crate::write::update_in_place(out_dir, &partner.id, &files, only.is_none())?;
+            let pages = site
+                .pages
+                .iter()
+                .zip(&page_hashes)
+                .map(|(p, h)| (p.page.url.clone(), *h))
+                .collect();
+            memo.insert(partner.id.clone(), PartnerMemo { structure, pages, assets: asset_paths });
+            staged
+        }
+        None => crate::write::stage(output, &partner.id, &files)?,
+    };
+    let report = PartnerReport {
+        id: partner.id.clone(),
+        name: partner.name.clone(),
+        pages: site.pages.len(),
+        files: files.len(),
+        written: staged.written,
+        unchanged: staged.unchanged,
+        elapsed: Duration::ZERO,
+        render_time,
+        write_time: writing.elapsed(),
+        changed: staged.changed.clone(),
+        logo: partner.brand.logo.clone(),
+    };
+    Ok((staged, report))
+}
+
+/// Files livery writes for a partner besides pages: brand and highlight stylesheets,
+/// the search index.
+fn generated_files(
+    parsed: &Parsed,
+    site: &crate::site::plan::SitePlan,
+) -> BTreeMap<String, Vec<u8>> {
+    let mut generated = crate::emit::html::generated_files(site.partner, &parsed.highlight_css);
+    generated.insert("search-index.json".to_owned(), crate::emit::search::index(site));
+    generated
+}
+
+/// The partner's templates over its theme's, compiled.
+fn assemble_theme(
+    parsed: &Parsed,
+    partner: &Partner,
+    generated: &BTreeMap<String, Vec<u8>>,
+    cache_busting: bool,
+) -> Result<Theme, Vec<Diagnostic>> {
+    Theme::assemble(
+        &Path::new("themes").join(&partner.theme),
+        &parsed.themes[&partner.theme],
+        &parsed.partner_layers[&partner.id],
+        generated,
+        cache_busting,
+    )
+    .map_err(|problems| {
+        problems.into_iter().map(|d| d.for_partner(&partner.id).or_rule(Rule::Theme)).collect()
+    })
+}
+
+/// What rendering a partner's site would report, without keeping the pages: `check`
+/// renders in memory, since only rendering shows that every template works with
+/// every page.
+pub(crate) fn render_problems(parsed: &Parsed, planned: &PlannedSite) -> Vec<Diagnostic> {
+    let site = &planned.site;
+    let generated = generated_files(parsed, site);
+    let rendered = assemble_theme(parsed, site.partner, &generated, true).and_then(|mut theme| {
+        let site_path = crate::emit::html::base_path(site.partner);
+        crate::emit::html::render_site(
+            site,
+            &mut theme,
+            &generated,
+            &planned.assets,
+            &planned.ui,
+            &site_path,
+            None,
+        )
+    });
+    match rendered {
+        Ok(_) => Vec::new(),
+        Err(problems) => problems.into_iter().map(|d| d.or_rule(Rule::Theme)).collect(),
+    }
+}
+
+/// Everything that shapes every page of a partner's site: if it is unchanged, a page
+/// whose own content is unchanged renders to the same bytes.
+fn structure_hash(
+    parsed: &Parsed,
+    site: &crate::site::plan::SitePlan,
+    ui: &crate::load::i18n::UiStrings,
+    generated: &BTreeMap<String, Vec<u8>>,
+    site_path: &str,
+) -> u64 {
+    let partner = site.partner;
+    let mut text = serde_json::to_string(partner).unwrap_or_default();
+    text.push_str(&serde_json::to_string(&ui.strings).unwrap_or_default());
+    text.push_str(site_path);
+    text.push_str(&format!("{}", parsed.themes[&partner.theme].fingerprint()));
+    text.push_str(&format!("{}", parsed.partner_layers[&partner.id].fingerprint()));
+    for (name, bytes) in generated.iter().filter(|(name, _)| *name != "search-index.json") {
+        text.push_str(name);
+        text.push_str(&crate::load::theme::content_hash(bytes));
+    }
+    for (index, page) in site.pages.iter().enumerate() {
+        let parent = site.breadcrumbs(index).last().map(|p| p.url.clone()).unwrap_or_default();
+        text.push_str(&format!(
+            "{}\0{}\0{:?}\0{:?}\0{}\n",
+            page.page.url, page.title, page.page.kind, page.description, parent
+        ));
+    }
+    xxhash_rust::xxh3::xxh3_64(text.as_bytes())
+}
+
+/// Everything a page's own output depends on besides the site's structure.
+fn content_hash(page: &crate::site::personalize::SitePage) -> u64 {
+    let p = page.page;
+    let toc: Vec<&str> = page.content.toc.iter().map(|t| t.id.as_str()).collect();
+    let text = format!(
+        "{}\0{:?}\0{}\0{:?}\0{:?}\0{:?}\0{:?}\0{}\0{:?}\0{:?}",
+        page.title,
+        page.description,
+        page.content.html,
+        toc,
+        p.owner,
+        p.last_reviewed,
+        p.tags,
+        p.extra,
+        p.template.as_ref().map(|t| &t.name),
+        p.fields
+    );
+    xxhash_rust::xxh3::xxh3_64(text.as_bytes())
+}
+
+/// Everything up to the per-partner stages, with every problem of the project collected.
+pub(crate) fn load_and_parse(
+    options: &BuildOptions,
+    highlighter: Highlighter,
+    mut parse_cache: Option<&mut crate::parse::page::ParseCache>,
+) -> Result<Parsed, Error> {
+    let empty = crate::parse::page::ParseCache::new();
+    let root = &options.root;
+    let config_error = |d: Diagnostic| Error::from(d.or_rule(Rule::Config));
+    crate::load::content::require_project(root)?;
+    let project = crate::load::config::load_project(root).map_err(config_error)?;
+    let all_ids = crate::load::config::partner_ids(root).map_err(config_error)?;
+    let mut ids = select_partners(&all_ids, &options.partners)?;
+    if let Some(shard) = options.shard {
+        ids = shard.select(&ids);
+    }
+    let mut problems = crate::error::Problems::default();
+
+    let drafts: Vec<PartnerDraft> = ids
+        .iter()
+        .filter_map(|id| {
+            problems.take(
+                crate::load::config::load_partner(root, id, &project)
+                    .map_err(|d| vec![d.or_rule(Rule::Config)]),
+            )
+        })
+        .collect();
+    let theme_names: BTreeSet<String> = drafts.iter().map(|d| d.theme.clone()).collect();
+    let mut theme_configs = BTreeMap::new();
+    let mut themes = BTreeMap::new();
+    for name in theme_names {
+        let loaded = crate::load::config::load_theme_config(root, &name)
+            .map_err(|d| vec![d.or_rule(Rule::Config)]);
+        if let Some(theme_config) = problems.take(loaded) {
+            let layer = crate::load::theme::load_theme(root, &name);
+            if let Some(layer) = problems.take(layer.map_err(in_stage(Rule::Theme))) {
+                themes.insert(name.clone(), layer);
+            }
+            theme_configs.insert(name, theme_config);
+        }
+    }
+    let partners: Vec<Partner> = drafts
+        .into_iter()
+        .filter_map(|draft| {
+            let theme_config = theme_configs.get(&draft.theme)?;
+            problems.take(draft.resolve(theme_config).map_err(in_stage(Rule::Config)))
+        })
+        .collect();
+    let mut partner_layers = BTreeMap::new();
+    for partner in &partners {
+        let layer = crate::load::theme::load_layer(root, &Path::new("partners").join(&partner.id));
+        if let Some(layer) = problems.take(layer.map_err(in_stage(Rule::Theme))) {
+            partner_layers.insert(partner.id.clone(), layer);
+        }
+    }
+    let highlight_css = problems
+        .take(highlight_stylesheet(&project).map_err(|d| vec![d.rule(Rule::Config)]))
+        .unwrap_or_default();
+
+    let drafts_wanted = options.drafts || project.drafts;
+    let content = problems
+        .take(crate::load::content::load_content(root).map_err(in_stage(Rule::Content)))
+        .unwrap_or_default();
+    let shared_dir = Path::new(crate::model::page::CONTENT_DIR);
+    let shared = crate::parse::page::parse_all(
+        &content.pages,
+        &highlighter,
+        drafts_wanted,
+        shared_dir,
+        &BTreeSet::new(),
+        parse_cache.as_deref().unwrap_or(&empty),
+    );
+    problems.extend(in_stage(Rule::FrontMatter)(shared.problems));
+    let mut conversions = shared.conversions;
+    let shared = shared.pages;
+    if let Some(cache) = parse_cache.as_deref_mut() {
+        crate::parse::page::remember(cache, &content.pages, &shared);
+    }
+    let shared_sources: BTreeSet<PathBuf> = shared.iter().map(|p| p.source.clone()).collect();
+    let mut own = BTreeMap::new();
+    let mut own_assets = BTreeMap::new();
+    for partner in &partners {
+        let tree = crate::load::content::load_partner_content(root, &partner.id)
+            .map_err(in_stage(Rule::Content));
+        let Some(tree) = problems.take(tree) else {
+            continue;
+        };
+        let origin = Path::new("partners").join(&partner.id).join(crate::model::page::CONTENT_DIR);
+        let parsed = crate::parse::page::parse_all(
+            &tree.pages,
+            &highlighter,
+            drafts_wanted,
+            &origin,
+            &shared_sources,
+            parse_cache.as_deref().unwrap_or(&empty),
+        );
+        problems.extend(in_stage(Rule::FrontMatter)(parsed.problems));
+        conversions += parsed.conversions;
+        if let Some(cache) = parse_cache.as_deref_mut() {
+            crate::parse::page::remember(cache, &tree.pages, &parsed.pages);
+        }
+        own.insert(partner.id.clone(), parsed.pages);
+        own_assets.insert(partner.id.clone(), tree.assets);
+    }
+    let pages = AllPages { shared, own };
+    problems.extend(in_stage(Rule::FrontMatter)(unknown_partner_ids(&pages, &all_ids)));
+
+    let templated: Vec<(PathBuf, crate::model::content::Templated)> = pages
+        .shared
+        .iter()
+        .chain(pages.own.values().flatten())
+        .filter_map(|page| match &page.body {
+            crate::model::page::Body::Templated(t) => Some((page.display_path(), t.clone())),
+            crate::model::page::Body::Converted(_) => None,
+        })
+        .collect();
+    let snippets =
+        content.snippets.iter().map(crate::parse::templating::Snippet::from_source).collect();
+    let templates =
+        problems.take(ContentTemplates::new(templated, snippets).map_err(in_stage(Rule::Template)));
+    problems.finish()?;
+    let templates = templates.expect("no problems means the templates parsed");
+    Ok(Parsed {
+        project,
+        partners,
+        themes,
+        partner_layers,
+        pages,
+        assets: content.assets,
+        own_assets,
+        templates,
+        highlighter,
+        highlight_css,
+        conversions,
+    })
+}
+
+fn highlight_stylesheet(project: &ProjectConfig) -> Result<String, Diagnostic> {
+    crate::parse::highlight::stylesheet(
+        project.highlight_light.get_ref(),
+        project.highlight_dark.get_ref(),
+    )
+    .map_err(|unknown| {
+        let span = if unknown == *project.highlight_light.get_ref() {
+            project.highlight_light.span()
+        } else {
+            project.highlight_dark.span()
+        };
+        let diagnostic = Diagnostic::new(
+            crate::model::project::PROJECT_FILE,
+            format!("unknown highlight theme `{unknown}`"),
+        )
+        .help(format!("choose one of: {}", crate::parse::highlight::theme_names().join(", ")));
+        if span.is_empty() { diagnostic } else { diagnostic.at_offset(&project.source, span.start) }
+    })
+}
+
+/// `partners = ["acm"]` in front matter is a typo that would silently hide a page.
+fn unknown_partner_ids(pages: &AllPages, all_ids: &[String]) -> Vec<Diagnostic> {
+    let mut problems = Vec::new();
+    for page in pages.shared.iter().chain(pages.own.values().flatten()) {
+        for (key, list) in
+            [("partners", &page.only_partners), ("exclude_partners", &page.exclude_partners)]
+        {
+            let Some(list) = list else { continue };
+            for id in list.value.iter().filter(|id| !all_ids.contains(id)) {
+                problems.push(
+                    Diagnostic::new(
+                        page.display_path(),
+                        format!("{key} names `{id}`, which is not a partner"),
+                    )
+                    .at_line(list.line, Some(list.column))
+                    .help(format!("partners are: {}", all_ids.join(", "))),
+                );
+            }
+        }
+    }
+    problems
+}
+
+/// The usage error `build` gives when `wanted` names a partner the project does not
+/// have, for commands that must refuse before they start (the dev server). A project
+/// whose partners cannot be listed passes: its build reports that with the location.
+pub fn check_partner_names(root: &Path, wanted: &[String]) -> Result<(), Error> {
+    match crate::load::config::partner_ids(root) {
+        Ok(all) => select_partners(&all, wanted).map(drop),
+        Err(_) => Ok(()),
+    }
+}
+
+fn select_partners(all: &[String], wanted: &[String]) -> Result<Vec<String>, Error> {
+    if wanted.is_empty() {
+        return Ok(all.to_vec());
+    }
+    let mut chosen = Vec::new();
+    for id in wanted {
+        if !all.contains(id) {
+            return Err(Error::Usage(format!(
+                "error: there is no partner `{id}` (partners: {}); partners are the folders under partners/",
+                all.join(", ")
+            )));
+        }
+        if !chosen.contains(id) {
+            chosen.push(id.clone());
+        }
+    }
+    chosen.sort();
+    Ok(chosen)
+}
