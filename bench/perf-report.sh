@@ -10,8 +10,10 @@
 #   SHAPES="big" bench/perf-report.sh                             # only few sections of 1,000 pages
 #   HUGO_LAYOUTS=lean bench/perf-report.sh                        # skip Hugo's heavy layout
 #   OUT=/tmp/perf.md bench/perf-report.sh                         # write elsewhere
+#   RUNS=3 bench/perf-report.sh                                   # fastest of 3 runs of every timing
 #
-# Every build is one run (no repetition): read differences of a few percent as noise.
+# Each timing is one run unless RUNS says otherwise: on a busy or shared machine, read
+# differences of a few percent (more at RUNS=1) as noise; the report records the load.
 set -euo pipefail
 export LC_ALL=C # decimal points in $EPOCHREALTIME and printf
 cd "$(dirname "$0")/.."
@@ -20,6 +22,7 @@ partners_list=${PARTNERS:-"1 5 10 20"}
 # small: sections of 50 pages; big: sections of 1,000 (one flat folder of a real corpus).
 shapes_list=${SHAPES:-"small big"}
 hugo_layouts=${HUGO_LAYOUTS:-"lean heavy"}
+runs=${RUNS:-1}
 out=${OUT:-docs/performance.md}
 max_partners=$(echo "$partners_list" | tr ' ' '\n' | sort -n | tail -1)
 # Projects and output live in memory (tmpfs) when the machine has /dev/shm: on a shared
@@ -30,6 +33,7 @@ tmp=${BENCH_TMP:-$([ -d /dev/shm ] && echo /dev/shm || echo /tmp)}
 work=$(mktemp -d "$tmp/livery-perf.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 have_hugo=$(command -v hugo > /dev/null && echo yes || echo "")
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 
 cargo build --release --quiet
 cargo build --release --quiet --example gen_corpus
@@ -70,20 +74,37 @@ measure() {
   awk -v a="$start" -v b="$end" -v k="$(tail -1 "$work/time")" 'BEGIN { printf "%.3f %.0f\n", b - a, k / 1024 }'
 }
 
+# best CMD... : runs CMD (which prints "seconds peak-MiB") RUNS times, prints the fastest
+# time and the highest peak; nothing when a run failed.
+best() {
+  for ((run = 0; run < runs; run++)); do "$@" || exit 1; done |
+    awk -v n="$runs" 'NR == 1 || $1 < s { s = $1 } $2 > m { m = $2 } END { if (NR == n) printf "%.3f %.0f\n", s, m }'
+}
+
 # The edits of the one-page rebuilds: a sentence appended to a page's body, and a page's
-# new title (which its neighbours show: sidebar, previous/next, section listing).
+# new title (which its neighbours show: sidebar, previous/next, section listing). Each
+# edit is new (the clock's microseconds), even when made in a subshell.
 body_page=content/section-000/page-00001.md
 title_page=content/section-000/page-00002.md
-edits=0
 edit_body() {
-  edits=$((edits + 1))
-  printf '\nEdited for the benchmark (%d).\n' "$edits" >> "$1/$body_page"
+  printf '\nEdited for the benchmark (%s).\n' "${EPOCHREALTIME/./}" >> "$1/$body_page"
 }
 edit_title() {
-  edits=$((edits + 1))
-  sed -i "s/^title = \"Runbook 2.*\"\$/title = \"Runbook 2, renamed $edits\"/" "$1/$title_page"
-  grep -q "^title = \"Runbook 2, renamed $edits\"\$" "$1/$title_page" || { echo "title edit failed" >&2; exit 1; }
+  local stamp=${EPOCHREALTIME/./}
+  sed -i "s/^title = \"Runbook 2.*\"\$/title = \"Runbook 2, renamed $stamp\"/" "$1/$title_page"
+  grep -q "^title = \"Runbook 2, renamed $stamp\"\$" "$1/$title_page" || { echo "title edit failed" >&2; exit 1; }
 }
+
+# The timed steps, on the globals project, dest, args, site and hugo_out of the loop below.
+# Cold: no build cache in the project, an empty output folder.
+livery_cold() { rm -rf "$project/.livery" "$dest" && measure "$livery" build --root "$project" --out "$dest" -q "${args[@]}"; }
+# One page edited, then built again: whatever the project keeps between builds is used.
+livery_body() { edit_body "$project" && measure "$livery" build --root "$project" --out "$dest" -q "${args[@]}"; }
+livery_title() { edit_title "$project" && measure "$livery" build --root "$project" --out "$dest" -q "${args[@]}"; }
+livery_check() { measure "$livery" check --root "$project" "${args[@]}"; }
+hugo_cold() { rm -rf "$hugo_out" && measure hugo --source "$site" --destination "$hugo_out" --quiet; }
+# Hugo's CLI keeps nothing between builds: the same edit, then a full build again.
+hugo_body() { edit_body "$site" && measure hugo --source "$site" --destination "$hugo_out" --quiet; }
 
 # A Hugo site over the same content, highlighting with CSS classes, no taxonomies.
 # Both layouts have a page template with breadcrumbs, the content, a table of contents
@@ -145,19 +166,14 @@ for pages in $pages_list; do
     for ((i = 0; i < partners; i++)); do args+=(--partner "$(printf 'p%02d' "$i")"); done
     dest="$work/out-$pages-$partners"
     key="$shape,$pages,$partners"
-    # Cold: no build cache in the project, an empty output folder.
-    rm -rf "$project/.livery" "$dest"
-    read -r cold_s cold_mib < <(measure "$livery" build --root "$project" --out "$dest" -q "${args[@]}")
+    read -r cold_s cold_mib < <(best livery_cold)
     site_bytes=$(bytes "$dest"/p*)
     per_partner=$(awk -v b="$site_bytes" -v p="$partners" 'BEGIN { printf "%d", b / p }')
     page_bytes=$(median_page "$dest/p00")
     index_bytes=$(bytes "$dest/p00/search-index.json" "$dest/p00/search")
-    # One page edited, then built again: whatever the project keeps between builds is used.
-    edit_body "$project"
-    read -r body_s body_mib < <(measure "$livery" build --root "$project" --out "$dest" -q "${args[@]}")
-    edit_title "$project"
-    read -r title_s _ < <(measure "$livery" build --root "$project" --out "$dest" -q "${args[@]}")
-    read -r check_s _ < <(measure "$livery" check --root "$project" "${args[@]}")
+    read -r body_s body_mib < <(best livery_body)
+    read -r title_s _ < <(best livery_title)
+    read -r check_s _ < <(best livery_check)
     rm -rf "$dest"
     cp "$work/body-page.md" "$project/$body_page"
     cp "$work/title-page.md" "$project/$title_page"
@@ -190,16 +206,14 @@ for pages in $pages_list; do
       site="$work/hugo-$layout-$pages"
       hugo_out="$work/hugo-out-$layout-$pages"
       hugo_site "$site" "$project/content" "$layout"
-      read -r hugo_s hugo_mib < <(measure hugo --source "$site" --destination "$hugo_out" --quiet)
+      read -r hugo_s hugo_mib < <(best hugo_cold)
       hugo_bytes=$(bytes "$hugo_out")
       hugo_page=$(median_page "$hugo_out")
       hugo_row+=" | $(secs "$hugo_s") | $hugo_mib MiB | $(mib "$hugo_bytes") | $(kib "$hugo_page")"
       msg="hugo $layout $shape $pages: $hugo_s s ($hugo_mib MiB), site $(mib "$hugo_bytes"), median page $(kib "$hugo_page")"
       if [ "$layout" = lean ]; then
         hugo_lean[$shape,$pages]=$hugo_s
-        # Hugo's CLI keeps nothing between builds: the same edit, then a full build again.
-        edit_body "$site"
-        read -r hugo_again _ < <(measure hugo --source "$site" --destination "$hugo_out" --quiet)
+        read -r hugo_again _ < <(best hugo_body)
         hugo_row+=" | $(secs "$hugo_again")"
         msg+=", after one page edit $hugo_again s"
       fi
@@ -275,6 +289,7 @@ for shape in $shapes_list; do
   done
 done
 
+load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 hugo_version=$([ -n "$have_hugo" ] && hugo version | awk '{print $1, $2}' || echo "not installed")
 {
   echo "# Performance"
@@ -286,9 +301,12 @@ hugo_version=$([ -n "$have_hugo" ] && hugo version | awk '{print $1, $2}' || ech
   echo "50 runbooks) and *big* (sections of 1,000, like one flat folder of a real corpus); each runbook has"
   echo "four headings, task lists, two highlighted code blocks, a table, an alert and a"
   echo "cross-link with an anchor; partners differ in name, colours and contact details."
-  echo "Times are wall-clock seconds of the release binary, one run each, in"
+  if [ "$runs" = 1 ]; then each="one run each"; else each="the fastest of $runs runs"; fi
+  echo "Times are wall-clock seconds of the release binary, $each, in"
   echo "\`$tmp\` (tmpfs when it is \`/dev/shm\`: this machine's virtual disk varies several-fold"
   echo "in write speed from minute to minute); peak memory is the maximum resident set size."
+  echo "Load average (1, 5, 15 min) before the run: $load_before; after: $load_after (anything"
+  echo "above 0 is another process competing for the $(nproc) cores: figures are then noisier)."
   echo
   echo "## Targets"
   echo
