@@ -111,6 +111,10 @@ pub struct PartnerReport {
 
 /// A project read and parsed: everything partner-independent.
 pub(crate) struct Parsed {
+    /// What loading and parsing found without having to stop: the pages and partners
+    /// that failed are left out, the rest go on to be planned, so one run reports the
+    /// problems of every stage.
+    pub(crate) problems: Vec<Diagnostic>,
     pub(crate) project: ProjectConfig,
     pub(crate) partners: Vec<Partner>,
     pub(crate) themes: BTreeMap<String, Layer>,
@@ -145,7 +149,9 @@ fn build_with(options: &BuildOptions, mut cache: Option<&mut Cache>) -> Result<B
         Some(cache) => cache.highlighter.get_or_insert_with(Highlighter::new).clone(),
         None => Highlighter::new(),
     };
-    let parsed = load_and_parse(options, highlighter, cache.as_deref_mut().map(|c| &mut c.parsed))?;
+    let mut parsed =
+        load_and_parse(options, highlighter, cache.as_deref_mut().map(|c| &mut c.parsed))?;
+    let load_problems = std::mem::take(&mut parsed.problems);
     let out_dir = match &options.out {
         Some(out) => {
             crate::load::config::check_output_dir(&options.root, out).map_err(|problem| {
@@ -162,6 +168,7 @@ fn build_with(options: &BuildOptions, mut cache: Option<&mut Cache>) -> Result<B
     // reports every partner's problems.
     let planned = plan_sites(&parsed);
     let mut problems = crate::error::Problems::default();
+    problems.extend(load_problems);
     problems.extend(planned.shared_problems);
     let mut plans = Vec::new();
     let mut conversions = parsed.conversions;
@@ -187,6 +194,7 @@ fn build_with(options: &BuildOptions, mut cache: Option<&mut Cache>) -> Result<B
     let mut staged = Vec::new();
     let mut reports = Vec::new();
     let mut pages_done = 0;
+    let mut failed = Vec::new();
     for (site, assets, ui) in &plans {
         let started = Instant::now();
         let memo = cache.as_deref_mut().map(|c| &mut c.partners);
@@ -199,11 +207,18 @@ fn build_with(options: &BuildOptions, mut cache: Option<&mut Cache>) -> Result<B
                     tell(Step { done: reports.len(), total: plans.len(), pages: pages_done });
                 }
             }
+            // A partner whose templates fail does not stop the others: one run
+            // reports every partner's problems, as `check` does. Nothing is published.
+            Err(Error::Project(diagnostics)) => failed.extend(diagnostics),
             Err(error) => {
                 crate::write::discard(staged);
                 return Err(error);
             }
         }
+    }
+    if !failed.is_empty() {
+        crate::write::discard(staged);
+        return Err(Error::Project(failed));
     }
     let committing = Instant::now();
     warnings.extend(crate::write::commit(&mut output, staged)?);
@@ -278,11 +293,12 @@ fn plan_site<'a>(
     )
     .map_err(crate::error::in_stage(Rule::Template));
     let personalized = problems.take(personalized)?;
-    let theme_strings = &parsed.themes[&partner.theme].i18n;
+    // A layer that failed to load has been reported; its strings count as none.
+    let no_strings = crate::load::i18n::Catalog::default();
     let ui = crate::load::i18n::strings_for(
         &partner.language,
-        theme_strings,
-        &parsed.partner_layers[&partner.id].i18n,
+        parsed.themes.get(&partner.theme).map_or(&no_strings, |l| &l.i18n),
+        parsed.partner_layers.get(&partner.id).map_or(&no_strings, |l| &l.i18n),
     )
     .map_err(|problems| {
         let path =
@@ -310,6 +326,7 @@ fn plan_site<'a>(
     let known = crate::site::links::Known {
         pages: all_sources,
         assets: &assets.iter().map(|(p, _)| p.clone()).collect(),
+        unparsed: &parsed.pages.unparsed,
     };
     problems.extend(crate::site::links::check(&site, &known, parsed.project.broken_links));
     problems.extend(site.collisions(&assets, &parsed.project.root));
@@ -355,7 +372,6 @@ fn build_partner(
     };
     let site_path = site_path.as_str();
     let generated = generated_files(parsed, site);
-    let mut theme = assemble_theme(parsed, partner, &generated, !options.dev_server)?;
     let structure = structure_hash(parsed, site, ui, &generated, site_path);
     let page_hashes: Vec<u64> = site.pages.iter().map(content_hash).collect();
     let asset_paths: BTreeSet<String> =
@@ -375,15 +391,9 @@ fn build_partner(
                 .collect()
         });
     let rendering = Instant::now();
-    let files = crate::emit::html::render_site(
-        site,
-        &mut theme,
-        &generated,
-        assets,
-        ui,
-        site_path,
-        only.as_deref(),
-    )?;
+    let render =
+        Render { generated: &generated, assets, ui, site_path, dev_server: options.dev_server };
+    let files = render_partner(parsed, site, &render, only.as_deref())?;
     let render_time = rendering.elapsed();
     let writing = Instant::now();
     let staged = match memo {
@@ -435,16 +445,19 @@ fn assemble_theme(
     generated: &BTreeMap<String, Vec<u8>>,
     cache_busting: bool,
 ) -> Result<Theme, Vec<Diagnostic>> {
+    // A theme or partner layer that failed to load has been reported already.
+    let (Some(theme), Some(layer)) =
+        (parsed.themes.get(&partner.theme), parsed.partner_layers.get(&partner.id))
+    else {
+        return Err(Vec::new());
+    };
     Theme::assemble(
         &Path::new("themes").join(&partner.theme),
-        &parsed.themes[&partner.theme],
-        &parsed.partner_layers[&partner.id],
+        theme,
+        layer,
         generated,
         cache_busting,
     )
-    .map_err(|problems| {
-        problems.into_iter().map(|d| d.for_partner(&partner.id).or_rule(Rule::Theme)).collect()
-    })
 }
 
 /// What rendering a partner's site would report, without keeping the pages: `check`
@@ -453,22 +466,51 @@ fn assemble_theme(
 pub(crate) fn render_problems(parsed: &Parsed, planned: &PlannedSite) -> Vec<Diagnostic> {
     let site = &planned.site;
     let generated = generated_files(parsed, site);
-    let rendered = assemble_theme(parsed, site.partner, &generated, true).and_then(|mut theme| {
-        let site_path = crate::emit::html::base_path(site.partner);
-        crate::emit::html::render_site(
-            site,
-            &mut theme,
-            &generated,
-            &planned.assets,
-            &planned.ui,
-            &site_path,
-            None,
-        )
-    });
-    match rendered {
-        Ok(_) => Vec::new(),
-        Err(problems) => problems.into_iter().map(|d| d.or_rule(Rule::Theme)).collect(),
-    }
+    let site_path = crate::emit::html::base_path(site.partner);
+    let render = Render {
+        generated: &generated,
+        assets: &planned.assets,
+        ui: &planned.ui,
+        site_path: &site_path,
+        dev_server: false,
+    };
+    render_partner(parsed, site, &render, None).err().unwrap_or_default()
+}
+
+/// What rendering a partner's site needs besides its plan.
+struct Render<'a> {
+    generated: &'a BTreeMap<String, Vec<u8>>,
+    assets: &'a [(PathBuf, PathBuf)],
+    ui: &'a crate::load::i18n::UiStrings,
+    site_path: &'a str,
+    dev_server: bool,
+}
+
+/// The one render step of `build` and `check`: the partner's theme assembled, then its
+/// pages (all, or those of `only`) rendered. Every problem is a `theme` problem of this
+/// partner unless the step that found it said otherwise, so both commands name it alike.
+fn render_partner(
+    parsed: &Parsed,
+    site: &crate::site::plan::SitePlan,
+    render: &Render,
+    only: Option<&[usize]>,
+) -> Result<Vec<crate::model::output::OutputFile>, Vec<Diagnostic>> {
+    let partner = site.partner;
+    assemble_theme(parsed, partner, render.generated, !render.dev_server)
+        .and_then(|mut theme| {
+            crate::emit::html::render_site(
+                site,
+                &mut theme,
+                render.generated,
+                render.assets,
+                render.ui,
+                render.site_path,
+                only,
+            )
+        })
+        .map_err(|problems| {
+            problems.into_iter().map(|d| d.for_partner(&partner.id).or_rule(Rule::Theme)).collect()
+        })
 }
 
 /// Everything that shapes every page of a partner's site: if it is unchanged, a page
@@ -593,6 +635,7 @@ pub(crate) fn load_and_parse(
         parse_cache.as_deref().unwrap_or(&empty),
     );
     problems.extend(in_stage(Rule::FrontMatter)(shared.problems));
+    let mut unparsed = shared.failed;
     let mut conversions = shared.conversions;
     let shared = shared.pages;
     if let Some(cache) = parse_cache.as_deref_mut() {
@@ -617,6 +660,7 @@ pub(crate) fn load_and_parse(
             parse_cache.as_deref().unwrap_or(&empty),
         );
         problems.extend(in_stage(Rule::FrontMatter)(parsed.problems));
+        unparsed.extend(parsed.failed);
         conversions += parsed.conversions;
         if let Some(cache) = parse_cache.as_deref_mut() {
             crate::parse::page::remember(cache, &tree.pages, &parsed.pages);
@@ -624,7 +668,7 @@ pub(crate) fn load_and_parse(
         own.insert(partner.id.clone(), parsed.pages);
         own_assets.insert(partner.id.clone(), tree.assets);
     }
-    let pages = AllPages { shared, own };
+    let mut pages = AllPages { shared, own, unparsed };
     problems.extend(in_stage(Rule::FrontMatter)(unknown_partner_ids(&pages, &all_ids)));
 
     let templated: Vec<(PathBuf, crate::model::content::Templated)> = pages
@@ -640,9 +684,23 @@ pub(crate) fn load_and_parse(
         content.snippets.iter().map(crate::parse::templating::Snippet::from_source).collect();
     let templates =
         problems.take(ContentTemplates::new(templated, snippets).map_err(in_stage(Rule::Template)));
-    problems.finish()?;
-    let templates = templates.expect("no problems means the templates parsed");
+    let templates = templates.unwrap_or_else(|| {
+        // A content template that does not compile leaves its pages (and those that
+        // share its snippets) out; the rest are still planned and checked.
+        let templated = |page: &crate::model::page::Page| {
+            matches!(page.body, crate::model::page::Body::Templated(_))
+        };
+        for page in pages.shared.iter().chain(pages.own.values().flatten()).filter(|p| templated(p))
+        {
+            pages.unparsed.insert(page.source.clone());
+        }
+        pages.shared.retain(|p| !templated(p));
+        pages.own.values_mut().for_each(|own| own.retain(|p| !templated(p)));
+        ContentTemplates::new(Vec::new(), Vec::new())
+            .expect("no templates compile without problems")
+    });
     Ok(Parsed {
+        problems: problems.into_vec(),
         project,
         partners,
         themes,

@@ -9,9 +9,6 @@
 //! the rule of each of its problems is taken from the library's `livery::build` (the
 //! function the binary calls); the binary's output must name the same files.
 //! `check` is read from `livery check --format json`.
-//!
-//! Cases where the two differ today are listed in `KNOWN_GAPS`; a listed case that
-//! stops differing fails the test, so the list is kept honest.
 
 mod common;
 
@@ -23,19 +20,6 @@ use std::time::Duration;
 
 use common::{Fixture, stderr};
 use serde_json::Value;
-
-/// Cases whose check/build mismatch is expected today. Remove a name once it is fixed.
-const KNOWN_GAPS: &[&str] = &[
-    // Render-time problems: build leaves them without a rule (so `content`), check
-    // classifies them as `theme`.
-    "missing_template_named_in_front_matter",
-    "template_error_at_render_time_names_the_template_once",
-    "template_name_escaping_the_theme",
-    "issue_page_names_a_missing_template",
-    "issue_unknown_page_variable_in_a_theme_template",
-    // Check stops at the front matter error, like build, and never sees the link.
-    FRONT_MATTER_THEN_LINK,
-];
 
 /// (rule, file) of one error; the rule is `(io)` for errors with no rule at all.
 type Finding = (String, String);
@@ -467,12 +451,6 @@ fn in_parallel<T: Sync, R: Send>(items: &[T], each: impl Fn(&T) -> R + Sync) -> 
 fn check_reports_every_error_build_reports() {
     let names: BTreeSet<&str> = CASES.iter().map(|c| c.name).collect();
     assert_eq!(names.len(), CASES.len(), "case names are unique");
-    for gap in KNOWN_GAPS {
-        assert!(
-            names.contains(gap) || *gap == FRONT_MATTER_THEN_LINK,
-            "KNOWN_GAPS names no case: {gap}"
-        );
-    }
     let outcomes = in_parallel(CASES, |case| {
         std::panic::catch_unwind(|| mismatches(case)).map_err(|panic| {
             panic
@@ -484,12 +462,9 @@ fn check_reports_every_error_build_reports() {
     });
     let mut failures = Vec::new();
     for (case, outcome) in CASES.iter().zip(outcomes) {
-        let known = KNOWN_GAPS.contains(&case.name);
         match outcome {
             Err(panic) => failures.push(format!("{}: the case itself failed: {panic}", case.name)),
-            Ok(problems) if problems.is_empty() && known => failures
-                .push(format!("{}: check now matches build; remove it from KNOWN_GAPS", case.name)),
-            Ok(problems) if !problems.is_empty() && !known => {
+            Ok(problems) if !problems.is_empty() => {
                 failures.push(format!("{}:\n  {}", case.name, problems.join("\n  ")))
             }
             Ok(_) => {}
@@ -498,15 +473,16 @@ fn check_reports_every_error_build_reports() {
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
 
-const FRONT_MATTER_THEN_LINK: &str = "front_matter_error_does_not_hide_a_broken_link";
-
 /// One page with broken TOML front matter must not hide another page's broken link:
-/// `check` reports both in one run.
+/// `check` and `build` both report both in one run.
 #[test]
 fn front_matter_error_does_not_hide_a_broken_link() {
     let project = Fixture::new();
     project.file("content/runbooks/restore.md", "+++\ntitle = \"Restore\nweight = 1\n+++\nBody\n");
-    project.file("content/runbooks/failover.md", "# Fail over\n\nSee [x](nowhere.md).\n");
+    project.file(
+        "content/runbooks/failover.md",
+        "# Fail over\n\nSee [x](nowhere.md), then [restore](restore.md).\n",
+    );
     let front_matter = ("front-matter".to_owned(), "content/runbooks/restore.md".to_owned());
     let link = ("broken-link".to_owned(), "content/runbooks/failover.md".to_owned());
 
@@ -521,24 +497,23 @@ fn front_matter_error_does_not_hide_a_broken_link() {
         .collect();
     assert!(found.contains(&front_matter), "{document:#}");
 
-    // build stops at the front matter error as well; it reports what check reports.
     let build = run(&project, &["build"]);
     let build_err = stderr(&build);
     assert_eq!(build.status.code(), Some(1), "{build_err}");
     assert!(build_err.contains("error: content/runbooks/restore.md:"), "{build_err}");
-    let build_reports_link = build_err.contains("content/runbooks/failover.md");
     assert!(
-        !build_reports_link || found.contains(&link),
-        "build reports the link, check does not: {build_err}\n{document:#}"
+        build_err.contains("error: content/runbooks/failover.md:"),
+        "build hides the broken link behind the front matter error: {build_err}"
     );
-
-    let reports_both = found.contains(&link);
-    if KNOWN_GAPS.contains(&FRONT_MATTER_THEN_LINK) {
-        assert!(
-            !reports_both,
-            "check now reports both; remove {FRONT_MATTER_THEN_LINK} from KNOWN_GAPS"
-        );
-    } else {
-        assert!(reports_both, "check hides the broken link: {document:#}");
-    }
+    assert!(found.contains(&link), "check hides the broken link: {document:#}");
+    // The page that did not parse is reported once, for itself: a link to it is not
+    // "missing" as well.
+    let about_restore = document["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["message"].as_str().unwrap().contains("restore.md"))
+        .count();
+    assert_eq!(about_restore, 0, "{document:#}");
+    assert!(!build_err.contains("broken link `restore.md`"), "{build_err}");
 }

@@ -79,9 +79,9 @@ pub fn check(options: &CheckOptions) -> Result<CheckReport, Error> {
         shard: options.shard,
         ..BuildOptions::default()
     };
-    let parsed = match load_and_parse(&build_options, Highlighter::new(), None) {
+    let mut parsed = match load_and_parse(&build_options, Highlighter::new(), None) {
         Ok(parsed) => parsed,
-        // Problems that stop parsing hide the rest; report them as they are.
+        // Only problems that leave nothing to check (no project, no partners) stop here.
         Err(Error::Project(findings)) => {
             return Ok(CheckReport {
                 partners: options.partners.clone(),
@@ -92,12 +92,14 @@ pub fn check(options: &CheckOptions) -> Result<CheckReport, Error> {
         }
         Err(error) => return Err(error),
     };
+    let load_problems = std::mem::take(&mut parsed.problems);
     let today = options.today.unwrap_or_else(schema::today);
     let planned = plan_sites(&parsed);
     let all_pages = parsed.pages.shared.iter().chain(parsed.pages.own.values().flatten());
     let stale = all_pages
         .filter_map(|page| crate::site::validate::stale(page, &parsed.project.schemas, today));
-    let mut findings: Vec<Diagnostic> = planned.shared_problems.into_iter().chain(stale).collect();
+    let mut findings: Vec<Diagnostic> =
+        load_problems.into_iter().chain(planned.shared_problems).chain(stale).collect();
 
     let terms = leaks::Terms::new(&parsed.partners);
     let site_plans: Vec<&SitePlan> =
@@ -116,8 +118,11 @@ pub fn check(options: &CheckOptions) -> Result<CheckReport, Error> {
         if let Some(site) = &partner_plan.site {
             problems.extend(site.orphans.iter().map(|page| orphan(page, &site.site)));
             problems.extend(duplicate_titles(&site.site));
-            let own_templates: Vec<_> =
-                parsed.partner_layers[&partner_plan.partner.id].template_texts().collect();
+            let own_templates: Vec<_> = parsed
+                .partner_layers
+                .get(&partner_plan.partner.id)
+                .map(|layer| layer.template_texts().collect())
+                .unwrap_or_default();
             problems.extend(leaks::check(
                 &terms,
                 &shared_scan,

@@ -271,21 +271,25 @@ pub fn parse_all(
         .collect();
     let mut pages = Vec::new();
     let mut problems = Vec::new();
+    let mut failed = BTreeSet::new();
     let conversions = results
         .iter()
         .filter(|(r, parsed)| *parsed && matches!(r, Ok(Page { body: Body::Converted(_), .. })))
         .count();
-    for (result, _) in results {
+    for ((result, _), file) in results.into_iter().zip(files) {
         match result {
             Ok(page) if page.draft && !include_drafts => {}
             Ok(page) => pages.push(page),
-            Err(diagnostic) => problems.push(diagnostic),
+            Err(diagnostic) => {
+                problems.push(diagnostic);
+                failed.insert(file.path.clone());
+            }
         }
     }
     add_implicit_sections(&mut pages, origin, elsewhere);
     problems.extend(duplicate_urls(&pages));
     pages.sort_by(|a, b| a.source.cmp(&b.source));
-    ParsedTree { pages, problems, conversions }
+    ParsedTree { pages, problems, failed, conversions }
 }
 
 /// Pages parsed by an earlier build, by file and text hash: the dev server re-parses
@@ -312,6 +316,9 @@ pub fn remember(cache: &mut ParseCache, files: &[SourceFile], pages: &[Page]) {
 pub struct ParsedTree {
     pub pages: Vec<Page>,
     pub problems: Vec<Diagnostic>,
+    /// Files that did not parse (content-relative): reported in `problems`, and not
+    /// "missing" to a link that points at them.
+    pub failed: BTreeSet<PathBuf>,
     /// Markdown files converted to HTML while parsing (all but templated ones).
     pub conversions: usize,
 }

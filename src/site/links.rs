@@ -17,6 +17,9 @@ pub struct Known<'a> {
     pub pages: &'a BTreeSet<PathBuf>,
     /// The partner's content files besides pages.
     pub assets: &'a BTreeSet<PathBuf>,
+    /// Pages that did not parse: their own error says what is wrong; a link to one is
+    /// not broken for that reason.
+    pub unparsed: &'a BTreeSet<PathBuf>,
 }
 
 /// A broken link: what is wrong, what to do, and whether only this partner is affected.
@@ -61,6 +64,7 @@ fn problem(plan: &SitePlan, page: &SitePage, link: &Link, known: &Known) -> Opti
         LinkTarget::Anchor(anchor) => missing_anchor(page, anchor),
         LinkTarget::Page { path, anchor } => match plan.page(path) {
             Some(target_page) => anchor.as_deref().and_then(|a| missing_anchor(target_page, a)),
+            None if known.unparsed.contains(path) => None,
             None if known.pages.contains(path) => {
                 let id = &plan.partner.id;
                 Some(Problem {

@@ -47,6 +47,9 @@ pub struct Personalized<'a> {
 pub struct AllPages {
     pub shared: Vec<Page>,
     pub own: BTreeMap<String, Vec<Page>>,
+    /// Files that did not parse: their problems are reported, and links to them are
+    /// not reported again as broken.
+    pub unparsed: BTreeSet<PathBuf>,
 }
 
 impl AllPages {
