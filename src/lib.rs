@@ -9,6 +9,7 @@
 // Diagnostics travel on the error path only; boxing them would buy nothing measurable.
 #![allow(clippy::result_large_err)]
 
+pub mod cache;
 pub mod check;
 pub mod emit;
 pub mod error;
@@ -24,7 +25,6 @@ pub mod site;
 pub mod support;
 pub mod write;
 
+pub use cache::Cache;
 pub use error::{Diagnostic, Error, Rule, Severity};
-pub use pipeline::{
-    BuildOptions, BuildReport, Cache, PartnerReport, Progress, Step, build, rebuild,
-};
+pub use pipeline::{BuildOptions, BuildReport, PartnerReport, Progress, Step, build, rebuild};

@@ -50,6 +50,9 @@ enum Command {
         /// Fail at once if another build is writing the output folder, instead of waiting for it.
         #[arg(long)]
         no_wait: bool,
+        /// Build without the cache in .livery/cache/ (nor update it): every page parsed and rendered.
+        #[arg(long)]
+        no_cache: bool,
     },
     /// Preview every partner's site on http://127.0.0.1:1111/, rebuilt and reloaded as you edit.
     #[command(
@@ -327,7 +330,17 @@ fn main() -> ExitCode {
                 Err(error) => fail(error),
             }
         }
-        Command::Build { root, out, partners, drafts, shard, quiet, verbose, no_wait } => {
+        Command::Build {
+            root,
+            out,
+            partners,
+            drafts,
+            shard,
+            quiet,
+            verbose,
+            no_wait,
+            no_cache,
+        } => {
             let root = match project_root(root) {
                 Ok(root) => root,
                 Err(code) => return code,
@@ -359,6 +372,7 @@ fn main() -> ExitCode {
                 shard,
                 dev_server: false,
                 no_wait,
+                cache: !no_cache,
                 progress,
             };
             let result = livery::build(&options);

@@ -6,10 +6,14 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use rayon::prelude::*;
+
 use crate::error::{Diagnostic, Error};
 
 use crate::error::{Rule, in_stage};
 
+use crate::cache::{Cache, FileStamp, PageMemo, PartnerMemo};
+use crate::emit::html::Pages;
 use crate::emit::theme::Theme;
 use crate::load::config::PartnerDraft;
 use crate::load::theme::Layer;
@@ -37,6 +41,9 @@ pub struct BuildOptions {
     pub dev_server: bool,
     /// Fail at once, rather than wait, when another build holds the output folder.
     pub no_wait: bool,
+    /// Keep and use the persistent build cache in `.livery/cache/` (the CLI's default;
+    /// `--no-cache` turns it off).
+    pub cache: bool,
     /// Told as each partner's site is rendered and staged (the CLI shows it on a terminal).
     pub progress: Option<Progress>,
 }
@@ -57,24 +64,6 @@ impl std::fmt::Debug for Progress {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("Progress")
     }
-}
-
-/// What one build remembers for the next, so the dev server redoes only what changed.
-#[derive(Default)]
-pub struct Cache {
-    /// Loading the syntax set takes a noticeable part of a small rebuild.
-    highlighter: Option<Highlighter>,
-    parsed: crate::parse::page::ParseCache,
-    partners: HashMap<String, PartnerMemo>,
-}
-
-/// A partner's last build: the hash of everything that shapes every page (templates,
-/// navigation, brand, strings), a hash of each page's own content by URL, and the site
-/// paths of the content files (images, attachments) it published.
-struct PartnerMemo {
-    structure: u64,
-    pages: HashMap<String, u64>,
-    assets: BTreeSet<String>,
 }
 
 /// What a finished build did, for the summary and for tests.
@@ -132,7 +121,19 @@ pub(crate) struct Parsed {
 }
 
 pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
-    build_with(options, None)
+    if !options.cache {
+        return build_with(options, None);
+    }
+    let mut cache = Cache::load(&options.root);
+    let mut report = build_with(options, Some(&mut cache))?;
+    if let Err(problem) = cache.save(&options.root) {
+        report.warnings.push(
+            Diagnostic::new(crate::cache::CACHE_DIR, problem)
+                .help("the next build starts cold; delete the folder if it is damaged")
+                .warning(),
+        );
+    }
+    Ok(report)
 }
 
 /// A build that reuses what `cache` remembers from the previous one: unchanged files
@@ -163,6 +164,9 @@ fn build_with(options: &BuildOptions, mut cache: Option<&mut Cache>) -> Result<B
         }
         None => parsed.project.output_dir.clone(),
     };
+    if let Some(cache) = cache.as_deref_mut() {
+        cache.for_output(&out_dir);
+    }
 
     // Every partner is planned and checked before anything is rendered, so one run
     // reports every partner's problems.
@@ -195,11 +199,14 @@ fn build_with(options: &BuildOptions, mut cache: Option<&mut Cache>) -> Result<B
     let mut reports = Vec::new();
     let mut pages_done = 0;
     let mut failed = Vec::new();
+    // Memos of the partners staged for publishing, stamped once they are published.
+    let mut memos = Vec::new();
     for (site, assets, ui) in &plans {
         let started = Instant::now();
         let memo = cache.as_deref_mut().map(|c| &mut c.partners);
         match build_partner(&parsed, site, assets, ui, options, &output, memo) {
-            Ok((site, report)) => {
+            Ok((site, report, memo)) => {
+                memos.extend(memo.map(|memo| (report.id.clone(), memo)));
                 pages_done += report.pages;
                 reports.push(PartnerReport { elapsed: started.elapsed(), ..report });
                 staged.push(site);
@@ -223,6 +230,11 @@ fn build_with(options: &BuildOptions, mut cache: Option<&mut Cache>) -> Result<B
     let committing = Instant::now();
     warnings.extend(crate::write::commit(&mut output, staged)?);
     let commit_time = committing.elapsed();
+    if let Some(cache) = cache {
+        for (id, memo) in memos {
+            cache.partners.insert(id.clone(), stamped(memo, &out_dir.join(&id)));
+        }
+    }
     Ok(BuildReport {
         out_dir,
         partners: reports,
@@ -362,7 +374,7 @@ fn build_partner(
     options: &BuildOptions,
     output: &crate::write::OutputDir,
     memo: Option<&mut HashMap<String, PartnerMemo>>,
-) -> Result<(crate::write::Staged, PartnerReport), Error> {
+) -> Result<(crate::write::Staged, PartnerReport, Option<PartnerMemo>), Error> {
     let out_dir = output.path();
     let partner = site.partner;
     let site_path = if options.dev_server {
@@ -376,40 +388,74 @@ fn build_partner(
     let page_hashes: Vec<u64> = site.pages.iter().map(content_hash).collect();
     let asset_paths: BTreeSet<String> =
         assets.iter().map(|(p, _)| crate::support::urls::path_to_file(p)).collect();
+    let published = out_dir.join(&partner.id);
     // A content file gone calls for a complete write, the one that removes files.
-    let only: Option<Vec<usize>> = memo
-        .as_ref()
-        .and_then(|memo| memo.get(&partner.id))
-        .filter(|previous| {
-            previous.structure == structure
-                && previous.assets.is_subset(&asset_paths)
-                && out_dir.join(&partner.id).is_dir()
-        })
-        .map(|previous| {
-            (0..site.pages.len())
-                .filter(|&i| previous.pages.get(&site.pages[i].page.url) != Some(&page_hashes[i]))
-                .collect()
-        });
+    let previous = memo.as_ref().and_then(|memo| memo.get(&partner.id)).filter(|previous| {
+        previous.structure == structure
+            && previous.assets.is_subset(&asset_paths)
+            && published.is_dir()
+    });
+    // The pages to render again: those whose content changed and, for a published
+    // site, those whose file is not the one this build cache recorded.
+    let changed: Option<Vec<usize>> = previous.map(|previous| {
+        (0..site.pages.len())
+            .into_par_iter()
+            .filter(|&i| {
+                let url = &site.pages[i].page.url;
+                match previous.pages.get(url) {
+                    Some(memo) if memo.hash == page_hashes[i] => {
+                        !options.dev_server
+                            && (memo.file.is_none()
+                                || memo.file
+                                    != FileStamp::of(
+                                        &published.join(crate::support::urls::output_path(url)),
+                                    ))
+                    }
+                    _ => true,
+                }
+            })
+            .collect()
+    });
+    let pages = match (&changed, options.dev_server) {
+        (None, _) => Pages::All,
+        (Some(changed), true) => Pages::Changed(changed),
+        (Some(changed), false) => Pages::ChangedKeepingTheRest(changed),
+    };
     let rendering = Instant::now();
     let render =
         Render { generated: &generated, assets, ui, site_path, dev_server: options.dev_server };
-    let files = render_partner(parsed, site, &render, only.as_deref())?;
+    let files = render_partner(parsed, site, &render, pages)?;
     let render_time = rendering.elapsed();
     let writing = Instant::now();
-    let staged = match memo {
-        Some(memo) => {
-            let staged =
-                crate::write::update_in_place(out_dir, &partner.id, &files, only.is_none())?;
-            let pages = site
-                .pages
-                .iter()
-                .zip(&page_hashes)
-                .map(|(p, h)| (p.page.url.clone(), *h))
-                .collect();
-            memo.insert(partner.id.clone(), PartnerMemo { structure, pages, assets: asset_paths });
-            staged
+    // A page linked from the published site keeps its file, and so its stamp.
+    let rendered_again: std::collections::HashSet<usize> =
+        changed.iter().flatten().copied().collect();
+    let kept_stamp = |index: usize, url: &String| {
+        let previous = previous.filter(|_| !rendered_again.contains(&index))?;
+        previous.pages.get(url)?.file
+    };
+    let new_memo = memo.is_some().then(|| PartnerMemo {
+        structure,
+        pages: site
+            .pages
+            .iter()
+            .zip(&page_hashes)
+            .enumerate()
+            .map(|(i, (p, &hash))| {
+                (p.page.url.clone(), PageMemo { hash, file: kept_stamp(i, &p.page.url) })
+            })
+            .collect(),
+        assets: asset_paths,
+    });
+    let (staged, new_memo) = match (memo, new_memo) {
+        // The dev server's output is private: written in place, remembered at once.
+        (Some(memo), Some(new_memo)) if options.dev_server => {
+            let complete = changed.is_none();
+            let staged = crate::write::update_in_place(out_dir, &partner.id, &files, complete)?;
+            memo.insert(partner.id.clone(), new_memo);
+            (staged, None)
         }
-        None => crate::write::stage(output, &partner.id, &files)?,
+        (_, new_memo) => (crate::write::stage(output, &partner.id, &files)?, new_memo),
     };
     let report = PartnerReport {
         id: partner.id.clone(),
@@ -424,7 +470,16 @@ fn build_partner(
         changed: staged.changed.clone(),
         logo: partner.brand.logo.clone(),
     };
-    Ok((staged, report))
+    Ok((staged, report, new_memo))
+}
+
+/// `memo` with the size and mtime of each page's published file, read once the site
+/// is in place at `published`.
+fn stamped(mut memo: PartnerMemo, published: &Path) -> PartnerMemo {
+    memo.pages.par_iter_mut().filter(|(_, page)| page.file.is_none()).for_each(|(url, page)| {
+        page.file = FileStamp::of(&published.join(crate::support::urls::output_path(url)));
+    });
+    memo
 }
 
 /// Files livery writes for a partner besides pages: brand and highlight stylesheets,
@@ -474,7 +529,7 @@ pub(crate) fn render_problems(parsed: &Parsed, planned: &PlannedSite) -> Vec<Dia
         site_path: &site_path,
         dev_server: false,
     };
-    render_partner(parsed, site, &render, None).err().unwrap_or_default()
+    render_partner(parsed, site, &render, Pages::All).err().unwrap_or_default()
 }
 
 /// What rendering a partner's site needs besides its plan.
@@ -493,7 +548,7 @@ fn render_partner(
     parsed: &Parsed,
     site: &crate::site::plan::SitePlan,
     render: &Render,
-    only: Option<&[usize]>,
+    pages: Pages,
 ) -> Result<Vec<crate::model::output::OutputFile>, Vec<Diagnostic>> {
     let partner = site.partner;
     assemble_theme(parsed, partner, render.generated, !render.dev_server)
@@ -505,7 +560,7 @@ fn render_partner(
                 render.assets,
                 render.ui,
                 render.site_path,
-                only,
+                pages,
             )
         })
         .map_err(|problems| {
@@ -642,6 +697,9 @@ pub(crate) fn load_and_parse(
         crate::parse::page::remember(cache, &content.pages, &shared);
     }
     let shared_sources: BTreeSet<PathBuf> = shared.iter().map(|p| p.source.clone()).collect();
+    // Files gone since the last build leave the parse cache.
+    let mut seen: std::collections::HashSet<PathBuf> =
+        content.pages.iter().map(|f| f.display_path()).collect();
     let mut own = BTreeMap::new();
     let mut own_assets = BTreeMap::new();
     for partner in &partners {
@@ -665,8 +723,12 @@ pub(crate) fn load_and_parse(
         if let Some(cache) = parse_cache.as_deref_mut() {
             crate::parse::page::remember(cache, &tree.pages, &parsed.pages);
         }
+        seen.extend(tree.pages.iter().map(|f| f.display_path()));
         own.insert(partner.id.clone(), parsed.pages);
         own_assets.insert(partner.id.clone(), tree.assets);
+    }
+    if let Some(cache) = parse_cache {
+        cache.retain(|path, _| seen.contains(path));
     }
     let mut pages = AllPages { shared, own, unparsed };
     problems.extend(in_stage(Rule::FrontMatter)(unknown_partner_ids(&pages, &all_ids)));

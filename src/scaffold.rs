@@ -33,7 +33,7 @@ pub fn init(dir: &Path, force: bool) -> Result<Vec<PathBuf>, Error> {
         dir,
         vec![
             file("livery.toml", STARTER_PROJECT),
-            file(".gitignore", "/public/\n"),
+            file(".gitignore", "/public/\n/.livery/\n"),
             file("content/_index.md", STARTER_HOME),
             file("content/guides/_index.md", STARTER_GUIDES),
             file("content/guides/getting-started.md", STARTER_GETTING_STARTED),

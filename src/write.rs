@@ -177,17 +177,20 @@ fn stage_into(out_dir: &Path, id: &str, files: &[OutputFile]) -> Result<Staged, 
     let staging = staging_dir(out_dir, id);
 
     // Compare first (reads only, in parallel): an unchanged site is not touched at all.
+    // With nothing published yet there is nothing to compare with.
+    let nothing_published = !target.is_dir();
     let contents: Vec<(Cow<[u8]>, bool)> = files
         .par_iter()
         .map(|file| {
             let bytes = match &file.contents {
+                Contents::Published => return Ok((Cow::Borrowed(&[][..]), true)),
                 Contents::Bytes(bytes) => Cow::Borrowed(bytes.as_slice()),
                 Contents::Static(bytes) => Cow::Borrowed(*bytes),
                 Contents::Copy(source) => {
                     Cow::Owned(fs::read(source).map_err(|e| Error::io(source, e))?)
                 }
             };
-            let same = same_bytes(&target.join(&file.path), &bytes);
+            let same = !nothing_published && same_bytes(&target.join(&file.path), &bytes);
             Ok((bytes, same))
         })
         .collect::<Result<_, Error>>()?;
@@ -199,17 +202,27 @@ fn stage_into(out_dir: &Path, id: &str, files: &[OutputFile]) -> Result<Staged, 
     let mut dirs: Vec<&Path> = files.iter().filter_map(|f| Path::new(&f.path).parent()).collect();
     dirs.sort();
     dirs.dedup();
-    for dir in dirs {
+    dirs.par_iter().try_for_each(|dir| {
         let dir = staging.join(dir);
-        fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
-    }
-    for (file, (bytes, same)) in files.iter().zip(&contents) {
+        fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))
+    })?;
+    files.par_iter().zip(&contents).try_for_each(|(file, (bytes, same))| {
         let destination = staging.join(&file.path);
         // A hard link keeps an unchanged file's mtime (and costs no copy).
-        if !(*same && fs::hard_link(target.join(&file.path), &destination).is_ok()) {
-            fs::write(&destination, bytes).map_err(|e| Error::io(&destination, e))?;
+        if *same && fs::hard_link(target.join(&file.path), &destination).is_ok() {
+            return Ok(());
         }
-    }
+        if file.contents == Contents::Published {
+            let published = target.join(&file.path);
+            return Err(Error::io(
+                &published,
+                std::io::Error::other(
+                    "the published file went missing during the build; build again",
+                ),
+            ));
+        }
+        fs::write(&destination, bytes).map_err(|e| Error::io(&destination, e))
+    })?;
     let changed = files
         .iter()
         .zip(&contents)
@@ -261,6 +274,10 @@ pub fn update_in_place(
             Contents::Static(bytes) => Cow::Borrowed(*bytes),
             Contents::Copy(source) => {
                 Cow::Owned(fs::read(source).map_err(|e| Error::io(source, e))?)
+            }
+            Contents::Published => {
+                unchanged += 1;
+                continue;
             }
         };
         if same_bytes(&destination, &bytes) {
@@ -355,22 +372,22 @@ fn commit_with(
             }
         }
     }
-    let mut warnings = Vec::new();
-    for swap in done {
-        let id = dir_name(swap.target());
-        let previous = match swap {
-            Swap::Exchanged { staging, .. } => Some(staging),
-            Swap::Moved { retired, .. } => retired,
-        };
-        let Some(previous) = previous else { continue };
-        if let Err(e) = remove_if_present(&previous) {
-            warnings.push(
-                Diagnostic::new(&previous, format!("published {id}, but could not remove {id}'s previous site: {e}"))
-                    .help(format!("remove {} by hand (check its permissions, and `lsattr` for immutable files); the next build refuses to start while it is there", previous.display()))
-                    .warning(),
-            );
-        }
-    }
+    // Removing the previous sites is most of what publishing costs (a file and a
+    // folder per page): done in parallel, as one site's removal waits on the disk.
+    let warnings = done
+        .into_par_iter()
+        .filter_map(|swap| {
+            let id = dir_name(swap.target());
+            let previous = match swap {
+                Swap::Exchanged { staging, .. } => Some(staging),
+                Swap::Moved { retired, .. } => retired,
+            }?;
+            let e = remove_if_present(&previous).err()?;
+            Some(Diagnostic::new(&previous, format!("published {id}, but could not remove {id}'s previous site: {e}"))
+                .help(format!("remove {} by hand (check its permissions, and `lsattr` for immutable files); the next build refuses to start while it is there", previous.display()))
+                .warning())
+        })
+        .collect();
     Ok(warnings)
 }
 
@@ -462,11 +479,26 @@ pub fn discard(staged: Vec<Staged>) {
     }
 }
 
+/// Removes `dir` and everything in it, its top-level entries in parallel.
 fn remove_if_present(dir: &Path) -> Result<(), Error> {
-    match fs::remove_dir_all(dir) {
-        Ok(()) => Ok(()),
-        Err(e) if e.kind() == ErrorKind::NotFound => Ok(()),
-        Err(e) => Err(Error::io(dir, e)),
+    let entries = match fs::read_dir(dir) {
+        Ok(entries) => entries.collect::<Result<Vec<_>, _>>().map_err(|e| Error::io(dir, e))?,
+        Err(e) if e.kind() == ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(Error::io(dir, e)),
+    };
+    entries.into_par_iter().try_for_each(|entry| {
+        let path = entry.path();
+        // Never followed: a symlink is removed, not what it points at.
+        let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
+        let removed = if is_dir { fs::remove_dir_all(&path) } else { fs::remove_file(&path) };
+        match removed {
+            Err(e) if e.kind() != ErrorKind::NotFound => Err(Error::io(&path, e)),
+            _ => Ok(()),
+        }
+    })?;
+    match fs::remove_dir(dir) {
+        Err(e) if e.kind() != ErrorKind::NotFound => Err(Error::io(dir, e)),
+        _ => Ok(()),
     }
 }
 

@@ -23,7 +23,7 @@ fn changed(report: &livery::BuildReport, partner: &str) -> Vec<String> {
 fn an_edited_body_is_parsed_rendered_and_written_alone() {
     let project = Fixture::new();
     let out = tempfile::tempdir().unwrap();
-    let mut cache = livery::Cache::default();
+    let mut cache = livery::Cache::new();
     let first = livery::rebuild(&options(&project, out.path()), &mut cache).unwrap();
     assert_eq!(first.markdown_conversions, 4);
 
@@ -64,7 +64,7 @@ fn an_edited_body_is_parsed_rendered_and_written_alone() {
 fn a_changed_title_rerenders_the_pages_that_show_it() {
     let project = Fixture::new();
     let out = tempfile::tempdir().unwrap();
-    let mut cache = livery::Cache::default();
+    let mut cache = livery::Cache::new();
     livery::rebuild(&options(&project, out.path()), &mut cache).unwrap();
     project.file(
         "content/runbooks/failover.md",
@@ -94,7 +94,7 @@ fn a_deleted_page_disappears() {
     let project = Fixture::new();
     project.file("content/runbooks/extra.md", "# Extra\n");
     let out = tempfile::tempdir().unwrap();
-    let mut cache = livery::Cache::default();
+    let mut cache = livery::Cache::new();
     livery::rebuild(&options(&project, out.path()), &mut cache).unwrap();
     assert!(out.path().join("alpha/runbooks/extra/index.html").exists());
     project.remove("content/runbooks/extra.md");
@@ -109,7 +109,7 @@ fn content_files_are_published_when_added_changed_or_removed() {
     let project = Fixture::new();
     project.bytes("content/runbooks/diagram.png", b"first diagram");
     let out = tempfile::tempdir().unwrap();
-    let mut cache = livery::Cache::default();
+    let mut cache = livery::Cache::new();
     livery::rebuild(&options(&project, out.path()), &mut cache).unwrap();
     let published = |path: &str| std::fs::read(out.path().join(path)).ok();
     assert_eq!(published("alpha/runbooks/diagram.png").as_deref(), Some(&b"first diagram"[..]));

@@ -119,6 +119,20 @@ fn partner_context(partner: &Partner, ui: &UiStrings) -> Result<tera::Context, D
         .map_err(|e| Diagnostic::new("partners", e.to_string()).for_partner(&partner.id))
 }
 
+/// Which pages a render produces, when the site's structure is unchanged since the last
+/// build and only some pages' content changed.
+#[derive(Debug, Clone, Copy)]
+pub enum Pages<'a> {
+    /// Every page, and every other file of the site.
+    All,
+    /// Only these pages and the generated files: the dev server's output on disk is
+    /// right for the rest.
+    Changed(&'a [usize]),
+    /// These pages rendered, every other page `Contents::Published` (linked from the
+    /// published site into the staged one), and every other file listed as for `All`.
+    ChangedKeepingTheRest(&'a [usize]),
+}
+
 pub fn render_site(
     plan: &SitePlan,
     theme: &mut Theme,
@@ -126,12 +140,13 @@ pub fn render_site(
     content_assets: &[(PathBuf, PathBuf)],
     ui: &UiStrings,
     site_path: &str,
-    only: Option<&[usize]>,
+    pages: Pages,
 ) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
-    // `only`: the pages whose content changed while the site's structure did not (the
-    // dev server); the rest of the site on disk is still right.
-    let indices: Vec<usize> =
-        only.map_or_else(|| (0..plan.pages.len()).collect(), <[usize]>::to_vec);
+    let (indices, only): (Vec<usize>, _) = match pages {
+        Pages::All => ((0..plan.pages.len()).collect(), None),
+        Pages::Changed(changed) => (changed.to_vec(), Some(changed)),
+        Pages::ChangedKeepingTheRest(changed) => (changed.to_vec(), None),
+    };
     let shared = partner_context(plan.partner, ui).map_err(|d| vec![d])?;
     let mut fragment_context = shared.clone();
     fragment_context.insert("root", ROOT_MARK);
@@ -181,6 +196,13 @@ pub fn render_site(
             path: urls::path_to_file(path),
             contents: Contents::Copy(source.clone()),
         });
+    }
+    if let Pages::ChangedKeepingTheRest(changed) = pages {
+        let changed: std::collections::HashSet<usize> = changed.iter().copied().collect();
+        files.extend((0..plan.pages.len()).filter(|i| !changed.contains(i)).map(|i| OutputFile {
+            path: urls::output_path(&plan.pages[i].page.url),
+            contents: Contents::Published,
+        }));
     }
     Ok(files)
 }

@@ -3,10 +3,10 @@
 
 use std::path::PathBuf;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// One entry of a page's table of contents (h2 and h3).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TocEntry {
     pub level: u8,
     pub id: String,
@@ -14,7 +14,7 @@ pub struct TocEntry {
 }
 
 /// What a relative link in the content points at, resolved against the content root.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum LinkTarget {
     /// Another page (`.md`), by content-relative path.
     Page { path: PathBuf, anchor: Option<String> },
@@ -30,7 +30,7 @@ pub enum LinkTarget {
 }
 
 /// A link found in the content, with where it was written.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Link {
     pub target: LinkTarget,
     pub written: String,
@@ -39,7 +39,7 @@ pub struct Link {
 }
 
 /// The partner-independent result of converting one page.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Converted {
     pub html: String,
     pub toc: Vec<TocEntry>,
@@ -55,7 +55,7 @@ pub struct Converted {
 }
 
 /// The plain text under one heading (or before the first heading).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TextSection {
     /// The heading's id; None for the text before the first heading.
     pub anchor: Option<String>,
@@ -78,7 +78,7 @@ impl Converted {
 }
 
 /// Markdown whose text depends on the partner, ready for tera.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Templated {
     /// The template name, also the path shown in messages (`content/a.md`).
     pub name: String,

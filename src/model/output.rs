@@ -9,6 +9,9 @@ pub enum Contents {
     Copy(PathBuf),
     /// A file of a built-in theme.
     Static(&'static [u8]),
+    /// Unchanged since the last build, as the build cache knows without reading it:
+    /// linked from the published site into the staged one.
+    Published,
 }
 
 /// A file of the finished site, at a path relative to the site root.

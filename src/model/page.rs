@@ -4,7 +4,7 @@
 use std::fmt;
 use std::path::PathBuf;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::model::content::Converted;
 use crate::model::content::Templated;
@@ -16,7 +16,7 @@ pub const CONTENT_DIR: &str = "content";
 pub const SNIPPETS_DIR: &str = "_snippets";
 
 /// A markdown file as read from disk, before any parsing.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SourceFile {
     /// The content folder it was found in: `content`, or `partners/<id>/content`.
     pub origin: PathBuf,
@@ -32,7 +32,7 @@ impl SourceFile {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum PageKind {
     /// An `_index.md` (or a folder without one): lists its children.
@@ -41,7 +41,7 @@ pub enum PageKind {
 }
 
 /// A calendar date from front matter.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Date {
     pub year: u16,
     pub month: u8,
@@ -49,7 +49,7 @@ pub struct Date {
 }
 
 /// A template named in front matter, with the line it was named on.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct TemplateChoice {
     pub name: String,
     pub line: usize,
@@ -72,7 +72,7 @@ pub const BUILT_IN_FIELDS: [&str; 11] = [
 ];
 
 /// One top-level front matter field as written, with where its key is.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Field {
     pub key: String,
     pub value: toml::Value,
@@ -84,7 +84,7 @@ pub struct Field {
 }
 
 /// A front matter value with the line it was written on.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Located<T> {
     pub value: T,
     pub line: usize,
@@ -92,14 +92,14 @@ pub struct Located<T> {
 }
 
 /// The page's markdown: converted once, or a template rendered per partner.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub enum Body {
     Converted(Converted),
     Templated(Templated),
 }
 
 /// One page as parsed: the same for every partner.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Page {
     /// The content folder it came from: `content`, or `partners/<id>/content`.
     pub origin: PathBuf,

@@ -57,6 +57,7 @@ pub fn serve(options: ServeOptions) -> Result<(), Error> {
         shard: None,
         dev_server: true,
         no_wait: false,
+        cache: false,
         progress: None,
     };
     let writing = Writing::default();
@@ -152,7 +153,7 @@ fn remove_on_stop(out: &Path, writing: Writing) -> Result<(), Error> {
 /// Builds everything and tells open pages what changed, or what went wrong.
 fn rebuild(
     options: &BuildOptions,
-    cache: &mut crate::pipeline::Cache,
+    cache: &mut crate::cache::Cache,
     hub: &live::Hub,
     partners: &PartnerList,
     writing: &Writing,
@@ -228,7 +229,7 @@ fn watch(
         .watch(&project_file, RecursiveMode::NonRecursive)
         .map_err(|e| Error::io(&project_file, std::io::Error::other(e)))?;
     std::thread::spawn(move || {
-        let mut cache = crate::pipeline::Cache::default();
+        let mut cache = crate::cache::Cache::new();
         rebuild(&options, &mut cache, &hub, &partners, &writing);
         let _ = ready.send(());
         // Every batch counts: each build's own reads of every file come back as batches

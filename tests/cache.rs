@@ -1,0 +1,217 @@
+//! The persistent build cache (`.livery/cache/`): a build that uses it publishes exactly
+//! the bytes a cold build publishes, after any kind of change, and a one-page edit
+//! renders and writes only what that edit changed.
+
+mod common;
+
+use std::path::Path;
+
+use common::{Fixture, files_under};
+
+fn build(project: &Fixture, out: &str, cache: bool) -> livery::BuildReport {
+    livery::build(&livery::BuildOptions {
+        root: project.path().to_owned(),
+        out: Some(project.path().join(out)),
+        cache,
+        ..Default::default()
+    })
+    .unwrap()
+}
+
+/// Builds with the cache into `public` and without it into `cold`, and asserts both
+/// publish the same files with the same bytes.
+fn assert_cached_equals_cold(project: &Fixture, after: &str) -> livery::BuildReport {
+    let cached = build(project, "public", true);
+    std::fs::remove_dir_all(project.path().join("cold")).ok();
+    build(project, "cold", false);
+    let sites = |out: &str| {
+        let mut files = files_under(&project.path().join(out));
+        files.remove(".livery-sites");
+        files.remove(".livery-lock");
+        files
+    };
+    let (warm, cold) = (sites("public"), sites("cold"));
+    assert_eq!(
+        warm.keys().collect::<Vec<_>>(),
+        cold.keys().collect::<Vec<_>>(),
+        "after {after}: the cached build publishes other files"
+    );
+    for (path, bytes) in &warm {
+        assert!(bytes == &cold[path], "after {after}: {path} differs from a cold build");
+    }
+    cached
+}
+
+fn changed(report: &livery::BuildReport, partner: &str) -> Vec<String> {
+    let mut changed = report.partners.iter().find(|p| p.id == partner).unwrap().changed.clone();
+    changed.sort();
+    changed
+}
+
+/// One change to a project, applied in place.
+type Edit = Box<dyn Fn(&Fixture)>;
+
+#[test]
+fn a_cached_build_is_byte_identical_to_a_cold_one_after_every_kind_of_change() {
+    let project = Fixture::new();
+    project.file(
+        "content/runbooks/extra.md",
+        "+++\ntitle = \"Extra\"\n+++\nSee [restore](restore.md).\n",
+    );
+    assert_cached_equals_cold(&project, "the first build");
+    assert!(project.exists(".livery/cache/build.json"));
+    assert_cached_equals_cold(&project, "nothing changed");
+
+    let edits: Vec<(&str, Edit)> = vec![
+        (
+            "a body edit",
+            Box::new(|p| {
+                p.file(
+                    "content/runbooks/failover.md",
+                    "# Fail over\n\n## Promote {#promote}\n\nNew text.\n",
+                );
+            }),
+        ),
+        (
+            "a title edit",
+            Box::new(|p| {
+                p.file(
+                    "content/runbooks/extra.md",
+                    "+++\ntitle = \"Extra steps\"\n+++\nSee [restore](restore.md).\n",
+                );
+            }),
+        ),
+        (
+            "a new page",
+            Box::new(|p| {
+                p.file("content/runbooks/new.md", "# New\n\nHello.\n");
+            }),
+        ),
+        (
+            "a removed page",
+            Box::new(|p| {
+                p.remove("content/runbooks/new.md");
+            }),
+        ),
+        (
+            "a brand colour in partner.toml",
+            Box::new(|p| {
+                p.file(
+                "partners/beta/partner.toml",
+                "name = \"Beta Retail\"\nbase_url = \"https://kb.beta.test/docs/\"\n\n[brand]\nprimary = \"#224466\"\n",
+            );
+            }),
+        ),
+        (
+            "a partner name",
+            Box::new(|p| {
+                p.file(
+                "partners/beta/partner.toml",
+                "name = \"Beta Shops\"\nbase_url = \"https://kb.beta.test/docs/\"\n\n[brand]\nprimary = \"#224466\"\n",
+            );
+            }),
+        ),
+        (
+            "a theme template",
+            Box::new(|p| {
+                let path = p.path().join("themes/default/templates/page.html");
+                let text = std::fs::read_to_string(&path).unwrap();
+                std::fs::write(&path, text.replacen("</main>", "<p>theme edit</p></main>", 1))
+                    .unwrap();
+            }),
+        ),
+        (
+            "a partner template override",
+            Box::new(|p| {
+                p.file("partners/alpha/templates/page.html", "{% extends \"theme/page.html\" %}\n");
+            }),
+        ),
+        (
+            "a partner's own page",
+            Box::new(|p| {
+                p.file("partners/alpha/content/runbooks/alpha-only.md", "# Alpha only\n\nText.\n");
+            }),
+        ),
+        (
+            "a content file beside a page",
+            Box::new(|p| {
+                p.file("content/runbooks/diagram.txt", "boxes and arrows\n");
+            }),
+        ),
+        (
+            "a content file removed",
+            Box::new(|p| {
+                p.remove("content/runbooks/diagram.txt");
+            }),
+        ),
+        (
+            "livery.toml",
+            Box::new(|p| {
+                p.file(
+                    "livery.toml",
+                    "title = \"Test KB\"\n\n[highlight]\nlight = \"InspiredGitHub\"\n",
+                );
+            }),
+        ),
+        (
+            "a partner removed",
+            Box::new(|p| {
+                std::fs::remove_dir_all(p.path().join("partners/beta")).unwrap();
+                std::fs::remove_dir_all(p.path().join("public/beta")).unwrap();
+                std::fs::remove_dir_all(p.path().join("cold/beta")).unwrap();
+            }),
+        ),
+    ];
+    for (what, edit) in edits {
+        edit(&project);
+        assert_cached_equals_cold(&project, what);
+    }
+}
+
+#[test]
+fn a_body_edit_renders_and_writes_only_that_page_and_the_search_index() {
+    let project = Fixture::new();
+    build(&project, "public", true);
+    project
+        .file("content/runbooks/failover.md", "# Fail over\n\n## Promote {#promote}\n\nEdited.\n");
+    let report = assert_cached_equals_cold(&project, "a body edit");
+    for partner in ["alpha", "beta"] {
+        assert_eq!(
+            changed(&report, partner),
+            ["runbooks/failover/index.html", "search-index.json"],
+            "{partner}"
+        );
+    }
+}
+
+#[test]
+fn a_published_page_changed_by_hand_is_written_again() {
+    let project = Fixture::new();
+    build(&project, "public", true);
+    let page = project.path().join("public/alpha/runbooks/restore/index.html");
+    std::fs::write(&page, "edited by hand").unwrap();
+    let report = assert_cached_equals_cold(&project, "a hand edit of the published page");
+    assert_eq!(changed(&report, "alpha"), ["runbooks/restore/index.html"]);
+}
+
+#[test]
+fn a_damaged_cache_is_ignored_and_rewritten() {
+    let project = Fixture::new();
+    build(&project, "public", true);
+    let cache = project.path().join(".livery/cache/build.json");
+    std::fs::write(&cache, "{ not json").unwrap();
+    assert_cached_equals_cold(&project, "a damaged cache");
+    let text = std::fs::read_to_string(&cache).unwrap();
+    assert!(text.starts_with('{') && text.contains("\"partners\""), "the cache is written again");
+}
+
+#[test]
+fn no_cache_neither_reads_nor_writes_the_cache() {
+    let project = Fixture::new();
+    let output = project.run(&["build", "--no-cache", "-q"]);
+    assert!(output.status.success(), "{}", common::stderr(&output));
+    assert!(!Path::new(&project.path().join(".livery")).exists());
+    let output = project.run(&["build", "-q"]);
+    assert!(output.status.success(), "{}", common::stderr(&output));
+    assert!(project.exists(".livery/cache/build.json"));
+}
