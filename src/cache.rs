@@ -14,19 +14,22 @@
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
+
+use crate::model::page::Page;
 
 use crate::parse::highlight::Highlighter;
 use crate::parse::page::ParseCache;
 
-/// The cache folder, relative to the project root.
+/// The cache folder, relative to the project root. It holds `key` (the livery and the
+/// output folder it was written for), `pages/` (one file per parsed page, written only
+/// when the page changed) and `partners/` (one memo per partner).
 pub const CACHE_DIR: &str = ".livery/cache";
-const CACHE_FILE: &str = "build.json";
 
-#[derive(Default, Serialize, Deserialize)]
+#[derive(Default)]
 pub struct Cache {
     /// Loading the syntax set takes a noticeable part of a small rebuild.
-    #[serde(skip)]
     pub(crate) highlighter: Option<Highlighter>,
     /// The livery that wrote the cache: its version and executable.
     key: String,
@@ -34,6 +37,31 @@ pub struct Cache {
     pub(crate) out_dir: Option<PathBuf>,
     pub(crate) parsed: ParseCache,
     pub(crate) partners: HashMap<String, PartnerMemo>,
+    /// The text hash of each page as loaded, so that saving writes only what changed.
+    stored: HashMap<PathBuf, u64>,
+}
+
+/// `key`: whose cache this is.
+#[derive(Serialize, Deserialize, PartialEq)]
+struct Key {
+    livery: String,
+    out_dir: Option<PathBuf>,
+}
+
+/// One file of `pages/`.
+#[derive(Deserialize)]
+struct StoredPage {
+    path: PathBuf,
+    text_hash: u64,
+    page: Page,
+}
+
+/// A `StoredPage` to write, borrowing the cache's page.
+#[derive(Serialize)]
+struct PageToStore<'a> {
+    path: &'a Path,
+    text_hash: u64,
+    page: &'a Page,
 }
 
 /// A partner's last build: the hash of everything that shapes every page (templates,
@@ -86,31 +114,98 @@ impl Cache {
     }
 
     /// The project's cache, or an empty one when there is none or it cannot be used
-    /// (another livery wrote it, it is damaged): a cache never fails a build.
+    /// (another livery wrote it, it is damaged): a cache never fails a build. Pages are
+    /// read in parallel; a damaged page file only costs that page a parse.
     pub fn load(root: &Path) -> Cache {
-        let path = root.join(CACHE_DIR).join(CACHE_FILE);
-        let stored: Option<Cache> =
-            std::fs::read(&path).ok().and_then(|bytes| serde_json::from_slice(&bytes).ok());
-        let key = livery_key();
-        match stored {
-            Some(cache) if cache.key == key => cache,
-            _ => Cache { key, ..Cache::default() },
+        let dir = root.join(CACHE_DIR);
+        let mut cache = Cache::new();
+        let key: Option<Key> =
+            std::fs::read(dir.join("key")).ok().and_then(|b| serde_json::from_slice(&b).ok());
+        let Some(key) = key.filter(|key| key.livery == cache.key) else { return cache };
+        cache.out_dir = key.out_dir;
+        let files: Vec<PathBuf> = std::fs::read_dir(dir.join("pages"))
+            .into_iter()
+            .flatten()
+            .filter_map(|entry| entry.ok().map(|e| e.path()))
+            .collect();
+        let pages: Vec<StoredPage> = files
+            .par_iter()
+            .filter_map(|file| serde_json::from_slice(&std::fs::read(file).ok()?).ok())
+            .collect();
+        for stored in pages {
+            cache.stored.insert(stored.path.clone(), stored.text_hash);
+            cache.parsed.insert(stored.path, (stored.text_hash, stored.page));
         }
+        let memos: Vec<(String, PartnerMemo)> = std::fs::read_dir(dir.join("partners"))
+            .into_iter()
+            .flatten()
+            .filter_map(|entry| entry.ok().map(|e| e.path()))
+            .collect::<Vec<_>>()
+            .par_iter()
+            .filter_map(|file| {
+                let id = file.file_stem()?.to_str()?.to_owned();
+                Some((id, serde_json::from_slice(&std::fs::read(file).ok()?).ok()?))
+            })
+            .collect();
+        cache.partners.extend(memos);
+        cache
     }
 
-    /// Writes the cache (to a temporary file, then renamed, so a reader never sees half
-    /// of one). A cache that cannot be written is a warning for the caller to show.
-    pub fn save(&self, root: &Path) -> Result<(), String> {
+    /// Writes what changed since the cache was loaded, each file to a temporary name
+    /// first and then renamed, so a reader never sees half of one. A cache that cannot
+    /// be written is a warning for the caller to show.
+    pub fn save(&mut self, root: &Path) -> Result<(), String> {
         let dir = root.join(CACHE_DIR);
-        let write = || -> std::io::Result<()> {
-            std::fs::create_dir_all(&dir)?;
-            let temporary = dir.join(format!("{CACHE_FILE}.{}.tmp", std::process::id()));
-            let bytes = serde_json::to_vec(self).map_err(std::io::Error::other)?;
-            std::fs::write(&temporary, bytes)?;
-            std::fs::rename(&temporary, dir.join(CACHE_FILE))
-        };
-        write().map_err(|e| {
+        self.write(&dir).map_err(|e| {
             format!("could not write the build cache in {}: {e}", Path::new(CACHE_DIR).display())
+        })
+    }
+
+    fn write(&mut self, dir: &Path) -> std::io::Result<()> {
+        let (pages, partners) = (dir.join("pages"), dir.join("partners"));
+        std::fs::create_dir_all(&pages)?;
+        std::fs::create_dir_all(&partners)?;
+        let key = Key { livery: self.key.clone(), out_dir: self.out_dir.clone() };
+        write_atomically(
+            &dir.join("key"),
+            &serde_json::to_vec(&key).map_err(std::io::Error::other)?,
+        )?;
+        let page_file = |path: &Path| {
+            let hash = xxhash_rust::xxh3::xxh3_64(path.as_os_str().as_encoded_bytes());
+            pages.join(format!("{hash:016x}.json"))
+        };
+        let changed: Vec<(&PathBuf, &(u64, Page))> = self
+            .parsed
+            .iter()
+            .filter(|(path, (hash, _))| self.stored.get(*path) != Some(hash))
+            .collect();
+        changed.par_iter().try_for_each(|(path, (text_hash, page))| {
+            let stored = PageToStore { path, text_hash: *text_hash, page };
+            write_atomically(
+                &page_file(path),
+                &serde_json::to_vec(&stored).map_err(std::io::Error::other)?,
+            )
+        })?;
+        // Pages gone since: their files go too.
+        let wanted: std::collections::HashSet<PathBuf> =
+            self.parsed.keys().map(|p| page_file(p)).collect();
+        for entry in std::fs::read_dir(&pages)?.flatten() {
+            if !wanted.contains(&entry.path()) {
+                let _ = std::fs::remove_file(entry.path());
+            }
+        }
+        self.stored = self.parsed.iter().map(|(path, (hash, _))| (path.clone(), *hash)).collect();
+        for entry in std::fs::read_dir(&partners)?.flatten() {
+            let id = entry.path().file_stem().and_then(|s| s.to_str()).map(str::to_owned);
+            if !id.is_some_and(|id| self.partners.contains_key(&id)) {
+                let _ = std::fs::remove_file(entry.path());
+            }
+        }
+        self.partners.par_iter().try_for_each(|(id, memo)| {
+            write_atomically(
+                &partners.join(format!("{id}.json")),
+                &serde_json::to_vec(memo).map_err(std::io::Error::other)?,
+            )
         })
     }
 
@@ -122,4 +217,11 @@ impl Cache {
             self.out_dir = Some(out_dir);
         }
     }
+}
+
+fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let mut temporary = path.as_os_str().to_owned();
+    temporary.push(format!(".{}.tmp", std::process::id()));
+    std::fs::write(&temporary, bytes)?;
+    std::fs::rename(&temporary, path)
 }

@@ -281,7 +281,7 @@ pub(crate) fn plan_sites(parsed: &Parsed) -> PlannedSites<'_> {
         .collect();
     let partners = parsed
         .partners
-        .iter()
+        .par_iter()
         .map(|partner| {
             let mut problems = crate::error::Problems::default();
             let site = plan_site(parsed, partner, &all_sources, &mut problems);
@@ -385,7 +385,7 @@ fn build_partner(
     let site_path = site_path.as_str();
     let generated = generated_files(parsed, site);
     let structure = structure_hash(parsed, site, ui, &generated, site_path);
-    let page_hashes: Vec<u64> = site.pages.iter().map(content_hash).collect();
+    let page_hashes: Vec<u64> = site.pages.par_iter().map(content_hash).collect();
     let asset_paths: BTreeSet<String> =
         assets.iter().map(|(p, _)| crate::support::urls::path_to_file(p)).collect();
     let published = out_dir.join(&partner.id);
@@ -597,24 +597,27 @@ fn structure_hash(
     xxhash_rust::xxh3::xxh3_64(text.as_bytes())
 }
 
-/// Everything a page's own output depends on besides the site's structure.
+/// Everything a page's own output depends on besides the site's structure. Streamed
+/// into the hasher: a page's HTML is most of what it hashes.
 fn content_hash(page: &crate::site::personalize::SitePage) -> u64 {
     let p = page.page;
-    let toc: Vec<&str> = page.content.toc.iter().map(|t| t.id.as_str()).collect();
-    let text = format!(
-        "{}\0{:?}\0{}\0{:?}\0{:?}\0{:?}\0{:?}\0{}\0{:?}\0{:?}",
-        page.title,
-        page.description,
-        page.content.html,
-        toc,
-        p.owner,
-        p.last_reviewed,
-        p.tags,
-        p.extra,
-        p.template.as_ref().map(|t| &t.name),
-        p.fields
-    );
-    xxhash_rust::xxh3::xxh3_64(text.as_bytes())
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    let mut part = |bytes: &[u8]| {
+        hasher.update(&(bytes.len() as u64).to_le_bytes());
+        hasher.update(bytes);
+    };
+    part(page.title.as_bytes());
+    part(page.content.html.as_bytes());
+    for entry in &page.content.toc {
+        part(entry.id.as_bytes());
+    }
+    if let Some(description) = &page.description {
+        part(description.as_bytes());
+    }
+    // The front matter (owner, tags, dates, fields …) as written: its file's text.
+    part(&p.text_hash.to_le_bytes());
+    part(p.display_path().as_os_str().as_encoded_bytes());
+    hasher.digest()
 }
 
 /// Everything up to the per-partner stages, with every problem of the project collected.

@@ -147,11 +147,29 @@ fn refuse_non_file(path: &Path) -> Result<(), Error> {
 pub struct Staged {
     staging: Option<PathBuf>,
     target: PathBuf,
+    /// How the staging folder is published: swapped in whole, or, for a small change
+    /// to a published site, its files moved into the site one by one.
+    publish: Publish,
     pub written: usize,
     pub unchanged: usize,
     /// Site paths of the files written because their bytes changed.
     pub changed: Vec<String>,
 }
+
+#[derive(Debug, PartialEq, Eq)]
+enum Publish {
+    /// The staging folder is the whole new site: swapped in at once.
+    Swap,
+    /// The staging folder holds only these files (site paths); the rest of the site is
+    /// published already and stays.
+    Patch(Vec<String>),
+}
+
+/// A change to at most this share of a site's files (or `PATCH_FILES`, whichever is
+/// more) is published file by file, each file replaced atomically; a bigger one is
+/// staged whole and swapped in, so that readers never see a site half old, half new.
+const PATCH_SHARE: usize = 10;
+const PATCH_FILES: usize = 50;
 
 fn staging_dir(out_dir: &Path, id: &str) -> PathBuf {
     out_dir.join(format!(".{id}.staging"))
@@ -195,8 +213,45 @@ fn stage_into(out_dir: &Path, id: &str, files: &[OutputFile]) -> Result<Staged, 
         })
         .collect::<Result<_, Error>>()?;
     let unchanged = contents.iter().filter(|(_, same)| *same).count();
-    if unchanged == files.len() && count_files(&target) == files.len() {
-        return Ok(Staged { staging: None, target, written: 0, unchanged, changed: Vec::new() });
+    // Files the build cache knows to be published mean the site's files are the same
+    // set as before: nothing to remove, so a small change can be patched in.
+    let keeps_published = files.iter().any(|f| f.contents == Contents::Published);
+    let to_write = files.len() - unchanged;
+    if to_write == 0 && (keeps_published || count_files(&target) == files.len()) {
+        return Ok(Staged {
+            staging: None,
+            target,
+            publish: Publish::Swap,
+            written: 0,
+            unchanged,
+            changed: Vec::new(),
+        });
+    }
+    let changed: Vec<String> = files
+        .iter()
+        .zip(&contents)
+        .filter(|(_, (_, same))| !same)
+        .map(|(f, _)| f.path.clone())
+        .collect();
+    if keeps_published && to_write <= PATCH_FILES.max(files.len() / PATCH_SHARE) {
+        for (file, (bytes, same)) in files.iter().zip(&contents) {
+            if *same {
+                continue;
+            }
+            let destination = staging.join(&file.path);
+            if let Some(parent) = destination.parent() {
+                fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+            }
+            fs::write(&destination, bytes).map_err(|e| Error::io(&destination, e))?;
+        }
+        return Ok(Staged {
+            staging: Some(staging),
+            target,
+            publish: Publish::Patch(changed.clone()),
+            written: to_write,
+            unchanged,
+            changed,
+        });
     }
 
     let mut dirs: Vec<&Path> = files.iter().filter_map(|f| Path::new(&f.path).parent()).collect();
@@ -223,15 +278,10 @@ fn stage_into(out_dir: &Path, id: &str, files: &[OutputFile]) -> Result<Staged, 
         }
         fs::write(&destination, bytes).map_err(|e| Error::io(&destination, e))
     })?;
-    let changed = files
-        .iter()
-        .zip(&contents)
-        .filter(|(_, (_, same))| !same)
-        .map(|(f, _)| f.path.clone())
-        .collect();
     Ok(Staged {
         staging: Some(staging),
         target,
+        publish: Publish::Swap,
         written: files.len() - unchanged,
         unchanged,
         changed,
@@ -301,7 +351,14 @@ pub fn update_in_place(
             }
         }
     }
-    Ok(Staged { staging: None, target, written: changed.len(), unchanged, changed })
+    Ok(Staged {
+        staging: None,
+        target,
+        publish: Publish::Swap,
+        written: changed.len(),
+        unchanged,
+        changed,
+    })
 }
 
 /// Swaps every staged site into place, all or none. On Linux each swap is one atomic
@@ -332,6 +389,8 @@ fn commit_with(
     swap_in: &SwapIn,
 ) -> Result<Vec<Diagnostic>, Error> {
     output.record(staged.iter().map(|site| dir_name(&site.target)))?;
+    let (patches, staged): (Vec<Staged>, Vec<Staged>) =
+        staged.into_iter().partition(|site| matches!(site.publish, Publish::Patch(_)));
     let pending: Vec<(PathBuf, PathBuf)> = staged
         .into_iter()
         .filter_map(|site| site.staging.map(|staging| (staging, site.target)))
@@ -388,7 +447,40 @@ fn commit_with(
                 .warning())
         })
         .collect();
+    // Patches last: a failed swap above leaves every site as it was.
+    for site in patches {
+        apply_patch(site)?;
+    }
     Ok(warnings)
+}
+
+/// Moves a patch's files into the published site, each by one atomic rename, then
+/// removes its staging folder.
+fn apply_patch(site: Staged) -> Result<(), Error> {
+    let (Some(staging), Publish::Patch(paths)) = (site.staging, site.publish) else {
+        return Ok(());
+    };
+    for (done, path) in paths.iter().enumerate() {
+        let destination = site.target.join(path);
+        let moved = destination
+            .parent()
+            .map_or(Ok(()), fs::create_dir_all)
+            .and_then(|()| fs::rename(staging.join(path), &destination));
+        if let Err(source) = moved {
+            let _ = fs::remove_dir_all(&staging);
+            return Err(Error::Publish {
+                path: destination,
+                source,
+                outcome: vec![format!(
+                    "{}: {done} of {} changed files published; build again to finish",
+                    dir_name(&site.target),
+                    paths.len()
+                )],
+            });
+        }
+    }
+    let _ = fs::remove_dir_all(&staging);
+    Ok(())
 }
 
 impl Swap {
@@ -515,6 +607,7 @@ mod tests {
         Staged {
             staging: Some(staging_dir(out, id)),
             target: out.join(id),
+            publish: Publish::Swap,
             written: 1,
             unchanged: 0,
             changed: vec!["index.html".into()],

@@ -59,7 +59,7 @@ fn a_cached_build_is_byte_identical_to_a_cold_one_after_every_kind_of_change() {
         "+++\ntitle = \"Extra\"\n+++\nSee [restore](restore.md).\n",
     );
     assert_cached_equals_cold(&project, "the first build");
-    assert!(project.exists(".livery/cache/build.json"));
+    assert!(project.exists(".livery/cache/key"));
     assert_cached_equals_cold(&project, "nothing changed");
 
     let edits: Vec<(&str, Edit)> = vec![
@@ -198,11 +198,19 @@ fn a_published_page_changed_by_hand_is_written_again() {
 fn a_damaged_cache_is_ignored_and_rewritten() {
     let project = Fixture::new();
     build(&project, "public", true);
-    let cache = project.path().join(".livery/cache/build.json");
-    std::fs::write(&cache, "{ not json").unwrap();
-    assert_cached_equals_cold(&project, "a damaged cache");
-    let text = std::fs::read_to_string(&cache).unwrap();
-    assert!(text.starts_with('{') && text.contains("\"partners\""), "the cache is written again");
+    let cache = project.path().join(".livery/cache");
+    let damage = |dir: &str| {
+        for entry in std::fs::read_dir(cache.join(dir)).unwrap() {
+            std::fs::write(entry.unwrap().path(), "{ not json").unwrap();
+        }
+    };
+    damage("pages");
+    damage("partners");
+    assert_cached_equals_cold(&project, "damaged pages and partner memos");
+    std::fs::write(cache.join("key"), "{ not json").unwrap();
+    assert_cached_equals_cold(&project, "a damaged key");
+    let key = std::fs::read_to_string(cache.join("key")).unwrap();
+    assert!(key.contains("\"livery\""), "the cache is written again: {key}");
 }
 
 #[test]
@@ -213,5 +221,5 @@ fn no_cache_neither_reads_nor_writes_the_cache() {
     assert!(!Path::new(&project.path().join(".livery")).exists());
     let output = project.run(&["build", "-q"]);
     assert!(output.status.success(), "{}", common::stderr(&output));
-    assert!(project.exists(".livery/cache/build.json"));
+    assert!(project.exists(".livery/cache/key"));
 }

@@ -128,6 +128,9 @@ pub struct Page {
     pub fields: Vec<Field>,
     /// The line of the closing `+++`, where a missing field would go; None without front matter.
     pub front_matter_end: Option<usize>,
+    /// A hash of the file's text (0 for a folder without `_index.md`): it stands for
+    /// everything the front matter says when a build asks whether a page changed.
+    pub text_hash: u64,
     pub body: Body,
 }
 

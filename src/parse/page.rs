@@ -222,6 +222,7 @@ pub fn parse(file: &SourceFile, highlighter: &Highlighter) -> Result<Page, Diagn
         extra: front.extra,
         fields,
         front_matter_end,
+        text_hash: text_hash(&file.text),
         body,
     })
 }
@@ -363,6 +364,7 @@ fn add_implicit_sections(pages: &mut Vec<Page>, origin: &Path, elsewhere: &BTree
             extra: toml::Table::new(),
             fields: Vec::new(),
             front_matter_end: None,
+            text_hash: 0,
             body: Body::Converted(Converted::default()),
         });
     }
