@@ -319,3 +319,15 @@ fn progress_is_shown_on_a_terminal_only() {
     assert!(!on_terminal("-q", "").contains("rendered"));
     assert!(!on_terminal("", "true").contains("rendered"));
 }
+
+#[test]
+fn a_template_that_builds_its_own_sidebar_gets_the_items() {
+    let project = Fixture::new();
+    project.file(
+        "partners/alpha/templates/page.html",
+        "<ul>{% for item in nav %}<li>{{ item.title }}{% for child in item.children %} [{{ child.title }}{% if child.current %} (here){% endif %}]{% endfor %}</li>{% endfor %}</ul>",
+    );
+    project.build().unwrap();
+    let html = project.read("public/alpha/runbooks/restore/index.html");
+    assert!(html.contains("<li>Runbooks [Restore a backup (here)] [Fail over]</li>"), "{html}");
+}

@@ -24,6 +24,7 @@ use crate::site::personalize::SitePage;
 use crate::site::plan::NavItem;
 use crate::site::plan::PageRef;
 use crate::site::plan::SitePlan;
+use crate::support::html::escape;
 use crate::support::urls;
 
 impl From<&StaticSource> for Contents {
@@ -101,7 +102,12 @@ struct PageScope<'a> {
     page: PageContext<'a>,
     /// A section's pages and subsections, in navigation order.
     children: Vec<PageRef>,
+    /// The sidebar as items, for themes that build their own (empty when no template
+    /// reads it).
     nav: Vec<NavItem>,
+    /// The sidebar as HTML, built here rather than by a recursive template macro: it
+    /// was the largest part of rendering a page.
+    nav_html: String,
     breadcrumbs: Vec<PageRef>,
     previous: Option<PageRef>,
     next: Option<PageRef>,
@@ -153,7 +159,13 @@ pub fn render_site(
     theme.freeze_fragments(&fragment_context).map_err(|d| vec![d.for_partner(&plan.partner.id)])?;
     let theme = &*theme;
     let rendered: Vec<Result<OutputFile, Diagnostic>> =
-        indices.into_par_iter().map(|index| render_page(plan, theme, &shared, ui, index)).collect();
+        // Each worker keeps one context holding the partner-wide values, and every page
+        // replaces the page's own keys in it: copying the partner's values for each
+        // page cost as much as rendering its header.
+        indices
+            .into_par_iter()
+            .map_init(|| shared.clone(), |context, index| render_page(plan, theme, context, ui, index))
+            .collect();
     let mut files = Vec::with_capacity(rendered.len() + theme.statics.len() + 4);
     let mut problems = Vec::new();
     for result in rendered {
@@ -163,7 +175,7 @@ pub fn render_site(
         }
     }
     if only.is_none() {
-        match render_not_found(plan, theme, &shared, ui, site_path) {
+        match render_not_found(plan, theme, &mut shared.clone(), ui, site_path) {
             Ok(file) => files.push(file),
             Err(diagnostic) => problems.push(diagnostic.for_partner(&plan.partner.id)),
         }
@@ -232,24 +244,27 @@ fn template_for(page: &Page, theme: &Theme) -> Result<String, Diagnostic> {
 fn render_page(
     plan: &SitePlan,
     theme: &Theme,
-    shared: &tera::Context,
+    context: &mut tera::Context,
     ui: &UiStrings,
     index: usize,
 ) -> Result<OutputFile, Diagnostic> {
     let site_page = &plan.pages[index];
     let page = site_page.page;
     let template = template_for(page, theme)?;
+    let root = urls::root_prefix(&page.url);
+    let nav = plan.nav(Some(index));
     let scope = PageScope {
-        root: urls::root_prefix(&page.url),
+        nav_html: nav_html(&nav, &root, ui),
+        nav: if theme.reads_nav { nav } else { Vec::new() },
+        root,
         page: page_context(plan.partner, site_page, ui),
         children: plan.children(index),
-        nav: plan.nav(Some(index)),
         breadcrumbs: plan.breadcrumbs(index),
         previous: plan.previous(index),
         next: plan.next(index),
         toc: &site_page.content.toc,
     };
-    let html = render_with(theme, &template, shared, &scope)?;
+    let html = render_with(theme, &template, context, &scope)?;
     Ok(OutputFile {
         path: urls::output_path(&page.url),
         contents: Contents::Bytes(html.into_bytes()),
@@ -266,7 +281,7 @@ pub fn base_path(partner: &Partner) -> String {
 fn render_not_found(
     plan: &SitePlan,
     theme: &Theme,
-    shared: &tera::Context,
+    context: &mut tera::Context,
     ui: &UiStrings,
     site_path: &str,
 ) -> Result<OutputFile, Diagnostic> {
@@ -292,30 +307,74 @@ fn render_not_found(
             source: String::new(),
         },
         children: plan.children(0),
-        nav: plan.nav(None),
+        nav_html: nav_html(&plan.nav(None), site_path, ui),
+        nav: if theme.reads_nav { plan.nav(None) } else { Vec::new() },
         breadcrumbs: Vec::new(),
         previous: None,
         next: None,
         toc: &[],
     };
-    let html = render_with(theme, "404.html", shared, &scope)?;
+    let html = render_with(theme, "404.html", context, &scope)?;
     Ok(OutputFile { path: "404.html".into(), contents: Contents::Bytes(html.into_bytes()) })
+}
+
+/// The sidebar's markup: nested `ul.nav-list`, an `li` per entry (`nav-section` or
+/// `nav-page`, `is-open` on the current branch, `aria-current="page"` on the current
+/// page), and an `li.nav-more` link to the section for entries left out.
+fn nav_html(items: &[NavItem], root: &str, ui: &UiStrings) -> String {
+    let more = ui.strings.get("nav_more").map_or("{count} more in {section}", String::as_str);
+    let root = escape(root);
+    let mut html = String::with_capacity(items.len() * 96);
+    nav_list(items, &root, more, &mut html);
+    html
+}
+
+fn nav_list(items: &[NavItem], root: &str, more: &str, html: &mut String) {
+    use std::fmt::Write;
+    html.push_str("\n<ul class=\"nav-list\">");
+    for item in items {
+        let url = escape(&item.url);
+        if item.more > 0 {
+            let label =
+                more.replace("{count}", &item.more.to_string()).replace("{section}", &item.title);
+            let _ = write!(
+                html,
+                "\n  <li class=\"nav-more\"><a href=\"{root}{url}\">{}</a></li>",
+                escape(&label)
+            );
+            continue;
+        }
+        let kind = if item.section { "nav-section" } else { "nav-page" };
+        let open = if item.open { " is-open" } else { "" };
+        let current = if item.current { " aria-current=\"page\"" } else { "" };
+        let _ = write!(
+            html,
+            "\n  <li class=\"{kind}{open}\">\n    <a href=\"{root}{url}\"{current}>{}</a>",
+            escape(&item.title)
+        );
+        if !item.children.is_empty() {
+            nav_list(&item.children, root, more, html);
+        }
+        html.push_str("\n  </li>");
+    }
+    html.push_str("\n</ul>\n");
 }
 
 /// Renders `template` with the partner's context plus the page's, then fills in the
 /// page's path to the site root where partner-wide fragments marked it.
+/// `context` holds the partner-wide values; the page's own (every field of `scope`,
+/// so nothing of the page rendered before stays) are put in it first.
 fn render_with(
     theme: &Theme,
     template: &str,
-    shared: &tera::Context,
+    context: &mut tera::Context,
     scope: &PageScope,
 ) -> Result<String, Diagnostic> {
-    let mut context = shared.clone();
     context.extend(
         tera::Context::from_serialize(scope)
             .map_err(|e| Diagnostic::new(template, e.to_string()))?,
     );
-    let html = theme.render(template, &context)?;
+    let html = theme.render(template, context)?;
     Ok(if html.contains(ROOT_MARK) { html.replace(ROOT_MARK, &scope.root) } else { html })
 }
 

@@ -20,8 +20,8 @@ use crate::support::tera_errors::quoted_names;
 pub const PARTNER_FRAGMENTS: [&str; 2] = ["partials/header.html", "partials/footer.html"];
 
 /// Context variables that differ from page to page, which `PARTNER_FRAGMENTS` cannot use.
-const PAGE_VARIABLES: [&str; 8] =
-    ["page", "nav", "toc", "children", "breadcrumbs", "previous", "next", "section"];
+const PAGE_VARIABLES: [&str; 9] =
+    ["page", "nav", "nav_html", "toc", "children", "breadcrumbs", "previous", "next", "section"];
 
 /// Stands for the path back to the site root in partner-wide fragments; replaced per
 /// page. Private-use characters, so no text of a page can contain it by accident.
@@ -34,6 +34,10 @@ pub struct Theme {
     template_paths: HashMap<String, PathBuf>,
     /// Site path → file, partner files replacing theme files of the same path.
     pub statics: BTreeMap<String, StaticFile>,
+    /// Whether any template reads the variable `nav` (the sidebar as items); the
+    /// default theme reads `nav_html`, and serializing the items for every page of a
+    /// site would cost for nothing.
+    pub reads_nav: bool,
 }
 
 impl Theme {
@@ -81,8 +85,13 @@ impl Theme {
         hashes.extend(generated.iter().map(|(k, bytes)| (k.clone(), content_hash(bytes))));
         tera.register_function("asset", AssetFunction { hashes, cache_busting });
 
+        let reads_nav = theme
+            .templates
+            .iter()
+            .chain(&partner.templates)
+            .any(|t| reads_variable(&t.text, "nav"));
         let own = partner.templates.iter().map(|t| (t.name.as_str(), t.text.as_str()));
-        let mut theme = Theme { tera, template_paths, statics };
+        let mut theme = Theme { tera, template_paths, statics, reads_nav };
         if let Err(error) = theme.tera.add_raw_templates(own) {
             return Err(vec![theme.diagnostic(None, &error)]);
         }
@@ -184,10 +193,42 @@ impl tera::Function for AssetFunction {
     }
 }
 
+/// Whether `name` appears as an identifier inside the tags (`{{ }}`, `{% %}`) of a
+/// template's text: a cheap, conservative test (it may say yes for a name used in a
+/// string), used only to skip work no template asks for.
+fn reads_variable(text: &str, name: &str) -> bool {
+    let mut rest = text;
+    while let Some(start) = rest.find(['{']) {
+        rest = &rest[start + 1..];
+        let close = match rest.as_bytes().first() {
+            Some(b'{') => "}}",
+            Some(b'%') => "%}",
+            _ => continue,
+        };
+        let end = rest.find(close).unwrap_or(rest.len());
+        let tag = &rest[1..end];
+        let is_name = |c: char| c.is_ascii_alphanumeric() || c == '_';
+        if tag.split(|c: char| !is_name(c)).any(|word| word == name) {
+            return true;
+        }
+        rest = &rest[end..];
+    }
+    false
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::load::theme::{Layer, TemplateSource};
+
+    #[test]
+    fn a_variable_is_read_only_where_a_tag_names_it() {
+        assert!(reads_variable("<p>{{ nav | length }}</p>", "nav"));
+        assert!(reads_variable("{% for item in nav %}{% endfor %}", "nav"));
+        assert!(reads_variable("{{ macros::tree(items=nav) }}", "nav"));
+        assert!(!reads_variable("<nav>{{ nav_html | safe }}</nav>", "nav"));
+        assert!(!reads_variable("{{ page.navigation }} {# nav #} <nav class=\"nav\">", "nav"));
+    }
 
     fn layer(templates: &[(&str, &str)]) -> Layer {
         Layer {
