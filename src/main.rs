@@ -302,8 +302,15 @@ fn main() -> ExitCode {
                 Ok(root) => root,
                 Err(code) => return code,
             };
-            let options = livery::check::CheckOptions { root, partners, drafts, shard, today };
-            match livery::check::check(&options) {
+            let progress = live_progress("checked", false);
+            let live = progress.is_some();
+            let options =
+                livery::check::CheckOptions { root, partners, drafts, shard, today, progress };
+            let result = livery::check::check(&options);
+            if live {
+                eprint!("\r\x1b[2K"); // the report replaces the progress line
+            }
+            match result {
                 Ok(report) => {
                     let mut stdout = anstream::stdout();
                     let printed = match format {
@@ -345,25 +352,9 @@ fn main() -> ExitCode {
                 Ok(root) => root,
                 Err(code) => return code,
             };
-            use std::io::IsTerminal as _;
             let started = std::time::Instant::now();
-            let live = shows_progress(
-                std::io::stderr().is_terminal(),
-                quiet,
-                std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "false"),
-            );
-            let progress = live.then(|| {
-                livery::Progress(std::sync::Arc::new(move |step: livery::Step| {
-                    let seconds = started.elapsed().as_secs_f64().max(0.001);
-                    eprint!(
-                        "\r\x1b[2Krendered {}/{} partners, {} pages ({:.0} pages/s)",
-                        step.done,
-                        step.total,
-                        step.pages,
-                        step.pages as f64 / seconds
-                    );
-                }))
-            });
+            let progress = live_progress("rendered", quiet);
+            let live = progress.is_some();
             let options = livery::BuildOptions {
                 root,
                 out,
@@ -429,6 +420,27 @@ fn main() -> ExitCode {
 /// not in CI (whose logs keep every carriage-return frame).
 fn shows_progress(terminal: bool, quiet: bool, ci: bool) -> bool {
     terminal && !quiet && !ci
+}
+
+/// A live line on stderr ("rendered 3/20 partners, 15000 pages (4100 pages/s)") when
+/// `shows_progress` says so; the caller clears it before printing its summary.
+fn live_progress(verb: &'static str, quiet: bool) -> Option<livery::Progress> {
+    use std::io::IsTerminal as _;
+    let ci = std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "false");
+    if !shows_progress(std::io::stderr().is_terminal(), quiet, ci) {
+        return None;
+    }
+    let started = std::time::Instant::now();
+    Some(livery::Progress(std::sync::Arc::new(move |step: livery::Step| {
+        let seconds = started.elapsed().as_secs_f64().max(0.001);
+        eprint!(
+            "\r\x1b[2K{verb} {}/{} partners, {} pages ({:.0} pages/s)",
+            step.done,
+            step.total,
+            step.pages,
+            step.pages as f64 / seconds
+        );
+    })))
 }
 
 /// `--root`, or the nearest folder holding livery.toml; the error exit if none.

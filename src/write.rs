@@ -165,11 +165,10 @@ enum Publish {
     Patch(Vec<String>),
 }
 
-/// A change to at most this share of a site's files (or `PATCH_FILES`, whichever is
-/// more) is published file by file, each file replaced atomically; a bigger one is
-/// staged whole and swapped in, so that readers never see a site half old, half new.
+/// A change to at most one in this many of a site's files is published file by file,
+/// each file replaced atomically; a bigger one is staged whole and swapped in, so that
+/// readers never see a site half old, half new.
 const PATCH_SHARE: usize = 10;
-const PATCH_FILES: usize = 50;
 
 fn staging_dir(out_dir: &Path, id: &str) -> PathBuf {
     out_dir.join(format!(".{id}.staging"))
@@ -217,7 +216,18 @@ fn stage_into(out_dir: &Path, id: &str, files: &[OutputFile]) -> Result<Staged, 
     // set as before: nothing to remove, so a small change can be patched in.
     let keeps_published = files.iter().any(|f| f.contents == Contents::Published);
     let to_write = files.len() - unchanged;
-    if to_write == 0 && (keeps_published || count_files(&target) == files.len()) {
+    let small = to_write * PATCH_SHARE <= files.len();
+    // Without the cache, the same holds when the published site has exactly these
+    // files: each is either unchanged or there to be replaced, and no other is there.
+    let same_files = || {
+        count_files(&target) == files.len()
+            && files
+                .iter()
+                .zip(&contents)
+                .all(|(f, (_, same))| *same || target.join(&f.path).is_file())
+    };
+    let same_set = keeps_published || (!nothing_published && small && same_files());
+    if to_write == 0 && same_set {
         return Ok(Staged {
             staging: None,
             target,
@@ -233,7 +243,7 @@ fn stage_into(out_dir: &Path, id: &str, files: &[OutputFile]) -> Result<Staged, 
         .filter(|(_, (_, same))| !same)
         .map(|(f, _)| f.path.clone())
         .collect();
-    if keeps_published && to_write <= PATCH_FILES.max(files.len() / PATCH_SHARE) {
+    if same_set && small {
         for (file, (bytes, same)) in files.iter().zip(&contents) {
             if *same {
                 continue;

@@ -223,3 +223,37 @@ fn no_cache_neither_reads_nor_writes_the_cache() {
     assert!(output.status.success(), "{}", common::stderr(&output));
     assert!(project.exists(".livery/cache/key"));
 }
+
+/// The inode of a published site's folder: a site swapped in whole is another folder.
+fn folder_identity(project: &Fixture, site: &str) -> u64 {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata(project.path().join("public").join(site)).unwrap().ino()
+}
+
+#[test]
+fn a_small_change_is_patched_into_the_published_site_and_a_big_one_swapped_in() {
+    let project = Fixture::new();
+    for i in 0..30 {
+        project.file(&format!("content/runbooks/step-{i}.md"), &format!("# Step {i}\n\nDo {i}.\n"));
+    }
+    for cache in [true, false] {
+        build(&project, "public", cache);
+        let before = folder_identity(&project, "alpha");
+        project.file("content/runbooks/step-7.md", &format!("# Step 7\n\nDo 7 ({cache}).\n"));
+        let report = build(&project, "public", cache);
+        assert_eq!(
+            changed(&report, "alpha"),
+            ["runbooks/step-7/index.html", "search-index.json"],
+            "cache: {cache}"
+        );
+        assert_eq!(folder_identity(&project, "alpha"), before, "patched in place (cache: {cache})");
+    }
+    let before = folder_identity(&project, "alpha");
+    for i in 0..30 {
+        project
+            .file(&format!("content/runbooks/step-{i}.md"), &format!("# Step {i}\n\nRedo {i}.\n"));
+    }
+    assert_cached_equals_cold(&project, "every page edited");
+    assert_ne!(folder_identity(&project, "alpha"), before, "swapped in whole");
+    common::assert_no_staging_folders(&project.path().join("public"));
+}

@@ -29,6 +29,8 @@ pub struct CheckOptions {
     pub shard: Option<crate::site::shard::Shard>,
     /// The date stale reviews are measured against; today when None.
     pub today: Option<Date>,
+    /// Told as each partner's site is checked (the CLI shows it on a terminal).
+    pub progress: Option<crate::pipeline::Progress>,
 }
 
 /// Everything `check` found.
@@ -107,6 +109,8 @@ pub fn check(options: &CheckOptions) -> Result<CheckReport, Error> {
     let shared_scan = leaks::scan_shared(&terms, &site_plans);
     let mut per_partner = Vec::new();
     let mut external = BTreeSet::new();
+    let total = planned.partners.len();
+    let mut pages_done = 0;
     for partner_plan in planned.partners {
         let mut problems = partner_plan.problems;
         // Rendering can only fail where planning found nothing; after a planning
@@ -133,6 +137,10 @@ pub fn check(options: &CheckOptions) -> Result<CheckReport, Error> {
             external.extend(external_links(&site.site));
         }
         per_partner.push((partner_plan.partner.id.clone(), problems));
+        if let Some(crate::pipeline::Progress(tell)) = &options.progress {
+            pages_done += partner_plan.site.as_ref().map_or(0, |s| s.site.pages.len());
+            tell(crate::pipeline::Step { done: per_partner.len(), total, pages: pages_done });
+        }
     }
     findings.extend(merge_partners(per_partner));
     Ok(CheckReport {
