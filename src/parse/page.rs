@@ -307,8 +307,13 @@ pub fn remember(cache: &mut ParseCache, files: &[SourceFile], pages: &[Page]) {
         pages.iter().map(|p| (p.display_path(), p)).collect();
     for file in files {
         let path = file.display_path();
+        let hash = text_hash(&file.text);
+        // A page that came from the cache is there already.
+        if cache.get(&path).is_some_and(|(cached, _)| *cached == hash) {
+            continue;
+        }
         if let Some(page) = by_path.get(&path) {
-            cache.insert(path, (text_hash(&file.text), (*page).clone()));
+            cache.insert(path, (hash, (*page).clone()));
         }
     }
 }

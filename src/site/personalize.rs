@@ -73,7 +73,10 @@ pub fn personalize<'a>(
         .filter(|page| !own_sources.contains(page.source.as_path()) && carries(partner, page))
         .chain(own)
         .collect();
-    chosen.sort_by(|a, b| a.source.cmp(&b.source));
+    if !own.is_empty() {
+        // Shared pages come sorted by source; a partner's own pages join them here.
+        chosen.sort_by(|a, b| a.source.cmp(&b.source));
+    }
     let (chosen, dropped) = drop_orphans(chosen);
     let orphans = dropped
         .into_iter()
@@ -121,30 +124,35 @@ pub fn carries(partner: &Partner, page: &Page) -> bool {
 }
 
 /// Leaves out pages whose section is not carried: (kept, left out).
-fn drop_orphans(pages: Vec<&Page>) -> (Vec<&Page>, Vec<&Page>) {
+/// `pages` (sorted by source) split into those whose sections are all carried and those
+/// left without one, both still sorted by source.
+fn drop_orphans<'a>(pages: Vec<&'a Page>) -> (Vec<&'a Page>, Vec<&'a Page>) {
     let mut dropped = Vec::new();
     let mut kept_sections: BTreeSet<PathBuf> = BTreeSet::new();
     let mut kept = Vec::with_capacity(pages.len());
-    let mut by_depth = pages;
+    let mut by_depth: Vec<(usize, &Page)> = pages.into_iter().enumerate().collect();
     // A section's `_index.md` has as many components as the pages beside it, so at
     // each depth sections come first ("Zebra.md" must not sort before "_index.md").
+    // Within a depth the order of `pages` (by source) stays: the sort is stable.
     let is_page = |page: &Page| page.source.file_name() != Some("_index.md".as_ref());
-    by_depth
-        .sort_by_key(|page| (page.source.components().count(), is_page(page), page.source.clone()));
-    for page in by_depth {
+    by_depth.sort_by_cached_key(|(_, page)| (page.source.components().count(), is_page(page)));
+    for (order, page) in by_depth {
         let parent_kept = page.parent_source().is_none_or(|parent| kept_sections.contains(&parent));
         if parent_kept {
             if page.source.file_name() == Some("_index.md".as_ref()) {
                 kept_sections.insert(page.source.clone());
             }
-            kept.push(page);
+            kept.push((order, page));
         } else {
-            dropped.push(page);
+            dropped.push((order, page));
         }
     }
-    kept.sort_by(|a, b| a.source.cmp(&b.source));
-    dropped.sort_by(|a, b| a.source.cmp(&b.source));
-    (kept, dropped)
+    (in_order(kept), in_order(dropped))
+}
+
+fn in_order(mut list: Vec<(usize, &Page)>) -> Vec<&Page> {
+    list.sort_unstable_by_key(|(order, _)| *order);
+    list.into_iter().map(|(_, page)| page).collect()
 }
 
 /// The partner's version of one page; the count is 1 if markdown was converted here.

@@ -151,14 +151,21 @@ impl<'a> SitePlan<'a> {
     /// Content files (site path, file on disk) in the way of a page: a file where a
     /// page's folder or `index.html` goes, or where livery writes its own files.
     pub fn collisions(&self, assets: &[(PathBuf, PathBuf)], root: &Path) -> Vec<Diagnostic> {
-        // Each page's index.html and every folder above it, with the page that needs it.
+        if assets.is_empty() {
+            return Vec::new();
+        }
+        // The asset paths some page's index.html (or a folder above it) also needs.
+        let asset_paths: std::collections::HashSet<String> =
+            assets.iter().map(|(p, _)| crate::support::urls::path_to_file(p)).collect();
         let mut taken: HashMap<String, &Page> = HashMap::new();
         for site_page in &self.pages {
             let output = crate::support::urls::output_path(&site_page.page.url);
             let mut path = output.as_str();
-            taken.insert(path.to_owned(), site_page.page);
-            while let Some((parent, _)) = path.rsplit_once('/') {
-                taken.entry(parent.to_owned()).or_insert(site_page.page);
+            loop {
+                if asset_paths.contains(path) {
+                    taken.entry(path.to_owned()).or_insert(site_page.page);
+                }
+                let Some((parent, _)) = path.rsplit_once('/') else { break };
                 path = parent;
             }
         }
