@@ -126,7 +126,7 @@ pub fn carries(partner: &Partner, page: &Page) -> bool {
 /// Leaves out pages whose section is not carried: (kept, left out).
 /// `pages` (sorted by source) split into those whose sections are all carried and those
 /// left without one, both still sorted by source.
-fn drop_orphans<'a>(pages: Vec<&'a Page>) -> (Vec<&'a Page>, Vec<&'a Page>) {
+fn drop_orphans(pages: Vec<&Page>) -> (Vec<&Page>, Vec<&Page>) {
     let mut dropped = Vec::new();
     let mut kept_sections: BTreeSet<PathBuf> = BTreeSet::new();
     let mut kept = Vec::with_capacity(pages.len());
