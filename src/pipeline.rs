@@ -12,7 +12,7 @@ use crate::error::{Diagnostic, Error};
 
 use crate::error::{Rule, in_stage};
 
-use crate::cache::{Cache, FileStamp, PageMemo, PartnerMemo};
+use crate::cache::{Cache, FileStamp, PageMemo, PartnerMemo, SearchMemo};
 use crate::emit::html::Pages;
 use crate::emit::theme::Theme;
 use crate::load::config::PartnerDraft;
@@ -383,7 +383,9 @@ fn build_partner(
         crate::emit::html::base_path(partner)
     };
     let site_path = site_path.as_str();
-    let generated = generated_files(parsed, site);
+    // The search index comes last: it can reuse the published one once it is known
+    // which pages changed.
+    let mut generated = crate::emit::html::generated_files(partner, &parsed.highlight_css);
     let structure = structure_hash(parsed, site, ui, &generated, site_path);
     let page_hashes: Vec<u64> = site.pages.par_iter().map(content_hash).collect();
     let asset_paths: BTreeSet<String> =
@@ -416,6 +418,9 @@ fn build_partner(
             })
             .collect()
     });
+    let search = search_index(site, previous.filter(|_| !options.dev_server), &changed, &published);
+    let search_memo = SearchMemo { spans: search.spans, file: None };
+    generated.insert(SEARCH_INDEX.to_owned(), search.bytes);
     let pages = match (&changed, options.dev_server) {
         (None, _) => Pages::All,
         (Some(changed), true) => Pages::Changed(changed),
@@ -446,6 +451,7 @@ fn build_partner(
             })
             .collect(),
         assets: asset_paths,
+        search: Some(search_memo),
     });
     let (staged, new_memo) = match (memo, new_memo) {
         // The dev server's output is private: written in place, remembered at once.
@@ -473,14 +479,45 @@ fn build_partner(
     Ok((staged, report, new_memo))
 }
 
+/// The partner's search index: the published one's entries reused for the pages that
+/// did not change, when the build cache knows where they are and the file is the one
+/// it recorded; else built whole.
+fn search_index(
+    site: &crate::site::plan::SitePlan,
+    previous: Option<&PartnerMemo>,
+    changed: &Option<Vec<usize>>,
+    published: &Path,
+) -> crate::emit::search::Index {
+    let reusable = previous.and_then(|p| p.search.as_ref()).zip(changed.as_ref()).and_then(
+        |(memo, changed)| {
+            let path = published.join(SEARCH_INDEX);
+            let same_file = memo.file.is_some() && FileStamp::of(&path) == memo.file;
+            Some((std::fs::read(&path).ok().filter(|_| same_file)?, memo, changed))
+        },
+    );
+    match reusable {
+        Some((bytes, memo, changed)) => {
+            let changed: std::collections::HashSet<usize> = changed.iter().copied().collect();
+            let keep = |i: usize| !changed.contains(&i);
+            crate::emit::search::index_reusing(site, Some((&bytes, &memo.spans, &keep)))
+        }
+        None => crate::emit::search::index(site),
+    }
+}
+
 /// `memo` with the size and mtime of each page's published file, read once the site
 /// is in place at `published`.
 fn stamped(mut memo: PartnerMemo, published: &Path) -> PartnerMemo {
+    if let Some(search) = &mut memo.search {
+        search.file = FileStamp::of(&published.join(SEARCH_INDEX));
+    }
     memo.pages.par_iter_mut().filter(|(_, page)| page.file.is_none()).for_each(|(url, page)| {
         page.file = FileStamp::of(&published.join(crate::support::urls::output_path(url)));
     });
     memo
 }
+
+const SEARCH_INDEX: &str = "search-index.json";
 
 /// Files livery writes for a partner besides pages: brand and highlight stylesheets,
 /// the search index.
@@ -489,7 +526,7 @@ fn generated_files(
     site: &crate::site::plan::SitePlan,
 ) -> BTreeMap<String, Vec<u8>> {
     let mut generated = crate::emit::html::generated_files(site.partner, &parsed.highlight_css);
-    generated.insert("search-index.json".to_owned(), crate::emit::search::index(site));
+    generated.insert(SEARCH_INDEX.to_owned(), crate::emit::search::index(site).bytes);
     generated
 }
 

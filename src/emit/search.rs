@@ -27,45 +27,72 @@ struct Entry<'a> {
     s: Vec<(&'a str, &'a str, &'a str)>,
 }
 
+/// A search index's bytes, and where each page's entry is in them (in page order).
+pub struct Index {
+    pub bytes: Vec<u8>,
+    pub spans: Vec<(u32, u32)>,
+}
+
 /// `{"pages":[entry,…]}`, each entry serialized on its own (in parallel): the bytes are
 /// those of serializing the whole list at once.
-pub fn index(plan: &SitePlan) -> Vec<u8> {
-    let entries: Vec<Vec<u8>> = (0..plan.pages.len())
+pub fn index(plan: &SitePlan) -> Index {
+    index_reusing(plan, None)
+}
+
+/// The index, taking the entry of every page `reuse` allows from the previous index
+/// (its bytes and spans), when the site's pages are the same ones in the same order:
+/// after a one-page edit, one entry is serialized rather than thousands.
+pub fn index_reusing(
+    plan: &SitePlan,
+    reuse: Option<(&[u8], &[(u32, u32)], &(dyn Fn(usize) -> bool + Sync))>,
+) -> Index {
+    let reuse = reuse.filter(|(_, spans, _)| spans.len() == plan.pages.len());
+    let entries: Vec<std::borrow::Cow<[u8]>> = (0..plan.pages.len())
         .into_par_iter()
-        .map(|i| {
-            let page = &plan.pages[i];
-            let parent =
-                plan.breadcrumbs(i).last().filter(|_| i > 0).map(|parent| parent.title.clone());
-            let entry = Entry {
-                t: &page.title,
-                u: &page.page.url,
-                p: parent.as_deref().unwrap_or_default(),
-                s: page
-                    .content
-                    .sections
-                    .iter()
-                    .map(|section| {
-                        (
-                            section.anchor.as_deref().unwrap_or(""),
-                            section.heading.as_str(),
-                            clip(&section.text),
-                        )
-                    })
-                    .collect(),
-            };
-            serde_json::to_vec(&entry).expect("plain data always serializes")
+        .map(|i| match reuse {
+            Some((bytes, spans, keep)) if keep(i) => {
+                let (start, end) = spans[i];
+                std::borrow::Cow::Borrowed(&bytes[start as usize..end as usize])
+            }
+            _ => std::borrow::Cow::Owned(entry(plan, i)),
         })
         .collect();
-    let mut json = Vec::with_capacity(entries.iter().map(|e| e.len() + 1).sum::<usize>() + 12);
-    json.extend_from_slice(b"{\"pages\":[");
+    let mut bytes = Vec::with_capacity(entries.iter().map(|e| e.len() + 1).sum::<usize>() + 12);
+    let mut spans = Vec::with_capacity(entries.len());
+    bytes.extend_from_slice(b"{\"pages\":[");
     for (i, entry) in entries.iter().enumerate() {
         if i > 0 {
-            json.push(b',');
+            bytes.push(b',');
         }
-        json.extend_from_slice(entry);
+        let start = bytes.len() as u32;
+        bytes.extend_from_slice(entry);
+        spans.push((start, bytes.len() as u32));
     }
-    json.extend_from_slice(b"]}");
-    json
+    bytes.extend_from_slice(b"]}");
+    Index { bytes, spans }
+}
+
+fn entry(plan: &SitePlan, i: usize) -> Vec<u8> {
+    let page = &plan.pages[i];
+    let parent = plan.breadcrumbs(i).last().filter(|_| i > 0).map(|parent| parent.title.clone());
+    let entry = Entry {
+        t: &page.title,
+        u: &page.page.url,
+        p: parent.as_deref().unwrap_or_default(),
+        s: page
+            .content
+            .sections
+            .iter()
+            .map(|section| {
+                (
+                    section.anchor.as_deref().unwrap_or(""),
+                    section.heading.as_str(),
+                    clip(&section.text),
+                )
+            })
+            .collect(),
+    };
+    serde_json::to_vec(&entry).expect("plain data always serializes")
 }
 
 fn clip(text: &str) -> &str {
