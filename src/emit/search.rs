@@ -33,6 +33,9 @@ pub struct Index {
     pub spans: Vec<(u32, u32)>,
 }
 
+/// The previous index's bytes, its entries' spans, and which pages' entries to keep.
+pub type Reuse<'a> = (&'a [u8], &'a [(u32, u32)], &'a (dyn Fn(usize) -> bool + Sync));
+
 /// `{"pages":[entry,…]}`, each entry serialized on its own (in parallel): the bytes are
 /// those of serializing the whole list at once.
 pub fn index(plan: &SitePlan) -> Index {
@@ -42,10 +45,7 @@ pub fn index(plan: &SitePlan) -> Index {
 /// The index, taking the entry of every page `reuse` allows from the previous index
 /// (its bytes and spans), when the site's pages are the same ones in the same order:
 /// after a one-page edit, one entry is serialized rather than thousands.
-pub fn index_reusing(
-    plan: &SitePlan,
-    reuse: Option<(&[u8], &[(u32, u32)], &(dyn Fn(usize) -> bool + Sync))>,
-) -> Index {
+pub fn index_reusing(plan: &SitePlan, reuse: Option<Reuse>) -> Index {
     let reuse = reuse.filter(|(_, spans, _)| spans.len() == plan.pages.len());
     let entries: Vec<std::borrow::Cow<[u8]>> = (0..plan.pages.len())
         .into_par_iter()
