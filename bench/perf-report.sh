@@ -47,7 +47,7 @@ bytes() {
   local found=""
   for path in "$@"; do [ -e "$path" ] && found+="$path"$'\n'; done
   if [ -z "$found" ]; then echo "—"; return; fi
-  printf '%s' "$found" | xargs -d '\n' -I{} find {} -type f -printf '%s\n' | awk '{ s += $1 } END { printf "%d\n", s }'
+  printf '%s' "$found" | xargs -d '\n' -I{} find {} -type f -printf '%s\n' | awk '{ s += $1 } END { printf "%.0f\n", s }'
 }
 
 # median_page DIR : median size in bytes of the pages (index.html files) under DIR.
@@ -168,7 +168,7 @@ for pages in $pages_list; do
     key="$shape,$pages,$partners"
     read -r cold_s cold_mib < <(best livery_cold)
     site_bytes=$(bytes "$dest"/p*)
-    per_partner=$(awk -v b="$site_bytes" -v p="$partners" 'BEGIN { printf "%d", b / p }')
+    per_partner=$(awk -v b="$site_bytes" -v p="$partners" 'BEGIN { printf "%.0f", b / p }')
     page_bytes=$(median_page "$dest/p00")
     index_bytes=$(bytes "$dest/p00/search-index.json" "$dest/p00/search")
     read -r body_s body_mib < <(best livery_body)
