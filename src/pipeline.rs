@@ -634,8 +634,8 @@ fn structure_hash(
     xxhash_rust::xxh3::xxh3_64(text.as_bytes())
 }
 
-/// Everything a page's own output depends on besides the site's structure. Streamed
-/// into the hasher: a page's HTML is most of what it hashes.
+/// Everything a page's own output depends on besides the site's structure, streamed
+/// into the hasher.
 fn content_hash(page: &crate::site::personalize::SitePage) -> u64 {
     let p = page.page;
     let mut hasher = xxhash_rust::xxh3::Xxh3::new();
@@ -644,16 +644,21 @@ fn content_hash(page: &crate::site::personalize::SitePage) -> u64 {
         hasher.update(bytes);
     };
     part(page.title.as_bytes());
-    part(page.content.html.as_bytes());
-    for entry in &page.content.toc {
-        part(entry.id.as_bytes());
+    // Converted markdown is a function of the file's text (hashed below); only a
+    // body rendered per partner must be hashed itself.
+    if let crate::model::page::Body::Templated(_) = &p.body {
+        part(page.content.html.as_bytes());
+        for entry in &page.content.toc {
+            part(entry.id.as_bytes());
+        }
     }
     if let Some(description) = &page.description {
         part(description.as_bytes());
     }
     // The front matter (owner, tags, dates, fields …) as written: its file's text.
     part(&p.text_hash.to_le_bytes());
-    part(p.display_path().as_os_str().as_encoded_bytes());
+    part(p.origin.as_os_str().as_encoded_bytes());
+    part(p.source.as_os_str().as_encoded_bytes());
     hasher.digest()
 }
 
