@@ -94,6 +94,22 @@ fn a_cached_build_is_byte_identical_to_a_cold_one_after_every_kind_of_change() {
             }),
         ),
         (
+            "a page with partner data and a snippet",
+            Box::new(|p| {
+                p.file("content/_snippets/contact.md", "Write to {{ partner.name }} support.\n");
+                p.file(
+                    "content/runbooks/templated.md",
+                    "# For {{ partner.name }}\n\n{{ snippet(\"contact\") }}\n",
+                );
+            }),
+        ),
+        (
+            "the snippet only",
+            Box::new(|p| {
+                p.file("content/_snippets/contact.md", "Call {{ partner.name }} instead.\n");
+            }),
+        ),
+        (
             "a brand colour in partner.toml",
             Box::new(|p| {
                 p.file(
