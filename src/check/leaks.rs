@@ -63,17 +63,29 @@ impl Terms {
         Terms { terms, automaton }
     }
 
-    /// Indexes of the terms that occur in `text`.
+    /// Indexes of the terms that occur in `text`. Invisible characters that can sit
+    /// inside a word (a soft hyphen, zero-width spaces and joiners) are ignored, and a
+    /// term is a word of its own when the characters around it are not letters or
+    /// digits in any script: `“Globex”`, `Globex’s`, `Globex—` and a name followed by
+    /// a non-breaking space are all found; `Globexian` is not.
     fn find(&self, text: &str) -> BTreeSet<usize> {
         let Some(automaton) = &self.automaton else { return BTreeSet::new() };
-        let bytes = text.as_bytes();
-        let is_word = |b: Option<&u8>| b.is_some_and(|b| b.is_ascii_alphanumeric() || *b >= 0x80);
+        let invisible =
+            |c: char| matches!(c, '\u{ad}' | '\u{200b}'..='\u{200d}' | '\u{2060}' | '\u{feff}');
+        let visible: String;
+        let text = if text.contains(invisible) {
+            visible = text.chars().filter(|&c| !invisible(c)).collect();
+            visible.as_str()
+        } else {
+            text
+        };
+        let is_word = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
         automaton
             .find_iter(text)
             .filter(|m| {
                 let term = &self.terms[m.pattern().as_usize()];
-                let before = m.start().checked_sub(1).and_then(|i| bytes.get(i));
-                let after = bytes.get(m.end());
+                let before = text[..m.start()].chars().next_back();
+                let after = text[m.end()..].chars().next();
                 let bounded = !is_word(before) && !is_word(after);
                 match term.kind {
                     TermKind::Name => bounded && text[m.start()..m.end()] == term.text,
@@ -263,6 +275,28 @@ mod tests {
         assert!(!found("Acmeville and ACME and acme"));
         assert!(found("see HELP.ACME.TEST/x"));
         assert!(!found("xhelp.acme.tester"));
+    }
+
+    #[test]
+    fn names_are_found_beside_typographic_punctuation_and_through_invisible_characters() {
+        let mut globex = crate::model::partner::tests::partner("globex");
+        globex.name = "Globex".into();
+        let terms = Terms::new(&[globex]);
+        let found = |text: &str| !terms.find(text).is_empty();
+        for leak in [
+            "the “Globex” team",
+            "Globex’s runbook",
+            "Globex—the reseller",
+            "Globex\u{a0}Corp",
+            "«Globex»",
+            "Glo\u{ad}bex support",
+            "Glo\u{200b}bex",
+        ] {
+            assert!(found(leak), "{leak:?}");
+        }
+        for other in ["Globexian", "Globexé", "ÄGlobex", "Globex2"] {
+            assert!(!found(other), "{other:?}");
+        }
     }
 
     #[test]
