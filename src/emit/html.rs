@@ -287,6 +287,7 @@ fn render_not_found(
 ) -> Result<OutputFile, Diagnostic> {
     let partner = plan.partner;
     let empty = toml::Table::new();
+    let nav = plan.nav(None);
     let scope = PageScope {
         root: site_path.to_owned(),
         page: PageContext {
@@ -307,8 +308,8 @@ fn render_not_found(
             source: String::new(),
         },
         children: plan.children(0),
-        nav_html: nav_html(&plan.nav(None), site_path, ui),
-        nav: if theme.reads_nav { plan.nav(None) } else { Vec::new() },
+        nav_html: nav_html(&nav, site_path, ui),
+        nav: if theme.reads_nav { nav } else { Vec::new() },
         breadcrumbs: Vec::new(),
         previous: None,
         next: None,
