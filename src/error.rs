@@ -48,14 +48,17 @@ pub enum Rule {
     Orphan,
     DuplicateUrl,
     DuplicateTitle,
-    /// Another partner's name, domain or email address in a partner's site.
+    /// Another partner's name, domain or email address in a partner's site, or a
+    /// term livery.toml `[leaks]` forbids.
     BrandLeak,
+    /// Two partners' configs share a name, address, email or phone.
+    DuplicateIdentity,
     /// Brand colours with too little contrast.
     Contrast,
 }
 
 impl Rule {
-    pub const ALL: [Rule; 17] = [
+    pub const ALL: [Rule; 18] = [
         Rule::Config,
         Rule::Content,
         Rule::FrontMatter,
@@ -72,6 +75,7 @@ impl Rule {
         Rule::DuplicateUrl,
         Rule::DuplicateTitle,
         Rule::BrandLeak,
+        Rule::DuplicateIdentity,
         Rule::Contrast,
     ];
 
@@ -93,6 +97,7 @@ impl Rule {
             Rule::DuplicateUrl => "duplicate-url",
             Rule::DuplicateTitle => "duplicate-title",
             Rule::BrandLeak => "brand-leak",
+            Rule::DuplicateIdentity => "duplicate-identity",
             Rule::Contrast => "contrast",
         }
     }

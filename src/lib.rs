@@ -2,7 +2,8 @@
 //!
 //! The modules in pipeline order (docs/architecture.md says what flows between them):
 //! `load` (the only reader of input files) → `parse` (once per project) → `site` (per
-//! partner: select, personalize, plan, validate) → `emit` (bytes) → `write` (staging and
+//! partner: select, personalize, plan, validate) → `emit` (bytes) → `leaks` (what is
+//! about to be published, scanned for other partners' terms) → `write` (staging and
 //! atomic swap). `pipeline` wires them for `build`, `check` and `serve`; `model` holds
 //! the plain values passed between stages and `support` the leaves below everything.
 
@@ -15,6 +16,7 @@ pub mod emit;
 pub mod error;
 #[cfg(test)]
 mod fuzz;
+pub mod leaks;
 pub mod load;
 pub mod model;
 pub mod parse;

@@ -118,6 +118,10 @@ pub(crate) struct Parsed {
     pub(crate) highlight_css: String,
     /// Markdown conversions done while parsing (pages without partner data).
     pub(crate) conversions: usize,
+    /// Every partner's identifying terms (built or not) and the project's forbidden ones.
+    pub(crate) terms: crate::leaks::terms::Terms,
+    /// The snippets' project-relative paths and texts, to trace a leak to one.
+    pub(crate) snippet_texts: Vec<(PathBuf, String)>,
 }
 
 pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
@@ -430,6 +434,10 @@ fn build_partner(
     let render =
         Render { generated: &generated, assets, ui, site_path, dev_server: options.dev_server };
     let files = render_partner(parsed, site, &render, pages)?;
+    let leaks = leak_problems(parsed, site, &files, &search_memo.spans);
+    if !leaks.is_empty() {
+        return Err(Error::Project(leaks));
+    }
     let render_time = rendering.elapsed();
     let writing = Instant::now();
     // A page linked from the published site keeps its file, and so its stamp.
@@ -519,17 +527,6 @@ fn stamped(mut memo: PartnerMemo, published: &Path) -> PartnerMemo {
 
 const SEARCH_INDEX: &str = "search-index.json";
 
-/// Files livery writes for a partner besides pages: brand and highlight stylesheets,
-/// the search index.
-fn generated_files(
-    parsed: &Parsed,
-    site: &crate::site::plan::SitePlan,
-) -> BTreeMap<String, Vec<u8>> {
-    let mut generated = crate::emit::html::generated_files(site.partner, &parsed.highlight_css);
-    generated.insert(SEARCH_INDEX.to_owned(), crate::emit::search::index(site).bytes);
-    generated
-}
-
 /// The partner's templates over its theme's, compiled.
 fn assemble_theme(
     parsed: &Parsed,
@@ -554,10 +551,12 @@ fn assemble_theme(
 
 /// What rendering a partner's site would report, without keeping the pages: `check`
 /// renders in memory, since only rendering shows that every template works with
-/// every page.
+/// every page, and only the rendered files show what the site would publish.
 pub(crate) fn render_problems(parsed: &Parsed, planned: &PlannedSite) -> Vec<Diagnostic> {
     let site = &planned.site;
-    let generated = generated_files(parsed, site);
+    let search = crate::emit::search::index(site);
+    let mut generated = crate::emit::html::generated_files(site.partner, &parsed.highlight_css);
+    generated.insert(SEARCH_INDEX.to_owned(), search.bytes);
     let site_path = crate::emit::html::base_path(site.partner);
     let render = Render {
         generated: &generated,
@@ -566,7 +565,58 @@ pub(crate) fn render_problems(parsed: &Parsed, planned: &PlannedSite) -> Vec<Dia
         site_path: &site_path,
         dev_server: false,
     };
-    render_partner(parsed, site, &render, Pages::All).err().unwrap_or_default()
+    match render_partner(parsed, site, &render, Pages::All) {
+        Ok(files) => leak_problems(parsed, site, &files, &search.spans),
+        Err(problems) => problems,
+    }
+}
+
+/// Another partner's terms, or a forbidden one, in the files about to be published for
+/// `site`'s partner, each traced to its source.
+fn leak_problems(
+    parsed: &Parsed,
+    site: &crate::site::plan::SitePlan,
+    files: &[crate::model::output::OutputFile],
+    search_spans: &[(u32, u32)],
+) -> Vec<Diagnostic> {
+    let partner = site.partner;
+    let search = crate::leaks::scan::SearchSpans { path: SEARCH_INDEX, spans: search_spans };
+    let hits = crate::leaks::scan::scan(&parsed.terms, &partner.id, files, Some(&search));
+    if hits.is_empty() {
+        return Vec::new();
+    }
+    let origins = crate::leaks::scan::Origins {
+        root: &parsed.project.root,
+        plan: site,
+        sources: leak_sources(parsed, partner),
+        files,
+    };
+    crate::leaks::scan::report(&parsed.terms, &partner.id, &hits, &origins)
+}
+
+/// Texts that can put words into any of a partner's files, in the order a leak is
+/// traced through them.
+fn leak_sources(parsed: &Parsed, partner: &Partner) -> Vec<(PathBuf, String)> {
+    let layers = [parsed.partner_layers.get(&partner.id), parsed.themes.get(&partner.theme)];
+    let mut sources: Vec<(PathBuf, String)> = Vec::new();
+    for layer in layers.iter().flatten() {
+        sources.extend(layer.template_texts().map(|(p, t)| (p.to_owned(), t.to_owned())));
+    }
+    for layer in layers.iter().flatten() {
+        sources.extend(layer.i18n.files().map(|(p, t)| (p.to_owned(), t.to_owned())));
+    }
+    sources.extend(parsed.snippet_texts.iter().cloned());
+    let root = &parsed.project.root;
+    let configs = [
+        Path::new("partners").join(&partner.id).join(crate::model::project::PARTNER_FILE),
+        PathBuf::from(crate::model::project::PROJECT_FILE),
+    ];
+    for path in configs {
+        if let Ok(text) = crate::support::text::read_text(root, &path) {
+            sources.push((path, text));
+        }
+    }
+    sources
 }
 
 /// What rendering a partner's site needs besides its plan.
@@ -618,6 +668,7 @@ fn structure_hash(
     let mut text = serde_json::to_string(partner).unwrap_or_default();
     text.push_str(&serde_json::to_string(&ui.strings).unwrap_or_default());
     text.push_str(site_path);
+    text.push_str(&format!("{}", parsed.terms.fingerprint()));
     text.push_str(&format!("{}", parsed.themes[&partner.theme].fingerprint()));
     text.push_str(&format!("{}", parsed.partner_layers[&partner.id].fingerprint()));
     for (name, bytes) in generated.iter().filter(|(name, _)| *name != "search-index.json") {
@@ -680,15 +731,25 @@ pub(crate) fn load_and_parse(
     }
     let mut problems = crate::error::Problems::default();
 
-    let drafts: Vec<PartnerDraft> = ids
-        .iter()
-        .filter_map(|id| {
-            problems.take(
-                crate::load::config::load_partner(root, id, &project)
-                    .map_err(|d| vec![d.or_rule(Rule::Config)]),
-            )
-        })
-        .collect();
+    // Every partner's config is read, built or not: its names are kept off the sites
+    // that are built.
+    let mut drafts: Vec<PartnerDraft> = Vec::new();
+    let mut identities = Vec::new();
+    for id in &all_ids {
+        let draft = crate::load::config::load_partner(root, id, &project)
+            .map_err(|d| vec![d.or_rule(Rule::Config)]);
+        let Some(draft) = problems.take(draft) else { continue };
+        identities.push(draft.identity());
+        if ids.contains(id) {
+            drafts.push(draft);
+        }
+    }
+    problems.extend(
+        crate::leaks::terms::duplicate_identities(&identities)
+            .into_iter()
+            .filter(|d| d.partner.as_ref().is_none_or(|p| ids.contains(p))),
+    );
+    let terms = crate::leaks::terms::Terms::new(&identities, &project.forbidden);
     let theme_names: BTreeSet<String> = drafts.iter().map(|d| d.theme.clone()).collect();
     let mut theme_configs = BTreeMap::new();
     let mut themes = BTreeMap::new();
@@ -789,6 +850,8 @@ pub(crate) fn load_and_parse(
         .collect();
     let snippets =
         content.snippets.iter().map(crate::parse::templating::Snippet::from_source).collect();
+    let snippet_texts =
+        content.snippets.iter().map(|s| (s.display_path(), s.text.clone())).collect();
     let templates =
         problems.take(ContentTemplates::new(templated, snippets).map_err(in_stage(Rule::Template)));
     let templates = templates.unwrap_or_else(|| {
@@ -819,6 +882,8 @@ pub(crate) fn load_and_parse(
         highlighter,
         highlight_css,
         conversions,
+        terms,
+        snippet_texts,
     })
 }
 

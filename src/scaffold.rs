@@ -42,7 +42,9 @@ pub fn init(dir: &Path, force: bool) -> Result<Vec<PathBuf>, Error> {
             file("content/_snippets/contact-support.md", STARTER_SNIPPET),
         ],
     )?;
-    written.extend(new_partner(dir, "example")?);
+    // Not "Example": every partner's name is kept off the other partners' sites, and
+    // the word "example" is everywhere (hosts such as help.contoso.example, prose).
+    written.extend(create_partner(dir, "example", "Example Partner")?);
     Ok(written)
 }
 
@@ -181,6 +183,10 @@ pub fn new_page(
 
 /// Creates `partners/<id>/` under `root` and returns the files written.
 pub fn new_partner(root: &Path, id: &str) -> Result<Vec<PathBuf>, Error> {
+    create_partner(root, id, &display_name(id))
+}
+
+fn create_partner(root: &Path, id: &str, name: &str) -> Result<Vec<PathBuf>, Error> {
     if !crate::support::text::is_valid_id(id) {
         return Err(Error::Usage(format!(
             "error: `{id}` is not a valid partner id: {} (it becomes the folder and URL path public/{id}/)",
@@ -199,7 +205,7 @@ pub fn new_partner(root: &Path, id: &str) -> Result<Vec<PathBuf>, Error> {
     write_files(
         root,
         vec![
-            (dir.join("partner.toml"), partner_toml(id, primary, accent)),
+            (dir.join("partner.toml"), partner_toml(id, name, primary, accent)),
             (dir.join("static/logo.svg"), logo_svg(id, primary)),
         ],
     )
@@ -233,8 +239,7 @@ fn display_name(id: &str) -> String {
         .join(" ")
 }
 
-fn partner_toml(id: &str, primary: &str, accent: &str) -> String {
-    let name = display_name(id);
+fn partner_toml(id: &str, name: &str, primary: &str, accent: &str) -> String {
     format!(
         r##"# Partner "{id}": its site is built into public/{id}/.
 # Every key is explained in the README (partner.toml reference).

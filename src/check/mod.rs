@@ -3,7 +3,6 @@
 //! plus what only a checker looks at: stale reviews, orphan pages, duplicate titles,
 //! brand leaks and the list of external links. Nothing is rendered or written.
 
-mod leaks;
 pub mod output;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -103,37 +102,25 @@ pub fn check(options: &CheckOptions) -> Result<CheckReport, Error> {
     let mut findings: Vec<Diagnostic> =
         load_problems.into_iter().chain(planned.shared_problems).chain(stale).collect();
 
-    let terms = leaks::Terms::new(&parsed.partners);
-    let site_plans: Vec<&SitePlan> =
-        planned.partners.iter().filter_map(|p| p.site.as_ref().map(|s| &s.site)).collect();
-    let shared_scan = leaks::scan_shared(&terms, &site_plans);
     let mut per_partner = Vec::new();
     let mut external = BTreeSet::new();
     let total = planned.partners.len();
     let mut pages_done = 0;
     for partner_plan in planned.partners {
         let mut problems = partner_plan.problems;
-        // Rendering can only fail where planning found nothing; after a planning
-        // error it would repeat it.
+        // Rendering shows what would be published, which is scanned for brand leaks
+        // as `build` scans it. Its other problems count only where planning found
+        // none: after a planning error they would repeat it.
         let planned_cleanly = !problems.iter().any(|d| d.severity == crate::Severity::Error);
-        if let Some(site) = partner_plan.site.as_ref().filter(|_| planned_cleanly) {
-            problems.extend(crate::pipeline::render_problems(&parsed, site));
+        if let Some(site) = &partner_plan.site {
+            let rendered = crate::pipeline::render_problems(&parsed, site);
+            problems.extend(
+                rendered.into_iter().filter(|d| planned_cleanly || d.rule == Some(Rule::BrandLeak)),
+            );
         }
         if let Some(site) = &partner_plan.site {
             problems.extend(site.orphans.iter().map(|page| orphan(page, &site.site)));
             problems.extend(duplicate_titles(&site.site));
-            let own_templates: Vec<_> = parsed
-                .partner_layers
-                .get(&partner_plan.partner.id)
-                .map(|layer| layer.template_texts().collect())
-                .unwrap_or_default();
-            problems.extend(leaks::check(
-                &terms,
-                &shared_scan,
-                &site.site,
-                &own_templates,
-                &parsed.project.root,
-            ));
             external.extend(external_links(&site.site));
         }
         per_partner.push((partner_plan.partner.id.clone(), problems));

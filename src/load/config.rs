@@ -8,6 +8,9 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::error::Diagnostic;
+use crate::model::identity::Identity;
+use crate::model::identity::IdentityTerm;
+use crate::model::identity::TermKind;
 use crate::model::partner::Brand;
 use crate::model::partner::Contact;
 use crate::model::partner::ContentRules;
@@ -42,6 +45,19 @@ struct ProjectFile {
     highlight: HighlightFile,
     #[serde(default)]
     sections: crate::model::schema::SectionsFile,
+    #[serde(default)]
+    leaks: ProjectLeaksFile,
+}
+
+/// `[leaks]`: terms no partner's site may show (the platform's own name, wording
+/// about reselling), in any case, or only in the case written.
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct ProjectLeaksFile {
+    #[serde(default)]
+    terms: Vec<Spanned<String>>,
+    #[serde(default)]
+    exact: Vec<Spanned<String>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -94,7 +110,31 @@ pub fn load_project(root: &Path) -> Result<ProjectConfig, Diagnostic> {
             .at_offset(&source, file.output_dir.span().start)
             .help("write the sites into a folder of their own, such as output_dir = \"public\" (the default)"));
     }
+    let mut forbidden = Vec::new();
+    for (list, exact) in [(&file.leaks.terms, false), (&file.leaks.exact, true)] {
+        for term in list {
+            let text = term.get_ref().trim();
+            if text.chars().count() < 2 {
+                return Err(Diagnostic::new(
+                    PROJECT_FILE,
+                    format!("leaks: `{text}` is too short to look for"),
+                )
+                .at_offset(&source, term.span().start)
+                .help("list words or phrases of two characters or more"));
+            }
+            let (line, column) = crate::error::line_col(&source, term.span().start);
+            forbidden.push(IdentityTerm {
+                text: text.to_owned(),
+                kind: TermKind::Forbidden,
+                exact,
+                path: PROJECT_FILE.into(),
+                line,
+                column,
+            });
+        }
+    }
     Ok(ProjectConfig {
+        forbidden,
         root: root.to_owned(),
         title: file.title.unwrap_or_else(|| "Knowledge base".into()),
         theme: file.theme,
@@ -188,7 +228,18 @@ struct PartnerFile {
     #[serde(default)]
     powered_by: bool,
     #[serde(default)]
-    also_known_as: Vec<String>,
+    also_known_as: Vec<Spanned<String>>,
+    #[serde(default)]
+    leaks: PartnerLeaksFile,
+}
+
+/// A partner's `[leaks]`: its names matched only in the case written (a name that is
+/// also a common word: "Summit", "Apex").
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct PartnerLeaksFile {
+    #[serde(default)]
+    exact: Vec<Spanned<String>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -233,8 +284,8 @@ struct BrandFile {
 #[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 struct ContactFile {
-    support_email: Option<String>,
-    support_phone: Option<String>,
+    support_email: Option<Spanned<String>>,
+    support_phone: Option<Spanned<String>>,
     support_url: Option<Spanned<String>>,
     status_page: Option<Spanned<String>>,
 }
@@ -293,6 +344,69 @@ pub fn load_partner(
 }
 
 impl PartnerDraft {
+    /// The partner's name, other names, domains, email and phone, as written.
+    pub fn identity(&self) -> Identity {
+        let file = &self.file;
+        let source = &self.source;
+        let mut terms = Vec::new();
+        let mut add = |text: &str, kind: TermKind, exact: bool, span: std::ops::Range<usize>| {
+            let text = text.trim();
+            let long_enough = match kind {
+                TermKind::Phone => text.chars().filter(char::is_ascii_digit).count() >= 6,
+                _ => text.chars().count() >= 3,
+            };
+            if !long_enough || is_generic_host(text) {
+                return;
+            }
+            let (line, column) = crate::error::line_col(source, span.start);
+            terms.push(IdentityTerm {
+                text: text.to_owned(),
+                kind,
+                exact,
+                path: self.path.clone(),
+                line,
+                column,
+            });
+        };
+        let exact: Vec<&Spanned<String>> = file.leaks.exact.iter().collect();
+        let is_exact = |name: &str| exact.iter().any(|e| e.get_ref().trim() == name.trim());
+        let names =
+            std::iter::once(&file.name).chain(&file.also_known_as).chain(exact.iter().copied());
+        let mut seen = Vec::new();
+        for name in names {
+            let text = name.get_ref().trim();
+            if seen.contains(&text) {
+                continue;
+            }
+            seen.push(text);
+            add(text, TermKind::Name, is_exact(text), name.span());
+        }
+        if let Some(host) = host_of(file.base_url.get_ref()) {
+            add(&host, TermKind::SiteHost, false, file.base_url.span());
+        }
+        let contact = &file.contact;
+        let urls = [&contact.support_url, &contact.status_page].into_iter().flatten();
+        for url in urls.chain(file.menu.iter().map(|entry| &entry.url)) {
+            if let Some(host) = host_of(url.get_ref()) {
+                add(&host, TermKind::Host, false, url.span());
+            }
+        }
+        if let Some(email) = &contact.support_email {
+            add(email.get_ref(), TermKind::Email, false, email.span());
+            if let Some((_, domain)) = email.get_ref().split_once('@') {
+                add(domain, TermKind::EmailDomain, false, email.span());
+            }
+        }
+        if let Some(phone) = &contact.support_phone {
+            add(phone.get_ref(), TermKind::Phone, false, phone.span());
+        }
+        Identity {
+            partner: self.id.clone(),
+            base_url: file.base_url.get_ref().trim().to_owned(),
+            terms,
+        }
+    }
+
     /// Validates the partner against its theme's defaults; reports every problem in the file.
     pub fn resolve(self, theme: &ThemeConfig) -> Result<Partner, Vec<Diagnostic>> {
         let PartnerDraft { id, dir, path, source, file, theme: theme_name } = self;
@@ -470,8 +584,8 @@ impl PartnerDraft {
             theme: theme_name,
             brand,
             contact: Contact {
-                support_email: file.contact.support_email,
-                support_phone: file.contact.support_phone,
+                support_email: file.contact.support_email.map(Spanned::into_inner),
+                support_phone: file.contact.support_phone.map(Spanned::into_inner),
                 support_url: file.contact.support_url.map(Spanned::into_inner),
                 status_page: file.contact.status_page.map(Spanned::into_inner),
             },
@@ -487,7 +601,7 @@ impl PartnerDraft {
                 })
                 .collect(),
             powered_by: file.powered_by,
-            also_known_as: file.also_known_as,
+            also_known_as: file.also_known_as.into_iter().map(Spanned::into_inner).collect(),
             content: ContentRules { exclude, exclude_tags: file.content.exclude_tags },
             dir,
         })
@@ -684,6 +798,18 @@ fn check_name(path: &Path, key: &str, value: &str) -> Result<(), Diagnostic> {
     } else {
         Err(Diagnostic::new(path, format!("{key} `{value}` is not a valid name")).help(ID_RULE))
     }
+}
+
+/// The host of an absolute URL, lowercased; None for relative links and `mailto:`.
+fn host_of(url: &str) -> Option<String> {
+    let rest = url.trim().split_once("://")?.1;
+    let host = rest.split(['/', ':', '?', '#']).next()?;
+    (!host.is_empty()).then(|| host.to_ascii_lowercase())
+}
+
+/// Hosts that identify nobody (a local preview, a documentation placeholder).
+fn is_generic_host(host: &str) -> bool {
+    matches!(host, "localhost" | "127.0.0.1" | "example.com" | "example.org" | "example.net")
 }
 
 #[cfg(test)]

@@ -116,6 +116,11 @@ impl Catalog {
         self.files.extend(other.files);
     }
 
+    /// Each language file's project-relative path and text.
+    pub fn files(&self) -> impl Iterator<Item = (&Path, &str)> {
+        self.files.values().map(|(path, text)| (path.as_path(), text.as_str()))
+    }
+
     pub fn languages(&self) -> Vec<&str> {
         self.files.keys().map(String::as_str).collect()
     }

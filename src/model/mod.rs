@@ -2,6 +2,7 @@
 //! and their converted content, section schemas, output files. No I/O, no templates.
 
 pub mod content;
+pub mod identity;
 pub mod output;
 pub mod page;
 pub mod partner;

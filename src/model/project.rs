@@ -31,6 +31,8 @@ pub struct ProjectConfig {
     pub highlight_dark: Spanned<String>,
     /// Front matter schemas of `[sections]`.
     pub schemas: crate::model::schema::Schemas,
+    /// `[leaks]`: terms no partner's site may show.
+    pub forbidden: Vec<crate::model::identity::IdentityTerm>,
     /// The text of livery.toml, kept to point at highlight theme names in errors.
     pub source: String,
 }
