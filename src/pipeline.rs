@@ -338,10 +338,18 @@ fn plan_site<'a>(
             .map(|d| d.or_rule(Rule::Contrast)),
     );
     let site = crate::site::plan::plan(partner, personalized.pages);
-    let assets = partner_assets(parsed, partner);
+    let assets = partner_assets(parsed, &site);
+    // Links are checked against every content file: one the partner does not publish
+    // is still there for the link that makes it published.
+    let all_assets: BTreeSet<PathBuf> = parsed
+        .assets
+        .iter()
+        .chain(parsed.own_assets.get(&partner.id).into_iter().flatten())
+        .cloned()
+        .collect();
     let known = crate::site::links::Known {
         pages: all_sources,
-        assets: &assets.iter().map(|(p, _)| p.clone()).collect(),
+        assets: &all_assets,
         unparsed: &parsed.pages.unparsed,
     };
     problems.extend(crate::site::links::check(&site, &known, parsed.project.broken_links));
@@ -355,12 +363,40 @@ fn plan_site<'a>(
     })
 }
 
-/// Content files a partner publishes: the shared ones, then its own (which win by path).
-fn partner_assets(parsed: &Parsed, partner: &Partner) -> Vec<(PathBuf, PathBuf)> {
+/// Content files a partner publishes: its own, and the shared ones its site carries.
+/// A shared file is carried when a page of the site links to it, or when the site
+/// carries a page of the file's folder, and the partner's `[content] exclude` globs do
+/// not leave it out: a price list beside a page meant for one partner is published
+/// to that partner only.
+fn partner_assets(parsed: &Parsed, site: &crate::site::plan::SitePlan) -> Vec<(PathBuf, PathBuf)> {
+    let partner = site.partner;
     let root = &parsed.project.root;
+    let linked: BTreeSet<&Path> = site
+        .pages
+        .iter()
+        .flat_map(|p| &p.content.links)
+        .filter_map(|link| match &link.target {
+            crate::model::content::LinkTarget::File(path) => Some(path.as_path()),
+            _ => None,
+        })
+        .collect();
+    // Folders holding a page of this site (a folder without an _index.md is not one
+    // by its implicit section alone).
+    let folders: BTreeSet<&Path> = site
+        .pages
+        .iter()
+        .filter(|p| p.page.text_hash != 0)
+        .filter_map(|p| p.page.source.parent())
+        .collect();
+    let carried = |asset: &PathBuf| {
+        !partner.content.exclude.is_match(asset)
+            && (linked.contains(asset.as_path())
+                || asset.parent().is_some_and(|folder| folders.contains(folder)))
+    };
     let mut assets: BTreeMap<PathBuf, PathBuf> = parsed
         .assets
         .iter()
+        .filter(|a| carried(a))
         .map(|a| (a.clone(), root.join(crate::model::page::CONTENT_DIR).join(a)))
         .collect();
     let own_dir = root.join("partners").join(&partner.id).join(crate::model::page::CONTENT_DIR);

@@ -98,10 +98,10 @@ fn scan_file(
         Some(search) => {
             for (page, &(start, end)) in search.spans.iter().enumerate() {
                 let entry = text.get(start as usize..end as usize).unwrap_or_default();
-                keep(find_in(terms, entry, format, buffers), Place::Entry(page));
+                keep(find_in(terms, partner, entry, format, buffers), Place::Entry(page));
             }
         }
-        None => keep(find_in(terms, text, format, buffers), Place::Contents),
+        None => keep(find_in(terms, partner, text, format, buffers), Place::Contents),
     }
     hits
 }
@@ -109,11 +109,24 @@ fn scan_file(
 /// The terms in `text`, read as `format`.
 fn find_in(
     terms: &Terms,
+    partner: &str,
     text: &str,
     format: Format,
     buffers: &mut (String, String),
 ) -> BTreeSet<usize> {
     let mut found = BTreeSet::new();
+    if format == Format::Markup {
+        // The bytes as they are: every term written plainly, in text or attributes.
+        // Only a page where markup may hide one is read again as a reader sees it
+        // (see `views::needs_views`).
+        let lowered = terms.lowered(text);
+        terms.find_lowered_into(text, &lowered, &mut found);
+        let hidden = crate::leaks::views::needs_views(text, &|c| terms.uses_character(c))
+            || terms.may_hide_a_phrase(&lowered, partner);
+        if !hidden {
+            return found;
+        }
+    }
     for view in views(text, format, buffers) {
         terms.find_into(&normalize(view), &mut found);
     }
@@ -134,35 +147,40 @@ pub struct Origins<'a> {
 
 /// One problem per source line and term, naming the published files it reached.
 pub fn report(terms: &Terms, partner: &str, hits: &[Hit], origins: &Origins) -> Vec<Diagnostic> {
-    let by_output: HashMap<String, usize> = origins
-        .plan
-        .pages
-        .iter()
-        .enumerate()
-        .map(|(i, p)| (crate::support::urls::output_path(&p.page.url), i))
-        .collect();
-    let mut page_texts: HashMap<usize, Option<String>> = HashMap::new();
-    let mut page_text = |index: usize| -> Option<String> {
-        page_texts
-            .entry(index)
-            .or_insert_with(|| {
-                let page = origins.plan.pages[index].page;
-                // A folder without an _index.md has no file.
-                (page.text_hash != 0)
-                    .then(|| {
-                        crate::support::text::read_text(origins.root, &page.display_path()).ok()
-                    })
-                    .flatten()
+    let plan = origins.plan;
+    let shown_terms = |text: &str| terms.find(text);
+    let tracer = Tracer {
+        terms,
+        origins,
+        by_output: plan
+            .pages
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (crate::support::urls::output_path(&p.page.url), i))
+            .collect(),
+        files: origins.files.iter().map(|f| (f.path.as_str(), f)).collect(),
+        in_url: plan.pages.par_iter().map(|p| shown_terms(&p.page.url)).collect(),
+        in_title: plan
+            .pages
+            .par_iter()
+            .map(|p| {
+                let mut found = shown_terms(&p.title);
+                found.extend(p.description.as_deref().map(shown_terms).unwrap_or_default());
+                found
             })
-            .clone()
+            .collect(),
+        page_texts: std::sync::Mutex::new(HashMap::new()),
     };
     // By (source, line, term): the origin and the files it reached.
     type Key = (PathBuf, Option<usize>, usize);
+    let traced: Vec<(&Hit, Vec<Origin>)> =
+        hits.par_iter().map(|hit| (hit, tracer.trace(hit))).collect();
     let mut found: BTreeMap<Key, (Origin, Vec<&str>)> = BTreeMap::new();
-    for hit in hits {
-        let origin = trace(terms, hit, origins, &by_output, &mut page_text);
-        let key = (origin.path.clone(), origin.line.map(|(line, _)| line), hit.term);
-        found.entry(key).or_insert_with(|| (origin, Vec::new())).1.push(&hit.file);
+    for (hit, origins) in traced {
+        for origin in origins {
+            let key = (origin.path.clone(), origin.line.map(|(line, _)| line), hit.term);
+            found.entry(key).or_insert_with(|| (origin, Vec::new())).1.push(&hit.file);
+        }
     }
     found
         .into_values()
@@ -202,7 +220,7 @@ struct Origin {
     path: PathBuf,
     line: Option<(usize, usize)>,
     term: usize,
-    /// ", in its file name", ", from its title" …
+    /// ", in the address of this page", ", from this page's title" …
     how: &'static str,
     kind: OriginKind,
 }
@@ -215,99 +233,130 @@ enum OriginKind {
     Unknown,
 }
 
-fn trace(
-    terms: &Terms,
-    hit: &Hit,
-    origins: &Origins,
-    by_output: &HashMap<String, usize>,
-    page_text: &mut dyn FnMut(usize) -> Option<String>,
-) -> Origin {
-    let plan = origins.plan;
-    let at = |path: PathBuf, line, how, kind| Origin { path, line, term: hit.term, how, kind };
-    let file = origins.files.iter().find(|f| f.path == hit.file);
-    let copy = file.and_then(|f| match &f.contents {
-        Contents::Copy(source) => Some(source),
-        _ => None,
-    });
-    let text: String = match file.map(|f| &f.contents) {
-        Some(Contents::Bytes(bytes)) => String::from_utf8_lossy(bytes).into_owned(),
-        Some(Contents::Static(bytes)) => String::from_utf8_lossy(bytes).into_owned(),
-        Some(Contents::Copy(source)) => std::fs::read_to_string(source).unwrap_or_default(),
-        _ => String::new(),
-    };
-    let page_path = |index: usize| plan.pages[index].page.display_path();
-    let copied = || {
-        copy.map(|file| {
-            file.strip_prefix(origins.root).map(Path::to_owned).unwrap_or_else(|_| file.clone())
-        })
-    };
-    if hit.place == Place::Name {
-        // The part of the path that shows the term: a page's own file, or a folder above it.
-        if let Some(&index) = by_output.get(&hit.file) {
-            return at(
-                page_path(index),
-                None,
-                ", in the address of this page",
-                OriginKind::FileName,
-            );
+/// Traces hits to their sources, with what every hit needs computed once.
+struct Tracer<'a> {
+    terms: &'a Terms,
+    origins: &'a Origins<'a>,
+    /// Output path → page index.
+    by_output: HashMap<String, usize>,
+    files: HashMap<&'a str, &'a OutputFile>,
+    /// The terms in each page's address, and in its title or description.
+    in_url: Vec<BTreeSet<usize>>,
+    in_title: Vec<BTreeSet<usize>>,
+    /// Each page's source text, read on first use (None: no file, or unreadable).
+    page_texts: std::sync::Mutex<HashMap<usize, Option<std::sync::Arc<String>>>>,
+}
+
+impl Tracer<'_> {
+    fn page_text(&self, index: usize) -> Option<std::sync::Arc<String>> {
+        if let Some(text) = self.page_texts.lock().ok()?.get(&index) {
+            return text.clone();
         }
-        let path = copied().unwrap_or_else(|| PathBuf::from(&hit.file));
-        return at(path, None, ", in its file name", OriginKind::FileName);
+        let page = self.origins.plan.pages[index].page;
+        // A folder without an _index.md has no file.
+        let text = (page.text_hash != 0)
+            .then(|| crate::support::text::read_text(self.origins.root, &page.display_path()).ok())
+            .flatten()
+            .map(std::sync::Arc::new);
+        self.page_texts.lock().ok()?.insert(index, text.clone());
+        text
     }
-    let own_page = match hit.place {
-        Place::Entry(index) => Some(index),
-        _ => by_output.get(&hit.file).copied(),
-    };
-    if let Some(index) = own_page
-        && let Some(text) = page_text(index)
-        && let Some(line) = line_of(terms, hit.term, &text, Format::Markup)
-    {
-        return at(page_path(index), Some(line), "", OriginKind::Page);
-    }
-    if let Some(source) = copied() {
-        let line = line_of(terms, hit.term, &text, source_format(&source));
-        return at(source, line, "", OriginKind::Other);
-    }
-    // Another page's address, title or description, shown in navigation, lists and
-    // the sitemap.
-    // (Only pages this file names: a leak elsewhere in it must not hide behind them.)
-    let names = |shown: &str| {
-        text.contains(shown) || text.contains(crate::support::html::escape(shown).as_str())
-    };
-    for (index, site_page) in plan.pages.iter().enumerate() {
-        let url = &site_page.page.url;
-        if terms.find(url).contains(&hit.term) && names(url) {
-            return at(
-                page_path(index),
-                None,
-                ", in the address of this page",
-                OriginKind::FileName,
-            );
+
+    /// The sources that put `hit`'s term into its file: the first that explains it.
+    fn trace(&self, hit: &Hit) -> Vec<Origin> {
+        let (terms, origins) = (self.terms, self.origins);
+        let plan = origins.plan;
+        let at = |path: PathBuf, line, how, kind| Origin { path, line, term: hit.term, how, kind };
+        let file = self.files.get(hit.file.as_str());
+        let copy = file.and_then(|f| match &f.contents {
+            Contents::Copy(source) => Some(source),
+            _ => None,
+        });
+        let page_path = |index: usize| plan.pages[index].page.display_path();
+        let copied = || {
+            copy.map(|file| {
+                file.strip_prefix(origins.root).map(Path::to_owned).unwrap_or_else(|_| file.clone())
+            })
+        };
+        if hit.place == Place::Name {
+            // The page whose address it is, or the copied file.
+            if let Some(&index) = self.by_output.get(&hit.file) {
+                let how = ", in the address of this page";
+                return vec![at(page_path(index), None, how, OriginKind::FileName)];
+            }
+            let path = copied().unwrap_or_else(|| PathBuf::from(&hit.file));
+            return vec![at(path, None, ", in its file name", OriginKind::FileName)];
         }
-    }
-    for (index, site_page) in plan.pages.iter().enumerate() {
-        let shown =
-            std::iter::once(site_page.title.as_ref()).chain(site_page.description.as_deref());
-        if shown.into_iter().any(|shown| terms.find(shown).contains(&hit.term) && names(shown)) {
-            let line = page_text(index).and_then(|t| line_of(terms, hit.term, &t, Format::Markup));
-            return at(
-                page_path(index),
-                line,
-                ", from this page's title or description",
-                OriginKind::Page,
-            );
+        let own_page = match hit.place {
+            Place::Entry(index) => Some(index),
+            _ => self.by_output.get(&hit.file).copied(),
+        };
+        if let Some(index) = own_page
+            && let Some(text) = self.page_text(index)
+        {
+            let mut lines = lines_of(terms, hit.term, &text, Format::Markup);
+            // A page rendered per partner may hold the term in a block this partner
+            // does not see: the first line outside template tags is the likely one.
+            let templated =
+                matches!(plan.pages[index].page.body, crate::model::page::Body::Templated(_));
+            if templated && !lines.is_empty() {
+                let plain = lines.iter().position(|&(line, _)| {
+                    !text.lines().nth(line - 1).unwrap_or_default().contains("{%")
+                });
+                lines = vec![lines[plain.unwrap_or(0)]];
+            }
+            if !lines.is_empty() {
+                return lines
+                    .into_iter()
+                    .map(|line| at(page_path(index), Some(line), "", OriginKind::Page))
+                    .collect();
+            }
         }
-    }
-    for (path, text) in &origins.sources {
-        if let Some(line) = line_of(terms, hit.term, text, source_format(path)) {
-            return at(path.clone(), Some(line), "", OriginKind::Other);
+        let text: String = match file.map(|f| &f.contents) {
+            Some(Contents::Bytes(bytes)) => String::from_utf8_lossy(bytes).into_owned(),
+            Some(Contents::Static(bytes)) => String::from_utf8_lossy(bytes).into_owned(),
+            Some(Contents::Copy(source)) => std::fs::read_to_string(source).unwrap_or_default(),
+            _ => String::new(),
+        };
+        if let Some(source) = copied() {
+            let lines = lines_of(terms, hit.term, &text, source_format(&source));
+            return vec![at(source, lines.first().copied(), "", OriginKind::Other)];
         }
+        // Another page's address, title or description, shown in navigation, lists
+        // and the sitemap; only a page this file names, so that a leak elsewhere in it
+        // cannot hide behind that page.
+        let names = |shown: &str| {
+            text.contains(shown) || text.contains(crate::support::html::escape(shown).as_str())
+        };
+        for (index, site_page) in plan.pages.iter().enumerate() {
+            if self.in_url[index].contains(&hit.term) && names(&site_page.page.url) {
+                let how = ", in the address of this page";
+                return vec![at(page_path(index), None, how, OriginKind::FileName)];
+            }
+        }
+        for (index, site_page) in plan.pages.iter().enumerate() {
+            let shown = std::iter::once(site_page.title.as_ref())
+                .chain(site_page.description.as_deref())
+                .any(names);
+            if self.in_title[index].contains(&hit.term) && shown {
+                let line = self
+                    .page_text(index)
+                    .and_then(|t| lines_of(terms, hit.term, &t, Format::Markup).first().copied());
+                let how = ", from this page's title or description";
+                return vec![at(page_path(index), line, how, OriginKind::Page)];
+            }
+        }
+        for (path, text) in &origins.sources {
+            if let Some(&line) = lines_of(terms, hit.term, text, source_format(path)).first() {
+                return vec![at(path.clone(), Some(line), "", OriginKind::Other)];
+            }
+        }
+        let path = match own_page {
+            Some(index) => page_path(index),
+            None => PathBuf::from(&hit.file),
+        };
+        vec![at(path, None, ", from a template variable or snippet", OriginKind::Unknown)]
     }
-    let path = match own_page {
-        Some(index) => page_path(index),
-        None => PathBuf::from(&hit.file),
-    };
-    at(path, None, ", from a template variable or snippet", OriginKind::Unknown)
 }
 
 /// How a source file is read when looking for a term in it.
@@ -318,24 +367,33 @@ fn source_format(path: &Path) -> Format {
     }
 }
 
-/// The first line (and column) of `text` where `term` occurs.
-fn line_of(terms: &Terms, term: usize, text: &str, format: Format) -> Option<(usize, usize)> {
+/// The lines (and columns) of `text` where `term` occurs.
+fn lines_of(terms: &Terms, term: usize, text: &str, format: Format) -> Vec<(usize, usize)> {
     let mut buffers = (String::new(), String::new());
+    let mut lines = Vec::new();
     for (number, line) in text.lines().enumerate() {
         let mut found = BTreeSet::new();
         for view in views(line, format, &mut buffers) {
             terms.find_into(&normalize(view), &mut found);
         }
+        // Markdown's emphasis and code marks split words in the source (`**Beta**Co`).
+        if !found.contains(&term) && line.contains(['*', '_', '`', '~']) {
+            let unmarked = line.replace(['*', '_', '`', '~'], "");
+            for view in views(&unmarked, format, &mut buffers) {
+                terms.find_into(&normalize(view), &mut found);
+            }
+        }
         if found.contains(&term) {
-            let written = &terms.get(term).text;
+            let written = terms.get(term).text.to_lowercase();
             let column = line
                 .to_lowercase()
-                .find(&written.to_lowercase())
-                .map_or(1, |offset| line[..offset.min(line.len())].chars().count() + 1);
-            return Some((number + 1, column));
+                .find(&written)
+                .and_then(|offset| line.get(..offset))
+                .map_or(1, |before| before.chars().count() + 1);
+            lines.push((number + 1, column));
         }
     }
-    None
+    lines
 }
 
 fn help(term: &crate::leaks::terms::Term, partner: &str, origin: &Origin) -> String {

@@ -42,64 +42,128 @@ pub fn views<'t>(text: &'t str, format: Format, buffers: &'t mut (String, String
     }
 }
 
-/// Elements that sit inside a line of text: their tags join the words around them
-/// (`Glo<span>bex</span>` reads "Globex"); every other tag separates words.
-const INLINE: [&str; 27] = [
-    "a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "del", "dfn", "em", "font", "i", "ins",
-    "kbd", "mark", "q", "s", "samp", "small", "span", "strong", "sub", "sup", "time", "u", "wbr",
-];
+/// Whether `tag` (`<span class="k">`, `</em>`) is of an element that sits inside a
+/// line of text: its tags join the words around them (`Glo<span>bex</span>` reads
+/// "Globex"); every other tag separates words, and so does the end of one element
+/// followed by the start of the next (`</span><span>`: two labels side by side).
+fn is_inline(tag: &[u8]) -> bool {
+    let name = tag.strip_prefix(b"</").or_else(|| tag.strip_prefix(b"<")).unwrap_or(tag);
+    let length = name.iter().take_while(|b| b.is_ascii_alphanumeric()).count();
+    if length > 6 {
+        return false;
+    }
+    let mut lower = [0u8; 6];
+    for (to, from) in lower.iter_mut().zip(&name[..length]) {
+        *to = from.to_ascii_lowercase();
+    }
+    matches!(
+        &lower[..length],
+        b"a" | b"abbr"
+            | b"b"
+            | b"bdi"
+            | b"bdo"
+            | b"cite"
+            | b"code"
+            | b"data"
+            | b"del"
+            | b"dfn"
+            | b"em"
+            | b"font"
+            | b"i"
+            | b"ins"
+            | b"kbd"
+            | b"mark"
+            | b"q"
+            | b"s"
+            | b"samp"
+            | b"small"
+            | b"span"
+            | b"strong"
+            | b"sub"
+            | b"sup"
+            | b"time"
+            | b"u"
+            | b"wbr"
+    )
+}
 
 /// Splits HTML into the text between tags and the tags (and comments) themselves,
-/// each with character references decoded.
+/// each with character references decoded. One pass over the bytes: pages hold a
+/// thousand tags, and a search call per short run between them would cost more
+/// than the run.
 fn split_markup(html: &str, visible: &mut String, markup: &mut String) {
     visible.clear();
     markup.clear();
-    let mut rest = html;
-    while let Some(start) = rest.find('<') {
-        decode_into(&rest[..start], visible);
-        let tag = &rest[start..];
-        let end = if tag.starts_with("<!--") {
-            tag.find("-->").map_or(tag.len(), |e| e + 3)
-        } else if tag[1..]
-            .starts_with(|c: char| c.is_ascii_alphabetic() || c == '/' || c == '!' || c == '?')
-        {
-            tag_end(tag)
-        } else {
-            // A `<` that starts no tag is text.
-            visible.push('<');
-            rest = &tag[1..];
+    let bytes = html.as_bytes();
+    let (mut at, mut run, mut references) = (0, 0, false);
+    // Where the last closing tag ended.
+    let mut closed_at = None;
+    while let Some(found) = memchr::memchr2(b'<', b'&', &bytes[at..]) {
+        at += found;
+        if bytes[at] == b'&' {
+            references = true;
+            at += 1;
             continue;
+        }
+        if !starts_tag(&bytes[at + 1..]) {
+            at += 1;
+            continue;
+        }
+        push_text(&html[run..at], references, visible);
+        let tag = &html[at..];
+        let (end, attributes) = if tag.starts_with("<!--") {
+            (memchr::memmem::find(tag.as_bytes(), b"-->").map_or(tag.len(), |e| e + 3), true)
+        } else {
+            tag_end(tag)
         };
         let inner = &tag[..end];
-        decode_into(inner, markup);
-        markup.push('\n');
-        let name: String = inner
-            .trim_start_matches(['<', '/'])
-            .chars()
-            .take_while(char::is_ascii_alphanumeric)
-            .map(|c| c.to_ascii_lowercase())
-            .collect();
-        if !INLINE.contains(&name.as_str()) {
+        // A tag without attributes (`</p>`, `<li>`) holds no words.
+        if attributes {
+            decode_into(inner, markup);
+            markup.push('\n');
+        }
+        let closing = inner.starts_with("</");
+        // `</span><span>`: two elements side by side, like two links or two labels.
+        let siblings = !closing && closed_at == Some(at);
+        if !is_inline(inner.as_bytes()) || siblings {
             visible.push(' ');
         }
-        rest = &tag[end..];
+        at += end;
+        closed_at = closing.then_some(at);
+        (run, references) = (at, false);
     }
-    decode_into(rest, visible);
+    push_text(&html[run..], references, visible);
 }
 
-/// The length of the tag at the start of `tag`, up to its `>` outside quotes.
-fn tag_end(tag: &str) -> usize {
-    let mut quote = None;
-    for (i, c) in tag.char_indices() {
-        match (quote, c) {
-            (Some(q), c) if c == q => quote = None,
-            (Some(_), _) => {}
-            (None, '"' | '\'') => quote = Some(c),
-            (None, '>') => return i + 1,
-            _ => {}
+/// Whether the bytes after a `<` make it a tag, a closing tag, a comment or a
+/// declaration; otherwise the `<` is text.
+fn starts_tag(after: &[u8]) -> bool {
+    after.first().is_some_and(|&b| b.is_ascii_alphabetic() || matches!(b, b'/' | b'!' | b'?'))
+}
+
+fn push_text(text: &str, references: bool, out: &mut String) {
+    if references { decode_into(text, out) } else { out.push_str(text) }
+}
+
+/// The length of the tag at the start of `tag`, up to its `>` outside quotes, and
+/// whether it has attributes (an `=` outside quotes, or a quoted value).
+fn tag_end(tag: &str) -> (usize, bool) {
+    let bytes = tag.as_bytes();
+    let mut at = 1;
+    let mut quoted = false;
+    while let Some(found) = memchr::memchr3(b'>', b'"', b'\'', &bytes[at..]) {
+        at += found;
+        if bytes[at] == b'>' {
+            let attributes = quoted || memchr::memchr(b'=', &bytes[..at]).is_some();
+            return (at + 1, attributes);
+        }
+        quoted = true;
+        match memchr::memchr(bytes[at], &bytes[at + 1..]) {
+            Some(close) => at += close + 2,
+            None => break,
         }
     }
-    tag.len()
+    (tag.len(), true)
 }
 
 /// Appends `text` with its character references decoded: numeric ones, and the named
@@ -107,21 +171,10 @@ fn tag_end(tag: &str) -> usize {
 /// shows it.
 fn decode_into(text: &str, out: &mut String) {
     let mut rest = text;
-    while let Some(start) = rest.find('&') {
+    while let Some(start) = memchr::memchr(b'&', rest.as_bytes()) {
         out.push_str(&rest[..start]);
         let after = &rest[start + 1..];
-        let decoded = after.find(';').filter(|&end| end <= 32).and_then(|end| {
-            let name = &after[..end];
-            let c = match name.strip_prefix('#') {
-                Some(number) => match number.strip_prefix(['x', 'X']) {
-                    Some(hex) => u32::from_str_radix(hex, 16).ok().and_then(char::from_u32),
-                    None => number.parse().ok().and_then(char::from_u32),
-                },
-                None => named(name),
-            }?;
-            Some((c, end + 1))
-        });
-        match decoded {
+        match reference(after) {
             Some((c, length)) => {
                 out.push(c);
                 rest = &after[length..];
@@ -133,6 +186,70 @@ fn decode_into(text: &str, out: &mut String) {
         }
     }
     out.push_str(rest);
+}
+
+/// The character a reference stands for (`after` follows its `&`), and the length of
+/// the reference after the `&`.
+fn reference(after: &str) -> Option<(char, usize)> {
+    let end = memchr::memchr(b';', &after.as_bytes()[..after.len().min(33)])?;
+    let name = after.get(..end)?;
+    let c = match name.strip_prefix('#') {
+        Some(number) => match number.strip_prefix(['x', 'X']) {
+            Some(hex) => u32::from_str_radix(hex, 16).ok().and_then(char::from_u32),
+            None => number.parse().ok().and_then(char::from_u32),
+        },
+        None => named(name),
+    }?;
+    Some((c, end + 1))
+}
+
+/// Whether reading `html` as a reader sees it can show a term that its bytes do not:
+/// a tag between two letters (`Glo<em>bex</em>`), a reference standing for a letter
+/// or an invisible character (`Glo&shy;bex`, `&#71;lobex`), a character NFKC changes
+/// or an invisible one, or a reference standing for a character of some term
+/// (`help&#64;acme.test`). Most pages have none of these, and are searched as they
+/// are: their bytes hold every word their text and attributes show.
+pub fn needs_views(html: &str, in_terms: &dyn Fn(char) -> bool) -> bool {
+    if crate::leaks::terms::first_to_normalize(html).is_some() {
+        return true;
+    }
+    let bytes = html.as_bytes();
+    let letter = |b: u8| b.is_ascii_alphanumeric() || !b.is_ascii();
+    let mut at = 0;
+    while let Some(found) = memchr::memchr2(b'<', b'&', &bytes[at..]) {
+        at += found;
+        if bytes[at] == b'&' {
+            let hides = reference(&html[at + 1..]).is_some_and(|(c, _)| {
+                c.is_alphanumeric()
+                    || in_terms(c)
+                    || crate::leaks::terms::first_to_normalize(c.encode_utf8(&mut [0; 4])).is_some()
+            });
+            if hides {
+                return true;
+            }
+            at += 1;
+            continue;
+        }
+        let after_letter = at > 0 && letter(bytes[at - 1]);
+        if !(after_letter && starts_tag(&bytes[at + 1..])) {
+            at += 1;
+            continue;
+        }
+        // The run of tags from here: inline tags only, and a letter right after it,
+        // join the two words (a block tag separates them, as it does in the bytes).
+        let (mut inline, mut closed) = (true, false);
+        while at < bytes.len() && bytes[at] == b'<' && starts_tag(&bytes[at + 1..]) {
+            let end = tag_end(&html[at..]).0;
+            let closing = bytes[at + 1] == b'/';
+            inline &= (closing || !closed) && is_inline(&bytes[at..at + end]);
+            closed |= closing;
+            at += end;
+        }
+        if inline && at < bytes.len() && letter(bytes[at]) {
+            return true;
+        }
+    }
+    false
 }
 
 fn named(name: &str) -> Option<char> {
@@ -185,6 +302,24 @@ mod tests {
     fn inline_tags_join_words_and_block_tags_separate_them() {
         let (visible, _) = split("<p>Glo<span class=\"k\">bex</span></p><p>x</p>");
         assert_eq!(visible.split_whitespace().collect::<Vec<_>>(), ["Globex", "x"]);
+        let (visible, _) = split("<span>Owner: <b>sre</b></span><span>Last</span><em>Glo</em>bex");
+        assert_eq!(
+            visible.split_whitespace().collect::<Vec<_>>(),
+            ["Owner:", "sre", "Last", "Globex"]
+        );
+    }
+
+    #[test]
+    fn only_pages_whose_words_markup_may_join_need_views() {
+        let none = |_| false;
+        assert!(!needs_views("<p>Runbook 951</p><p>Next</p><span>a</span><span>b</span>", &none));
+        assert!(needs_views("<p>Glo<em>bex</em></p>", &none));
+        assert!(needs_views("<p><em>Glo</em>bex</p>", &none));
+        assert!(needs_views("<p>Glo&shy;bex</p>", &none));
+        assert!(needs_views("<p>&#71;lobex</p>", &none));
+        assert!(needs_views("<p>Ｇlobex</p>", &none));
+        assert!(!needs_views("<p>a &amp; b &lt;c&gt;</p>", &none));
+        assert!(needs_views("<p>help&#64;acme.test</p>", &|c| c == '@'));
     }
 
     #[test]

@@ -19,6 +19,7 @@ use crate::error::Diagnostic;
 use crate::model::content::Converted;
 use crate::model::page::Body;
 use crate::model::page::Page;
+use crate::model::page::PageKind;
 use crate::model::partner::Partner;
 use crate::parse::highlight::Highlighter;
 use crate::parse::markdown;
@@ -78,6 +79,7 @@ pub fn personalize<'a>(
         chosen.sort_by(|a, b| a.source.cmp(&b.source));
     }
     let (chosen, dropped) = drop_orphans(chosen);
+    let chosen = drop_empty_sections(chosen, pages);
     let orphans = dropped
         .into_iter()
         .filter(|page| {
@@ -148,6 +150,37 @@ fn drop_orphans(pages: Vec<&Page>) -> (Vec<&Page>, Vec<&Page>) {
         }
     }
     (in_order(kept), in_order(dropped))
+}
+
+/// Leaves out sections with nothing in them for this partner: a folder whose pages
+/// are all another partner's would otherwise be an empty entry in its navigation and
+/// sitemap. A section with text of its own is a page, and stays; so do the home page
+/// and an `_index.md` written for a folder that holds no pages yet.
+fn drop_empty_sections<'a>(pages: Vec<&'a Page>, all: &AllPages) -> Vec<&'a Page> {
+    let holding_pages: BTreeSet<PathBuf> = all
+        .shared
+        .iter()
+        .chain(all.own.values().flatten())
+        .filter_map(Page::parent_source)
+        .collect();
+    let is_empty_section = |page: &Page| {
+        page.kind == PageKind::Section
+            && !page.url.is_empty()
+            && (page.text_hash == 0
+                || holding_pages.contains(&page.source)
+                    && matches!(&page.body, Body::Converted(c) if c.html.trim().is_empty()))
+    };
+    let mut filled: BTreeSet<PathBuf> = BTreeSet::new();
+    for page in pages.iter().filter(|p| !is_empty_section(p)) {
+        let mut parent = page.parent_source();
+        while let Some(section) = parent {
+            parent = section.parent().and_then(Path::parent).map(|dir| dir.join("_index.md"));
+            if !filled.insert(section) {
+                break;
+            }
+        }
+    }
+    pages.into_iter().filter(|p| !is_empty_section(p) || filled.contains(&p.source)).collect()
 }
 
 fn in_order(mut list: Vec<(usize, &Page)>) -> Vec<&Page> {
