@@ -98,10 +98,10 @@ fn scan_file(
         Some(search) => {
             for (page, &(start, end)) in search.spans.iter().enumerate() {
                 let entry = text.get(start as usize..end as usize).unwrap_or_default();
-                keep(find_in(terms, partner, entry, format, buffers), Place::Entry(page));
+                keep(find_in(terms, entry, format, buffers), Place::Entry(page));
             }
         }
-        None => keep(find_in(terms, partner, text, format, buffers), Place::Contents),
+        None => keep(find_in(terms, text, format, buffers), Place::Contents),
     }
     hits
 }
@@ -109,7 +109,6 @@ fn scan_file(
 /// The terms in `text`, read as `format`.
 fn find_in(
     terms: &Terms,
-    partner: &str,
     text: &str,
     format: Format,
     buffers: &mut (String, String),
@@ -120,9 +119,12 @@ fn find_in(
         // Only a page where markup may hide one is read again as a reader sees it
         // (see `views::needs_views`).
         let lowered = terms.lowered(text);
-        terms.find_lowered_into(text, &lowered, &mut found);
-        let hidden = crate::leaks::views::needs_views(text, &|c| terms.uses_character(c))
-            || terms.may_hide_a_phrase(&lowered, partner);
+        let mut marked_up = BTreeSet::new();
+        terms.find_lowered_into(text, &lowered, &mut found, &mut marked_up);
+        // Any term's words followed by markup: a trigger may also have stood where
+        // a shorter term starts, so the page is read again whoever the term is of.
+        let hidden = !marked_up.is_empty()
+            || crate::leaks::views::needs_views(text, &|c| terms.uses_character(c));
         if !hidden {
             return found;
         }

@@ -46,16 +46,10 @@ pub struct Terms {
     /// Terms matched in any case: patterns lowercased, searched in lowercased text
     /// (several times faster than a case-insensitive automaton, which cannot use
     /// the vectorised prefilter).
-    any_case: Option<(AhoCorasick, Vec<usize>)>,
-    exact: Option<(AhoCorasick, Vec<usize>)>,
+    any_case: Option<(AhoCorasick, Vec<Pattern>)>,
+    exact: Option<(AhoCorasick, Vec<Pattern>)>,
     /// Some any-case term has non-ASCII letters: non-ASCII text is lowercased first.
     unicode_any_case: bool,
-    /// The words of terms of several words (`Helios Retail Cloud`, `help@acme.test`),
-    /// lowercased, and each such term's words: markup between two words of a term
-    /// can hide it from a search of a page's bytes, and only a page holding every
-    /// word of some term needs reading as a reader sees it.
-    words: Option<AhoCorasick>,
-    term_words: Vec<Vec<Option<usize>>>,
     /// Every character of every term, as matched.
     characters: std::collections::HashSet<char>,
     fingerprint: u64,
@@ -95,7 +89,7 @@ impl Terms {
                 }
             }
         }
-        let automaton = |exact: bool| -> Option<(AhoCorasick, Vec<usize>)> {
+        let automaton = |exact: bool| -> Option<(AhoCorasick, Vec<Pattern>)> {
             let mut ids = Vec::new();
             let mut patterns = Vec::new();
             for (i, term) in terms.iter().enumerate().filter(|(_, t)| t.exact == exact) {
@@ -108,8 +102,12 @@ impl Terms {
                     forms.extend(["-", "_", ""].map(|joint| words.join(joint)));
                 }
                 for form in forms {
-                    ids.push(i);
+                    ids.push(Pattern::Term(i));
                     patterns.push(form);
+                }
+                for trigger in markup_triggers(&match_form(&term.text, exact)) {
+                    ids.push(Pattern::Markup(i));
+                    patterns.push(trigger);
                 }
             }
             let automaton = AhoCorasickBuilder::new()
@@ -124,41 +122,6 @@ impl Terms {
         for term in &terms {
             described.push_str(&format!("{}\0{}\0{:?}\n", term.text, term.exact, term.owners));
         }
-        // Words of fewer than three characters (`1`, `p1`) are everywhere, and are not
-        // looked for: a term is taken to hold them.
-        let mut word_list: Vec<String> = Vec::new();
-        let term_words: Vec<Vec<Option<usize>>> = terms
-            .iter()
-            .map(|term| {
-                let form = match_form(&term.text, false);
-                let words: Vec<&str> =
-                    form.split(|c: char| !is_word(c)).filter(|w| !w.is_empty()).collect();
-                if words.len() < 2 {
-                    return Vec::new();
-                }
-                words
-                    .into_iter()
-                    .map(|word| {
-                        if word.chars().count() < 3 {
-                            return None;
-                        }
-                        Some(word_list.iter().position(|w| w == word).unwrap_or_else(|| {
-                            word_list.push(word.to_owned());
-                            word_list.len() - 1
-                        }))
-                    })
-                    .collect()
-            })
-            .collect();
-        let words = (!word_list.is_empty())
-            .then(|| {
-                AhoCorasickBuilder::new()
-                    .kind(Some(aho_corasick::AhoCorasickKind::DFA))
-                    .match_kind(MatchKind::LeftmostLongest)
-                    .build(&word_list)
-                    .ok()
-            })
-            .flatten();
         let characters = terms
             .iter()
             .flat_map(|t| match_form(&t.text, t.exact).chars().collect::<Vec<_>>())
@@ -168,8 +131,6 @@ impl Terms {
             any_case: automaton(false),
             exact: automaton(true),
             unicode_any_case,
-            words,
-            term_words,
             fingerprint: xxhash_rust::xxh3::xxh3_64(described.as_bytes()),
             terms,
         }
@@ -194,7 +155,7 @@ impl Terms {
 
     /// Adds the terms occurring in `text`, already normalised, to `found`.
     pub fn find_into(&self, text: &str, found: &mut BTreeSet<usize>) {
-        self.find_lowered_into(text, &self.lowered(text), found);
+        self.find_lowered_into(text, &self.lowered(text), found, &mut BTreeSet::new());
     }
 
     /// `text` as the any-case terms are searched in.
@@ -206,13 +167,21 @@ impl Terms {
         }
     }
 
-    /// [`Terms::find_into`] with `text` already lowered.
-    pub fn find_lowered_into(&self, text: &str, lowered: &str, found: &mut BTreeSet<usize>) {
+    /// [`Terms::find_into`] with `text` already lowered; the terms of several words
+    /// whose first words are followed by a tag or a reference (`Helios <em>Retail`),
+    /// which a reader may see whole where the bytes do not, go into `marked_up`.
+    pub fn find_lowered_into(
+        &self,
+        text: &str,
+        lowered: &str,
+        found: &mut BTreeSet<usize>,
+        marked_up: &mut BTreeSet<usize>,
+    ) {
         if let Some((automaton, ids)) = &self.any_case {
-            collect(automaton, ids, lowered, found);
+            collect(automaton, ids, lowered, found, marked_up);
         }
         if let Some((automaton, ids)) = &self.exact {
-            collect(automaton, ids, text, found);
+            collect(automaton, ids, text, found, marked_up);
         }
     }
 
@@ -220,46 +189,62 @@ impl Terms {
     pub fn uses_character(&self, c: char) -> bool {
         self.characters.contains(&c) || c.to_lowercase().any(|l| self.characters.contains(&l))
     }
-
-    /// Whether markup in `lowered` may hide a term of several words that `partner`
-    /// may not show: every word of the term is there, and some word but the last is
-    /// followed by a tag or a reference before the next word (`Helios <em>Retail</em>`).
-    pub fn may_hide_a_phrase(&self, lowered: &str, partner: &str) -> bool {
-        let Some(automaton) = &self.words else { return false };
-        let mut present: BTreeSet<usize> = BTreeSet::new();
-        let mut marked_up: BTreeSet<usize> = BTreeSet::new();
-        let mut at = 0;
-        while at < lowered.len() {
-            let input = aho_corasick::Input::new(lowered).span(at..lowered.len());
-            let Some(m) = automaton.find(input) else { break };
-            let before = lowered[..m.start()].chars().next_back();
-            let after = lowered[m.end()..].chars().next();
-            if before.is_some_and(is_word) || after.is_some_and(is_word) {
-                at = m.start() + lowered[m.start()..].chars().next().map_or(1, char::len_utf8);
-                continue;
-            }
-            let word = m.pattern().as_usize();
-            present.insert(word);
-            let gap = lowered[m.end()..].chars().take_while(|&c| !is_word(c));
-            if gap.into_iter().any(|c| c == '<' || c == '&') {
-                marked_up.insert(word);
-            }
-            at = m.end();
-        }
-        self.terms.iter().zip(&self.term_words).any(|(term, words)| {
-            let Some((_, leading)) = words.split_last() else { return false };
-            term.leaks_on(partner)
-                && words.iter().flatten().all(|w| present.contains(w))
-                && leading.iter().flatten().any(|w| marked_up.contains(w))
-        })
-    }
 }
 
-/// The terms of `automaton` (indexes into the term list by `ids`) that occur in
-/// `text` as whole words. The longest term at a place wins (an email address, not
-/// its domain); one that is part of a longer word is skipped, and the search goes on
-/// from its next character, so it cannot hide a shorter term that is a word.
-fn collect(automaton: &AhoCorasick, ids: &[usize], text: &str, found: &mut BTreeSet<usize>) {
+/// What a pattern of an automaton stands for.
+#[derive(Debug, Clone, Copy)]
+enum Pattern {
+    /// The term of this index, as written or as a slug.
+    Term(usize),
+    /// A word of this term of several words, then a tag or a reference.
+    Markup(usize),
+}
+
+/// For a term of several words, each word but the last followed by a tag or a
+/// reference, with or without the separator written after it: `helios<`,
+/// `helios <`, `help@&`.
+fn markup_triggers(form: &str) -> Vec<String> {
+    let mut words: Vec<(usize, usize)> = Vec::new();
+    let mut start = None;
+    for (at, c) in form.char_indices().chain(std::iter::once((form.len(), ' '))) {
+        match (start, is_word(c) && at < form.len()) {
+            (None, true) => start = Some(at),
+            (Some(from), false) => {
+                words.push((from, at));
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    let mut triggers = Vec::new();
+    for pair in words.windows(2) {
+        let ((from, to), (next, _)) = (pair[0], pair[1]);
+        let word = &form[from..to];
+        let separator = &form[to..next];
+        for gap in ["", separator, " "] {
+            for mark in ["<", "&"] {
+                let trigger = format!("{word}{gap}{mark}");
+                if !triggers.contains(&trigger) {
+                    triggers.push(trigger);
+                }
+            }
+        }
+    }
+    triggers
+}
+
+/// The terms of `automaton` that occur in `text` as whole words, into `found`; the
+/// terms whose words markup follows, into `marked_up`. The longest pattern at a
+/// place wins (an email address, not its domain); one that is part of a longer word
+/// is skipped, and the search goes on from its next character, so it cannot hide a
+/// shorter term that is a word.
+fn collect(
+    automaton: &AhoCorasick,
+    ids: &[Pattern],
+    text: &str,
+    found: &mut BTreeSet<usize>,
+    marked_up: &mut BTreeSet<usize>,
+) {
     let mut at = 0;
     while at < text.len() {
         let input = aho_corasick::Input::new(text).span(at..text.len());
@@ -269,14 +254,18 @@ fn collect(automaton: &AhoCorasick, ids: &[usize], text: &str, found: &mut BTree
         let ends_word = matched.chars().next_back().is_some_and(is_word);
         let before = text[..m.start()].chars().next_back();
         let after = text[m.end()..].chars().next();
-        let joined =
-            starts_word && before.is_some_and(is_word) || ends_word && after.is_some_and(is_word);
+        let pattern = ids[m.pattern().as_usize()];
+        let joined = starts_word && before.is_some_and(is_word)
+            || matches!(pattern, Pattern::Term(_)) && ends_word && after.is_some_and(is_word);
         if joined {
             at = m.start() + matched.chars().next().map_or(1, char::len_utf8);
-        } else {
-            found.insert(ids[m.pattern().as_usize()]);
-            at = m.end();
+            continue;
         }
+        match pattern {
+            Pattern::Term(index) => found.insert(index),
+            Pattern::Markup(index) => marked_up.insert(index),
+        };
+        at = m.end();
     }
 }
 
