@@ -49,14 +49,21 @@ pub fn scan(
 ) -> Vec<Hit> {
     let mut hits: Vec<Hit> = files
         .par_iter()
-        .map_init(
-            || (String::new(), String::new()),
-            |buffers, file| scan_file(terms, partner, file, search, buffers),
-        )
+        .map_init(Worker::default, |worker, file| scan_file(terms, partner, file, search, worker))
         .flatten()
         .collect();
     hits.sort();
     hits
+}
+
+/// What one scanning thread keeps between files.
+#[derive(Default)]
+struct Worker {
+    buffers: (String, String),
+    /// Hashes of the lines of markup this thread has searched: the header, navigation
+    /// and footer lines every page of a site repeats are searched once.
+    seen: std::collections::HashSet<u64>,
+    novel: String,
 }
 
 fn scan_file(
@@ -64,8 +71,9 @@ fn scan_file(
     partner: &str,
     file: &OutputFile,
     search: Option<&SearchSpans>,
-    buffers: &mut (String, String),
+    worker: &mut Worker,
 ) -> Vec<Hit> {
+    let buffers = &mut worker.buffers;
     let mut hits = Vec::new();
     let mut keep = |found: BTreeSet<usize>, place: Place| {
         hits.extend(
@@ -100,6 +108,18 @@ fn scan_file(
                 let entry = text.get(start as usize..end as usize).unwrap_or_default();
                 keep(find_in(terms, entry, format, buffers), Place::Entry(page));
             }
+        }
+        // A line break ends every word and every tag run a term could hide in, so a
+        // line searched before is left out (its place kept by the line break).
+        None if format == Format::Markup => {
+            worker.novel.clear();
+            for line in text.split('\n') {
+                if worker.seen.insert(xxhash_rust::xxh3::xxh3_64(line.as_bytes())) {
+                    worker.novel.push_str(line);
+                }
+                worker.novel.push('\n');
+            }
+            keep(find_in(terms, &worker.novel, format, buffers), Place::Contents);
         }
         None => keep(find_in(terms, text, format, buffers), Place::Contents),
     }
