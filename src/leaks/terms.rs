@@ -20,8 +20,6 @@ pub struct Term {
     pub kind: TermKind,
     pub exact: bool,
     pub owners: BTreeSet<String>,
-    /// Every place it is written: a term written for two partners is one term.
-    pub written: Vec<IdentityTerm>,
 }
 
 impl Term {
@@ -71,12 +69,10 @@ impl Terms {
                     kind: written.kind,
                     exact: written.exact,
                     owners: BTreeSet::new(),
-                    written: Vec::new(),
                 });
                 terms.len() - 1
             });
             let term = &mut terms[index];
-            term.written.push(written.clone());
             match owner {
                 Some(owner) if term.kind != TermKind::Forbidden => {
                     term.owners.insert(owner.clone());
