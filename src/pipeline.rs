@@ -122,6 +122,9 @@ pub(crate) struct Parsed {
     pub(crate) terms: crate::leaks::terms::Terms,
     /// The snippets' project-relative paths and texts, to trace a leak to one.
     pub(crate) snippet_texts: Vec<(PathBuf, String)>,
+    /// What the leak scan found clean in one partner's files, not searched again in
+    /// the next partner's.
+    pub(crate) clean_lines: crate::leaks::scan::CleanLines,
 }
 
 pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
@@ -617,7 +620,14 @@ fn leak_problems(
 ) -> Vec<Diagnostic> {
     let partner = site.partner;
     let search = crate::leaks::scan::SearchSpans { path: SEARCH_INDEX, spans: search_spans };
-    let hits = crate::leaks::scan::scan(&parsed.terms, &partner.id, files, Some(&search));
+    let hits = crate::leaks::scan::scan(
+        &parsed.terms,
+        &partner.id,
+        files,
+        Some(&search),
+        &parsed.clean_lines,
+    );
+
     if hits.is_empty() {
         return Vec::new();
     }
@@ -920,6 +930,7 @@ pub(crate) fn load_and_parse(
         conversions,
         terms,
         snippet_texts,
+        clean_lines: Default::default(),
     })
 }
 

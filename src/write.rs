@@ -201,6 +201,7 @@ fn stage_into(out_dir: &Path, id: &str, files: &[OutputFile]) -> Result<Staged, 
         .map(|file| {
             let bytes = match &file.contents {
                 Contents::Published => return Ok((Cow::Borrowed(&[][..]), true)),
+                Contents::Text(text) => Cow::Borrowed(text.as_bytes()),
                 Contents::Bytes(bytes) => Cow::Borrowed(bytes.as_slice()),
                 Contents::Static(bytes) => Cow::Borrowed(*bytes),
                 Contents::Copy(source) => {
@@ -330,6 +331,7 @@ pub fn update_in_place(
     for file in files {
         let destination = target.join(&file.path);
         let bytes = match &file.contents {
+            Contents::Text(text) => Cow::Borrowed(text.as_bytes()),
             Contents::Bytes(bytes) => Cow::Borrowed(bytes.as_slice()),
             Contents::Static(bytes) => Cow::Borrowed(*bytes),
             Contents::Copy(source) => {

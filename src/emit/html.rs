@@ -185,13 +185,10 @@ pub fn render_site(
         crate::error::sort_and_dedup(&mut problems);
         return Err(problems);
     }
-    files.push(OutputFile {
-        path: "sitemap.xml".into(),
-        contents: Contents::Bytes(sitemap(plan).into_bytes()),
-    });
+    files.push(OutputFile { path: "sitemap.xml".into(), contents: Contents::Text(sitemap(plan)) });
     files.push(OutputFile {
         path: "robots.txt".into(),
-        contents: Contents::Bytes(robots(plan.partner).into_bytes()),
+        contents: Contents::Text(robots(plan.partner)),
     });
     for (path, bytes) in generated {
         files.push(OutputFile { path: path.clone(), contents: Contents::Bytes(bytes.clone()) });
@@ -265,10 +262,7 @@ fn render_page(
         toc: &site_page.content.toc,
     };
     let html = render_with(theme, &template, context, &scope)?;
-    Ok(OutputFile {
-        path: urls::output_path(&page.url),
-        contents: Contents::Bytes(html.into_bytes()),
-    })
+    Ok(OutputFile { path: urls::output_path(&page.url), contents: Contents::Text(html) })
 }
 
 /// The path the site is served at: `/docs/` for `https://x.example/docs/`.
@@ -316,7 +310,7 @@ fn render_not_found(
         toc: &[],
     };
     let html = render_with(theme, "404.html", context, &scope)?;
-    Ok(OutputFile { path: "404.html".into(), contents: Contents::Bytes(html.into_bytes()) })
+    Ok(OutputFile { path: "404.html".into(), contents: Contents::Text(html) })
 }
 
 /// The sidebar's markup: nested `ul.nav-list`, an `li` per entry (`nav-section` or

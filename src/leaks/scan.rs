@@ -2,8 +2,10 @@
 //! written, and every file and folder name, searched for the terms the partner may
 //! not show; each hit traced back to the source that put it there.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
 
@@ -40,30 +42,97 @@ pub struct SearchSpans<'a> {
 
 /// Every term `partner` may not show, in the files of its site. Files listed as
 /// `Published` were scanned when they were written (with the same terms: a change
-/// of terms renders the whole site again) and are not read.
+/// of terms renders the whole site again) and are not read. What `clean` knows is not
+/// searched again, and what this scan finds clean is added to it.
 pub fn scan(
     terms: &Terms,
     partner: &str,
     files: &[OutputFile],
     search: Option<&SearchSpans>,
+    clean: &CleanLines,
 ) -> Vec<Hit> {
-    let mut hits: Vec<Hit> = files
+    let known = clean.known();
+    let (mut hits, learned) = files
         .par_iter()
-        .map_init(Worker::default, |worker, file| scan_file(terms, partner, file, search, worker))
-        .flatten()
-        .collect();
+        .fold(Worker::default, |mut worker, file| {
+            scan_file(terms, partner, file, search, &known, &mut worker);
+            worker
+        })
+        .map(|worker| (worker.hits, worker.clean))
+        .reduce(
+            || (Vec::new(), Vec::new()),
+            |(mut hits, mut clean), (more_hits, more_clean)| {
+                hits.extend(more_hits);
+                clean.extend(more_clean);
+                (hits, clean)
+            },
+        );
+    drop(known);
+    clean.learn(learned);
     hits.sort();
     hits
 }
 
+/// Lines of markup (and search entries) in which no term of anyone was found and no
+/// markup can hide one. That holds for every partner scanned with the same terms, so
+/// the lines every partner's copy of a shared page repeats are searched once per
+/// build, not once per partner.
+#[derive(Default)]
+pub struct CleanLines(Mutex<Arc<LineSet>>);
+
+impl CleanLines {
+    fn known(&self) -> Arc<LineSet> {
+        self.0.lock().map(|known| Arc::clone(&known)).unwrap_or_default()
+    }
+
+    fn learn(&self, lines: Vec<u64>) {
+        if let Ok(mut known) = self.0.lock() {
+            Arc::make_mut(&mut known).extend(lines);
+        }
+    }
+}
+
+/// Hashes of lines, already spread by xxh3: each is its own bucket key.
+type LineSet = HashSet<u64, BuildHasherDefault<Prehashed>>;
+
+#[derive(Default)]
+struct Prehashed(u64);
+
+impl Hasher for Prehashed {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &byte in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(byte);
+        }
+    }
+
+    fn write_u64(&mut self, hash: u64) {
+        self.0 = hash;
+    }
+}
+
+/// Search entries are read as plain text, lines as markup: the same text may be
+/// clean as one and not the other.
+const ENTRY_SEED: u64 = 1;
+
 /// What one scanning thread keeps between files.
 #[derive(Default)]
 struct Worker {
+    hits: Vec<Hit>,
+    /// Hashes of lines and entries found clean here, for [`CleanLines`].
+    clean: Vec<u64>,
     buffers: (String, String),
     /// Hashes of the lines of markup this thread has searched: the header, navigation
     /// and footer lines every page of a site repeats are searched once.
-    seen: std::collections::HashSet<u64>,
+    seen: LineSet,
+    /// The lines of a file not searched before, each in its place.
     novel: String,
+    /// The runs of lines in `novel`.
+    fresh: Vec<Lines>,
+    dirty: Vec<usize>,
 }
 
 fn scan_file(
@@ -71,10 +140,10 @@ fn scan_file(
     partner: &str,
     file: &OutputFile,
     search: Option<&SearchSpans>,
+    known: &LineSet,
     worker: &mut Worker,
-) -> Vec<Hit> {
-    let buffers = &mut worker.buffers;
-    let mut hits = Vec::new();
+) {
+    let Worker { hits, clean, buffers, seen, novel, fresh, dirty } = worker;
     let mut keep = |found: BTreeSet<usize>, place: Place| {
         hits.extend(
             found.into_iter().filter(|&t| terms.get(t).leaks_on(partner)).map(|term| Hit {
@@ -85,9 +154,10 @@ fn scan_file(
         );
     };
     keep(terms.find(&file.path), Place::Name);
-    let Some(format) = format_of(&file.path) else { return hits };
+    let Some(format) = format_of(&file.path) else { return };
     let read;
     let bytes: &[u8] = match &file.contents {
+        Contents::Text(text) => text.as_bytes(),
         Contents::Bytes(bytes) => bytes,
         Contents::Static(bytes) => bytes,
         Contents::Copy(source) => match std::fs::read(source) {
@@ -96,42 +166,135 @@ fn scan_file(
                 &read
             }
             // Copying reports a file that cannot be read.
-            Err(_) => return hits,
+            Err(_) => return,
         },
-        Contents::Published => return hits,
+        Contents::Published => return,
     };
     // A file that is not UTF-8 text is binary, whatever its name.
-    let Ok(text) = std::str::from_utf8(bytes) else { return hits };
+    let text = match &file.contents {
+        Contents::Text(text) => text.as_str(),
+        _ => match std::str::from_utf8(bytes) {
+            Ok(text) => text,
+            Err(_) => return,
+        },
+    };
     match search.filter(|s| s.path == file.path) {
         Some(search) => {
             for (page, &(start, end)) in search.spans.iter().enumerate() {
                 let entry = text.get(start as usize..end as usize).unwrap_or_default();
-                keep(find_in(terms, entry, format, buffers), Place::Entry(page));
+                let hash = xxhash_rust::xxh3::xxh3_64_with_seed(entry.as_bytes(), ENTRY_SEED);
+                if known.contains(&hash) {
+                    continue;
+                }
+                let found = find_in(terms, entry, format, buffers, None);
+                if found.is_empty() {
+                    clean.push(hash);
+                }
+                keep(found, Place::Entry(page));
             }
         }
         // A line break ends every word and every tag run a term could hide in, so a
-        // line searched before is left out (its place kept by the line break).
+        // run of lines searched before is left out (its place kept by its line breaks).
         None if format == Format::Markup => {
-            worker.novel.clear();
-            for line in text.split('\n') {
-                if worker.seen.insert(xxhash_rust::xxh3::xxh3_64(line.as_bytes())) {
-                    worker.novel.push_str(line);
+            novel.clear();
+            fresh.clear();
+            for run in runs_of_lines(text) {
+                let lines = run.lines;
+                if !known.contains(&lines.hash) && seen.insert(lines.hash) {
+                    novel.push_str(run.text);
+                    fresh.push(lines);
+                } else {
+                    novel.extend(std::iter::repeat_n('\n', lines.breaks));
                 }
-                worker.novel.push('\n');
             }
-            keep(find_in(terms, &worker.novel, format, buffers), Place::Contents);
+            if fresh.is_empty() {
+                return;
+            }
+            dirty.clear();
+            keep(find_in(terms, novel, format, buffers, Some(dirty)), Place::Contents);
+            dirty.sort_unstable();
+            clean.extend(fresh.iter().filter(|lines| !lines.hold_any(dirty)).map(|l| l.hash));
         }
-        None => keep(find_in(terms, text, format, buffers), Place::Contents),
+        None => keep(find_in(terms, text, format, buffers, None), Place::Contents),
     }
-    hits
 }
 
-/// The terms in `text`, read as `format`.
+/// A run of whole lines of a file, with its line breaks.
+struct Run<'t> {
+    text: &'t str,
+    lines: Lines,
+}
+
+/// Which lines of a file a run is.
+#[derive(Clone, Copy)]
+struct Lines {
+    /// The number of the first, counted from 0.
+    first: usize,
+    /// How many line breaks the run holds (the last of a file may not end in one).
+    breaks: usize,
+    hash: u64,
+}
+
+impl Lines {
+    /// Whether one of `lines` (in ascending order) is one of these.
+    fn hold_any(&self, lines: &[usize]) -> bool {
+        let from = lines.partition_point(|&line| line < self.first);
+        lines.get(from).is_some_and(|&line| line <= self.first + self.breaks)
+    }
+}
+
+/// `text` cut into runs of lines, each ending where a line's own content says so:
+/// the runs a page shares with another (a navigation block, a paragraph) are cut
+/// alike whatever precedes them, so one run looked up stands for several lines.
+fn runs_of_lines(text: &str) -> impl Iterator<Item = Run<'_>> {
+    /// No run is longer than this many lines.
+    const LONGEST: usize = 64;
+    let bytes = text.as_bytes();
+    let mut start = 0;
+    let mut line = 0;
+    let mut ends = memchr::memchr_iter(b'\n', bytes);
+    std::iter::from_fn(move || {
+        if start > bytes.len() || (start == bytes.len() && line > 0) {
+            return None;
+        }
+        let first = line;
+        let mut from = start;
+        let end = loop {
+            let Some(end) = ends.next() else { break bytes.len() };
+            line += 1;
+            let last = from;
+            from = end + 1;
+            if ends_run(&bytes[last..end]) || line - first == LONGEST {
+                break from;
+            }
+        };
+        let run = &text[start..end];
+        start = if end == bytes.len() { bytes.len() + 1 } else { end };
+        let hash = xxhash_rust::xxh3::xxh3_64(run.as_bytes());
+        Some(Run { text: run, lines: Lines { first, breaks: line - first, hash } })
+    })
+}
+
+/// Whether a run ends with `line`: about one line in eight, told from its length and
+/// a few of its bytes (hashing every line costs more than the lookups it saves).
+fn ends_run(line: &[u8]) -> bool {
+    let length = line.len();
+    let word = |at: usize| {
+        line.get(at..at + 8).map_or(0, |w| u64::from_le_bytes(w.try_into().unwrap_or_default()))
+    };
+    let sample =
+        word(length.saturating_sub(8)) ^ word((length / 2).saturating_sub(4)).rotate_left(29);
+    (length as u64 ^ sample).wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 61 == 0
+}
+
+/// The terms in `text`, read as `format`; for markup, the lines (counted from 0) that
+/// hold a term or markup that may hide one go into `dirty`.
 fn find_in(
     terms: &Terms,
     text: &str,
     format: Format,
     buffers: &mut (String, String),
+    mut dirty: Option<&mut Vec<usize>>,
 ) -> BTreeSet<usize> {
     let mut found = BTreeSet::new();
     if format == Format::Markup {
@@ -140,12 +303,26 @@ fn find_in(
         // (see `views::needs_views`).
         let lowered = terms.lowered(text);
         let mut marked_up = BTreeSet::new();
-        terms.find_lowered_into(text, &lowered, &mut found, &mut marked_up);
+        terms.find_lowered_on_lines(
+            text,
+            &lowered,
+            &mut found,
+            &mut marked_up,
+            dirty.as_deref_mut(),
+        );
+        let in_terms = |c| terms.uses_character(c);
+        let hiding = crate::leaks::views::needs_views(text, &in_terms);
+        if hiding && let Some(dirty) = dirty {
+            dirty.extend(
+                text.split('\n')
+                    .enumerate()
+                    .filter(|(_, line)| crate::leaks::views::needs_views(line, &in_terms))
+                    .map(|(number, _)| number),
+            );
+        }
         // Any term's words followed by markup: a trigger may also have stood where
         // a shorter term starts, so the page is read again whoever the term is of.
-        let hidden = !marked_up.is_empty()
-            || crate::leaks::views::needs_views(text, &|c| terms.uses_character(c));
-        if !hidden {
+        if marked_up.is_empty() && !hiding {
             return found;
         }
     }
@@ -335,6 +512,7 @@ impl Tracer<'_> {
             }
         }
         let text: String = match file.map(|f| &f.contents) {
+            Some(Contents::Text(text)) => text.clone(),
             Some(Contents::Bytes(bytes)) => String::from_utf8_lossy(bytes).into_owned(),
             Some(Contents::Static(bytes)) => String::from_utf8_lossy(bytes).into_owned(),
             Some(Contents::Copy(source)) => std::fs::read_to_string(source).unwrap_or_default(),
@@ -441,5 +619,113 @@ fn help(term: &crate::leaks::terms::Term, partner: &str, origin: &Origin) -> Str
             "the text comes from a variable or a snippet; check partners/<id>/partner.toml [vars] and the snippets the page includes for `{}`",
             term.text
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::leaks::terms::tests::identity;
+    use crate::model::identity::TermKind;
+
+    fn terms() -> Terms {
+        let alpha = identity("alpha", &[("Alpha Co", TermKind::Name, false)]);
+        let beta = identity("beta", &[("Beta", TermKind::Name, false)]);
+        Terms::new(&[alpha, beta], &[])
+    }
+
+    fn page(path: &str, lines: &[&str]) -> OutputFile {
+        OutputFile { path: path.into(), contents: Contents::Text(lines.join("\n")) }
+    }
+
+    fn found(terms: &Terms, hits: &[Hit]) -> BTreeSet<String> {
+        hits.iter().map(|hit| terms.get(hit.term).text.clone()).collect()
+    }
+
+    #[test]
+    fn a_line_holding_one_partners_term_is_searched_again_for_the_next_partner() {
+        let terms = terms();
+        let clean = CleanLines::default();
+        let chrome: Vec<String> = (0..200).map(|i| format!("<li>Entry {i}</li>")).collect();
+        let mut lines: Vec<&str> = chrome.iter().map(String::as_str).collect();
+        lines.push("<p>Call Alpha Co or <em>Be</em>ta today.</p>");
+        let files = [page("a/index.html", &lines), page("b/index.html", &lines)];
+        // Alpha's own name is not a leak on its site; Beta's, hidden by markup, is.
+        assert_eq!(
+            found(&terms, &scan(&terms, "alpha", &files, None, &clean)),
+            ["Beta".into()].into()
+        );
+        let learned = clean.known().len();
+        assert!(learned > 0, "the navigation lines are clean and remembered");
+        // Beta's site: the same lines, the clean ones not searched again.
+        assert_eq!(
+            found(&terms, &scan(&terms, "beta", &files, None, &clean)),
+            ["Alpha Co".into()].into()
+        );
+        assert_eq!(clean.known().len(), learned, "nothing new to learn from the same lines");
+    }
+
+    #[test]
+    fn runs_of_lines_cover_the_text_and_cut_shared_blocks_alike() {
+        let block: Vec<String> =
+            (0..300).map(|i| format!("<li><a href=\"../s-{i}/\">Section {i}</a></li>")).collect();
+        let block = block.join("\n");
+        let one = format!("<header>one</header>\n{block}\n<footer>");
+        let two = format!("<main>\n<p>another page, another start</p>\n{block}\n<footer>");
+        for text in [&one, &two] {
+            let runs: Vec<Run> = runs_of_lines(text).collect();
+            assert_eq!(runs.iter().map(|r| r.text).collect::<String>(), *text);
+            let mut line = 0;
+            for run in &runs {
+                assert_eq!(run.lines.first, line);
+                assert_eq!(run.lines.breaks, run.text.matches('\n').count());
+                line += run.lines.breaks;
+            }
+            assert_eq!(line, text.matches('\n').count());
+        }
+        let hashes =
+            |text: &str| -> BTreeSet<u64> { runs_of_lines(text).map(|r| r.lines.hash).collect() };
+        let shared = hashes(&one).intersection(&hashes(&two)).count();
+        assert!(
+            shared * 10 > hashes(&one).len() * 8,
+            "{shared} of {} runs shared",
+            hashes(&one).len()
+        );
+    }
+
+    proptest::proptest! {
+        /// What earlier partners' scans found clean never hides a term from a later one.
+        #[test]
+        fn remembered_clean_lines_hide_nothing(
+            files in proptest::collection::vec(
+                proptest::collection::vec(
+                    proptest::prop_oneof![
+                        // Mostly lines with no term, as pages are.
+                        8 => proptest::sample::select(vec![
+                            "<li>Home</li>", "<nav>", "</nav>", "<a href=x>x</a>", "", "<p>Co</p>",
+                            "<p>Alpha</p>", "<li>Docs</li>", "<p>B", "eta</p>",
+                        ]),
+                        1 => proptest::sample::select(vec![
+                            "<p>Alpha Co</p>", "<p>Alpha <b>Co</b></p>", "beta", "Be&shy;ta",
+                            "Alpha C&#111;", "alpha-co", "Ａｌｐｈａ Co",
+                        ]),
+                    ],
+                    0..40,
+                ),
+                1..6,
+            ),
+        ) {
+            let terms = terms();
+            let files: Vec<OutputFile> = files
+                .iter()
+                .enumerate()
+                .map(|(i, lines)| page(&format!("{i}.html"), lines))
+                .collect();
+            let alone = found(&terms, &scan(&terms, "beta", &files, None, &CleanLines::default()));
+            let clean = CleanLines::default();
+            scan(&terms, "alpha", &files, None, &clean);
+            let after = found(&terms, &scan(&terms, "beta", &files, None, &clean));
+            proptest::prop_assert_eq!(alone, after);
+        }
     }
 }

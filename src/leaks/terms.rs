@@ -173,11 +173,33 @@ impl Terms {
         found: &mut BTreeSet<usize>,
         marked_up: &mut BTreeSet<usize>,
     ) {
+        self.find_lowered_on_lines(text, lowered, found, marked_up, None);
+    }
+
+    /// [`Terms::find_lowered_into`], also telling the lines (counted from 0) on which a
+    /// term, or a trigger of `marked_up`, was found: any term, whoever's it is.
+    pub fn find_lowered_on_lines(
+        &self,
+        text: &str,
+        lowered: &str,
+        found: &mut BTreeSet<usize>,
+        marked_up: &mut BTreeSet<usize>,
+        mut lines: Option<&mut Vec<usize>>,
+    ) {
+        let mut starts = Vec::new();
+        let mut record = |searched: &str, starts: &mut Vec<usize>| {
+            if let Some(lines) = lines.as_deref_mut() {
+                lines.extend(line_numbers(searched, starts));
+                starts.clear();
+            }
+        };
         if let Some((automaton, ids)) = &self.any_case {
-            collect(automaton, ids, lowered, found, marked_up);
+            collect(automaton, ids, lowered, found, marked_up, &mut starts);
+            record(lowered, &mut starts);
         }
         if let Some((automaton, ids)) = &self.exact {
-            collect(automaton, ids, text, found, marked_up);
+            collect(automaton, ids, text, found, marked_up, &mut starts);
+            record(text, &mut starts);
         }
     }
 
@@ -240,6 +262,7 @@ fn collect(
     text: &str,
     found: &mut BTreeSet<usize>,
     marked_up: &mut BTreeSet<usize>,
+    starts: &mut Vec<usize>,
 ) {
     let mut at = 0;
     while at < text.len() {
@@ -261,8 +284,19 @@ fn collect(
             Pattern::Term(index) => found.insert(index),
             Pattern::Markup(index) => marked_up.insert(index),
         };
+        starts.push(m.start());
         at = m.end();
     }
+}
+
+/// The line (counted from 0) of each of `offsets`, which are in ascending order.
+fn line_numbers<'a>(text: &'a str, offsets: &'a [usize]) -> impl Iterator<Item = usize> + 'a {
+    let (mut line, mut from) = (0, 0);
+    offsets.iter().map(move |&offset| {
+        line += memchr::memchr_iter(b'\n', &text.as_bytes()[from..offset]).count();
+        from = offset;
+        line
+    })
 }
 
 /// A letter, digit or combining mark of any script: part of a word. Punctuation,
@@ -431,10 +465,10 @@ pub fn duplicate_identities(identities: &[Identity]) -> Vec<Diagnostic> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    fn identity(partner: &str, terms: &[(&str, TermKind, bool)]) -> Identity {
+    pub(crate) fn identity(partner: &str, terms: &[(&str, TermKind, bool)]) -> Identity {
         Identity {
             partner: partner.into(),
             base_url: format!("https://{partner}.test/"),

@@ -4,6 +4,8 @@ use std::path::PathBuf;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Contents {
+    /// A file rendered here: a page, the sitemap (text needs no check to be read as such).
+    Text(String),
     Bytes(Vec<u8>),
     /// A file published unchanged, copied from its source.
     Copy(PathBuf),
