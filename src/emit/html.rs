@@ -64,6 +64,9 @@ struct SiteContext<'a> {
 #[derive(Serialize)]
 struct PageContext<'a> {
     title: &'a str,
+    /// The page's `# heading` as the body opens with it, else its title: one `h1`
+    /// when front matter names the page too.
+    heading: &'a str,
     /// The front matter description, if the author wrote one.
     description: Option<&'a str>,
     /// The description, or else the opening words of the page: for meta tags.
@@ -282,10 +285,12 @@ fn render_not_found(
     let partner = plan.partner;
     let empty = toml::Table::new();
     let nav = plan.nav(None);
+    let not_found = ui.strings.get("not_found_title").map_or("Page not found", String::as_str);
     let scope = PageScope {
         root: site_path.to_owned(),
         page: PageContext {
-            title: ui.strings.get("not_found_title").map_or("Page not found", String::as_str),
+            title: not_found,
+            heading: not_found,
             description: None,
             summary: String::new(),
             url: "404.html",
@@ -381,6 +386,7 @@ fn page_context<'a>(partner: &Partner, site_page: &'a SitePage, ui: &UiStrings) 
     let page = site_page.page;
     PageContext {
         title: &site_page.title,
+        heading: site_page.content.lifted_title.as_deref().unwrap_or(&site_page.title),
         description: site_page.description.as_deref(),
         summary: match &site_page.description {
             Some(description) => description.to_string(),

@@ -42,7 +42,8 @@ pub struct Input<'a> {
     pub source: &'a Path,
     /// URL of the page relative to the site root, e.g. `security/access-review/`.
     pub url: &'a str,
-    /// Lift a leading `# heading` out of the body to use as the page title.
+    /// Lift a leading `# heading` out of the body: it is the page's heading, and its
+    /// title when front matter names none.
     pub lift_title: bool,
 }
 

@@ -172,7 +172,7 @@ pub fn parse(file: &SourceFile, highlighter: &Highlighter) -> Result<Page, Diagn
     let url = urls::page_url(&file.path);
     let body_text = &file.text[split.body.clone()];
     let line_offset = crate::error::line_col(&file.text, split.body.start).0 - 1;
-    let fallback_title = humanize(&file.path);
+    let fallback_title = fallback_title(&file.path);
     let (body, lifted_title) =
         match templating::prepare(&display_path.to_string_lossy(), body_text, line_offset) {
             Some(template) => (Body::Templated(template), None),
@@ -182,7 +182,7 @@ pub fn parse(file: &SourceFile, highlighter: &Highlighter) -> Result<Page, Diagn
                     line_offset,
                     source: &file.path,
                     url: &url,
-                    lift_title: front.title.is_none(),
+                    lift_title: true,
                 };
                 let converted = markdown::convert(&input, highlighter);
                 if let Some(problem) = nesting_problem(&display_path, &converted) {
@@ -397,6 +397,17 @@ fn duplicate_urls(pages: &[Page]) -> Vec<Diagnostic> {
 }
 
 /// `access-review` → `Access review`; `AJAX_Security` → `AJAX Security`.
+/// The title of a page that names none: its file's name, or a section's folder name.
+fn fallback_title(path: &Path) -> String {
+    if path.file_name() != Some("_index.md".as_ref()) {
+        return humanize(path);
+    }
+    match path.parent().filter(|dir| !dir.as_os_str().is_empty()) {
+        Some(dir) => humanize(dir),
+        None => "Home".to_owned(),
+    }
+}
+
 fn humanize(path: &Path) -> String {
     let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
     let words = stem.replace(['-', '_'], " ");

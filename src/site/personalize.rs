@@ -214,7 +214,7 @@ fn site_page<'a>(
                 line_offset: template.line_offset,
                 source: &page.source,
                 url: &page.url,
-                lift_title: page.title_at.is_none(),
+                lift_title: true,
             };
             let converted = markdown::convert(&input, highlighter);
             if let Some(problem) =
