@@ -42,9 +42,9 @@ pub fn init(dir: &Path, force: bool) -> Result<Vec<PathBuf>, Error> {
             file("content/_snippets/contact-support.md", STARTER_SNIPPET),
         ],
     )?;
-    // Not "Example": every partner's name is kept off the other partners' sites, and
-    // the word "example" is everywhere (hosts such as help.contoso.example, prose).
-    written.extend(create_partner(dir, "example", "Example Partner")?);
+    // A made-up name, not a word: every partner's name is kept off the other partners'
+    // sites, and a word such as "example" is everywhere (help.contoso.example, prose).
+    written.extend(create_partner(dir, "kelvora", "Kelvora")?);
     Ok(written)
 }
 
@@ -110,9 +110,11 @@ weight = 2
 const STARTER_RUNBOOK: &str = r#"+++
 title = "Restart a service"
 description = "Restart one service safely and check that it came back."
+# Every runbook must have the next three fields: livery.toml [sections.runbooks]
+# requires them, and `livery check` reports a review older than 180 days.
 owner = "sre"
 last_reviewed = 2026-11-01
-severity = "sev2"
+severity = "sev2"                  # one of sev1, sev2, sev3
 +++
 Use this when a service is stuck but its host is healthy.
 

@@ -26,13 +26,13 @@ fn init_then_build_then_check_passes_with_the_built_in_theme() {
     assert!(!kb.join("themes").exists(), "the theme is built in, not copied");
     ok(&livery(&kb, &["build"]));
     let page =
-        std::fs::read_to_string(kb.join("public/example/runbooks/restart-a-service/index.html"))
+        std::fs::read_to_string(kb.join("public/kelvora/runbooks/restart-a-service/index.html"))
             .unwrap();
     assert!(page.contains("Severity: <strong>sev2</strong>"), "theme and schema fields at work");
-    assert!(kb.join("public/example/style.css").is_file());
-    assert!(kb.join("public/example/logo.svg").is_file());
-    let home_page = std::fs::read_to_string(kb.join("public/example/index.html")).unwrap();
-    assert!(home_page.contains("support@example.example"), "the snippet renders partner data");
+    assert!(kb.join("public/kelvora/style.css").is_file());
+    assert!(kb.join("public/kelvora/logo.svg").is_file());
+    let home_page = std::fs::read_to_string(kb.join("public/kelvora/index.html")).unwrap();
+    assert!(home_page.contains("support@kelvora.example"), "the snippet renders partner data");
 
     let check = livery(&kb, &["check", "--deny-warnings", "--today", "2026-11-23"]);
     assert!(ok(&check).contains("no errors, 0 warnings"));
@@ -43,7 +43,7 @@ fn init_then_build_then_check_passes_with_the_built_in_theme() {
     ok(&livery(&kb, &["build"]));
     let brand =
         |id: &str| std::fs::read_to_string(kb.join(format!("public/{id}/brand.css"))).unwrap();
-    let brands = [brand("example"), brand("northwind"), brand("contoso")];
+    let brands = [brand("kelvora"), brand("northwind"), brand("contoso")];
     assert!(brands[0] != brands[1] && brands[1] != brands[2] && brands[0] != brands[2]);
 }
 
@@ -83,7 +83,7 @@ fn an_ejected_theme_builds_byte_identically_and_disk_files_override_one_by_one()
         .unwrap();
     ok(&livery(&kb, &["build", "--out", "overridden"]));
     let page =
-        std::fs::read_to_string(kb.join("overridden/example/guides/getting-started/index.html"))
+        std::fs::read_to_string(kb.join("overridden/kelvora/guides/getting-started/index.html"))
             .unwrap();
     assert!(page.contains("Our own footer"));
     assert!(page.contains("class=\"sidebar"), "the rest of the built-in theme is still used");
