@@ -354,8 +354,14 @@ fn bom_and_crlf_simply_work() {
         "content/runbooks/restore.md",
         b"\xef\xbb\xbf+++\r\ntitle = \"Restore\"\r\n+++\r\n\r\n## Steps\r\n",
     );
+    project.bytes(
+        "content/runbooks/failover.md",
+        b"\xef\xbb\xbf---\r\ntitle: Fail over\r\nweight: 2\r\n---\r\n\r\n## Promote {#promote}\r\n",
+    );
     project.build().unwrap();
     assert!(project.read("public/alpha/runbooks/restore/index.html").contains("<h2 id=\"steps\">"));
+    let failover = project.read("public/alpha/runbooks/failover/index.html");
+    assert!(failover.contains("<h1>Fail over</h1>") && failover.contains("<h2 id=\"promote\">"));
 }
 
 #[test]
