@@ -178,6 +178,13 @@ impl Diagnostic {
         self
     }
 
+    /// Shows the line the diagnostic is located at, from `source`, the whole file text.
+    pub fn quoting(mut self, source: &str) -> Self {
+        let line = self.line.and_then(|line| source.lines().nth(line.checked_sub(1)?));
+        self.source_line = line.map(str::to_owned);
+        self
+    }
+
     pub fn help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
         self

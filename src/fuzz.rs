@@ -1,4 +1,4 @@
-//! Property tests over the code that meets raw user text: front matter splitting,
+//! Property tests over the code that meets raw user text: front matter (TOML, YAML),
 //! content templating and link rewriting. Each property runs 256 random cases in
 //! `cargo test`; for a long run:
 //!
@@ -27,7 +27,14 @@ fn highlighter() -> &'static Highlighter {
 /// Text that looks like a page: maybe a BOM-less front matter fence, TOML-ish lines,
 /// maybe a closing fence, then markdown-ish text, with any line endings.
 fn page_text() -> impl Strategy<Value = String> {
-    let fence = prop_oneof![Just(""), Just("+++\n"), Just("+++\r\n"), Just("---\n"), Just("+++")];
+    let fence = prop_oneof![
+        Just(""),
+        Just("+++\n"),
+        Just("+++\r\n"),
+        Just("---\n"),
+        Just("{\n"),
+        Just("+++")
+    ];
     let toml = "([a-z_]{1,8} = (\"[^\"\\n]{0,12}\"|[0-9]{1,4}|\\[\\]|20[0-9]{2}-[01][0-9]-[0-3][0-9]|true)?\r?\n){0,5}";
     let close = prop_oneof![Just(""), Just("+++\n"), Just("+++\r\n"), Just("+++")];
     let body = "(#{0,3} ?[a-zA-Z{}%\\[\\]()#`*>|.-]{0,20}\r?\n){0,8}";
@@ -45,6 +52,24 @@ proptest! {
                 prop_assert!(diagnostic.line.is_none_or(|line| line >= 1 && line <= lines),
                     "line {:?} of {lines}: {}", diagnostic.line, diagnostic.message);
             }
+        }
+    }
+
+    #[test]
+    fn yaml_front_matter_never_panics_and_is_a_page_or_a_located_error(
+        yaml in "([ \t]{0,4}([a-z0-9_]{1,6}: ?)?[a-z0-9:\\-\\[\\]{},&*!|>'\"#%@?~. \t]{0,16}\r?\n){0,8}",
+        close in prop_oneof![Just("---\n"), Just("...\r\n"), Just("---"), Just("")],
+    ) {
+        let text = format!("---\n{yaml}{close}# Heading\n");
+        let file = SourceFile { origin: "content".into(), path: "a.md".into(), text: text.clone() };
+        if let Err(diagnostic) = page::parse(&file, highlighter()) {
+            let lines: Vec<&str> = text.split('\n').collect();
+            let line = diagnostic.line.expect("located");
+            prop_assert!(line >= 1 && line <= lines.len(), "line {line}: {}", diagnostic.message);
+            let width = lines[line - 1].chars().count() + 1;
+            prop_assert!(diagnostic.column.is_some_and(|c| c >= 1 && c <= width),
+                "column {:?} of {width}: {}", diagnostic.column, diagnostic.message);
+            prop_assert!(diagnostic.help.is_some(), "{}", diagnostic.message);
         }
     }
 

@@ -331,3 +331,69 @@ fn a_template_that_builds_its_own_sidebar_gets_the_items() {
     let html = project.read("public/alpha/runbooks/restore/index.html");
     assert!(html.contains("<li>Runbooks [Restore a backup (here)] [Fail over]</li>"), "{html}");
 }
+
+/// Front matter as Hugo, Jekyll or MkDocs trees write it: YAML between `---` lines
+/// (and JSON), read into the same page as TOML, drafts left out, wrong values located.
+#[test]
+fn yaml_front_matter_pages_build_like_toml_ones() {
+    let project = Fixture::new();
+    project
+        .file("content/runbooks/_index.md", "---\ntitle: Runbooks\nweight: 1\n---\n")
+        .file(
+            "content/runbooks/restore.md",
+            "---\ntitle: Restore a backup\ndescription: Get yesterday's data back\nweight: 1\ntags:\n  - db\n  - backup\nlast_reviewed: 2026-10-01\n---\nSee [failover](failover.md#promote).\n",
+        )
+        .file("content/runbooks/unfinished.md", "---\ntitle: Not yet\ndraft: true\n---\nSoon.\n")
+        .file("content/runbooks/json.md", "{\n  \"title\": \"From JSON\",\n  \"weight\": 2\n}\nBody\n");
+    project.build().unwrap();
+    let html = project.html("public/alpha/runbooks/restore/index.html");
+    assert_eq!(select_text(&html, "article h1"), ["Restore a backup"]);
+    assert_eq!(
+        select_attr(&html, "meta[name=description]", "content"),
+        ["Get yesterday's data back"]
+    );
+    assert_eq!(select_attr(&html, "time", "datetime"), ["2026-10-01"]);
+    assert_eq!(
+        select_text(&html, ".sidebar .is-open > ul > li > a"),
+        ["Restore a backup", "From JSON", "Fail over"],
+        "ordered by weight; the draft is left out"
+    );
+    assert!(!project.exists("public/alpha/runbooks/unfinished/index.html"));
+
+    project.file("content/runbooks/restore.md", "---\ntitle: Restore\nweight: first\n---\n");
+    let output = project.run(&["build"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        common::stderr(&output).contains(
+            "error: content/runbooks/restore.md:3:9: `weight` must be an integer, not \"first\""
+        ),
+        "{}",
+        common::stderr(&output)
+    );
+}
+
+/// Section schemas check YAML pages as they check TOML ones, and say what to add in YAML.
+#[test]
+fn section_schemas_check_yaml_pages_in_yaml() {
+    let project = Fixture::new();
+    project
+        .file(
+            "livery.toml",
+            "title = \"Test KB\"\n\n[sections.runbooks]\nrequired = [\"owner\"]\nfields.severity = { type = \"string\", allowed = [\"sev1\", \"sev2\"] }\n",
+        )
+        .file("content/runbooks/restore.md", "---\ntitle: Restore\nseverity: sev9\n---\n");
+    let output = project.run(&["build"]);
+    let message = common::stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{message}");
+    assert!(
+        message.contains(
+            "error: content/runbooks/restore.md:3:11: `severity` = \"sev9\" is not an allowed value"
+        ),
+        "{message}"
+    );
+    assert!(
+        message.contains("error: content/runbooks/restore.md:4: missing required field `owner`"),
+        "{message}"
+    );
+    assert!(message.contains("help: add `owner: \"your-team\"` to the front matter"), "{message}");
+}

@@ -102,8 +102,11 @@ const CASES: &[Case] = &[
     case("unclosed_front_matter", |p| {
         p.file("content/runbooks/restore.md", "+++\ntitle = \"Restore\"\n\nBody\n");
     }),
-    case("yaml_front_matter_is_explained", |p| {
-        p.file("content/runbooks/restore.md", "---\ntitle: Restore\n---\nBody\n");
+    case("broken_yaml_front_matter", |p| {
+        p.file("content/runbooks/restore.md", "---\ntitle: Restore\nweight: first\n---\nBody\n");
+    }),
+    case("malformed_yaml_front_matter", |p| {
+        p.file("content/runbooks/restore.md", "---\ntitle: [Restore\n---\nBody\n");
     }),
     case("invalid_utf8_page", |p| {
         p.bytes("content/runbooks/restore.md", b"# Restore\n\nbad \xff byte\n");

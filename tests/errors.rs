@@ -151,7 +151,7 @@ fn broken_front_matter() {
     });
     assert!(
         message.contains(
-            "error: content/runbooks/restore.md:3:10: invalid type: string \"first\", expected i64"
+            "error: content/runbooks/restore.md:3:10: `weight` must be an integer, not \"first\""
         ),
         "{message}"
     );
@@ -171,13 +171,34 @@ fn unclosed_front_matter() {
 }
 
 #[test]
-fn yaml_front_matter_is_explained() {
+fn broken_yaml_front_matter() {
     let message = fails_after_good_build(|p| {
-        p.file("content/runbooks/restore.md", "---\ntitle: Restore\n---\nBody\n");
+        p.file("content/runbooks/restore.md", "---\ntitle: Restore\nweight: first\n---\nBody\n");
     });
     assert!(
         message.contains(
-            "content/runbooks/restore.md:1:1: front matter must be TOML between `+++` lines"
+            "error: content/runbooks/restore.md:3:9: `weight` must be an integer, not \"first\"\n  |\n3 | weight: first\n  |         ^\n  = help: write it like weight: 3"
+        ),
+        "{message}"
+    );
+}
+
+#[test]
+fn yaml_alias_bomb_is_refused() {
+    let message = fails_after_good_build(|p| {
+        let mut bomb = String::from("---\na: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
+        for (name, previous) in
+            ["b", "c", "d", "e", "f", "g", "h", "i"].iter().zip("abcdefgh".chars())
+        {
+            let aliases = vec![format!("*{previous}"); 9].join(", ");
+            bomb.push_str(&format!("{name}: &{name} [{aliases}]\n"));
+        }
+        bomb.push_str("---\nBody\n");
+        p.file("content/runbooks/restore.md", &bomb);
+    });
+    assert!(
+        message.contains(
+            "error: content/runbooks/restore.md:3:8: livery does not read YAML aliases (`*name`)"
         ),
         "{message}"
     );
@@ -333,8 +354,14 @@ fn bom_and_crlf_simply_work() {
         "content/runbooks/restore.md",
         b"\xef\xbb\xbf+++\r\ntitle = \"Restore\"\r\n+++\r\n\r\n## Steps\r\n",
     );
+    project.bytes(
+        "content/runbooks/failover.md",
+        b"\xef\xbb\xbf---\r\ntitle: Fail over\r\nweight: 2\r\n---\r\n\r\n## Promote {#promote}\r\n",
+    );
     project.build().unwrap();
     assert!(project.read("public/alpha/runbooks/restore/index.html").contains("<h2 id=\"steps\">"));
+    let failover = project.read("public/alpha/runbooks/failover/index.html");
+    assert!(failover.contains("<h1>Fail over</h1>") && failover.contains("<h2 id=\"promote\">"));
 }
 
 #[test]

@@ -71,6 +71,41 @@ pub const BUILT_IN_FIELDS: [&str; 11] = [
     "extra",
 ];
 
+/// How a page's front matter is written: TOML between `+++` lines (livery's own),
+/// YAML between `---` lines, or a JSON object from a `{` line to a `}` line (what
+/// other generators' content trees use). Messages write fields in the page's format.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum FrontMatterFormat {
+    #[default]
+    Toml,
+    Yaml,
+    Json,
+}
+
+impl FrontMatterFormat {
+    pub fn name(self) -> &'static str {
+        match self {
+            FrontMatterFormat::Toml => "TOML",
+            FrontMatterFormat::Yaml => "YAML",
+            FrontMatterFormat::Json => "JSON",
+        }
+    }
+
+    /// `key = value` in this format, from a value written as TOML (a quoted string,
+    /// a number, a bare date, a list of quoted strings).
+    pub fn assignment(self, key: &str, toml_value: &str) -> String {
+        match self {
+            FrontMatterFormat::Toml => format!("{key} = {toml_value}"),
+            FrontMatterFormat::Yaml => format!("{key}: {toml_value}"),
+            // JSON has no dates: livery reads a string that is exactly a date as one.
+            FrontMatterFormat::Json if toml_value.parse::<toml::value::Datetime>().is_ok() => {
+                format!("\"{key}\": \"{toml_value}\"")
+            }
+            FrontMatterFormat::Json => format!("\"{key}\": {toml_value}"),
+        }
+    }
+}
+
 /// One top-level front matter field as written, with where its key is.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Field {
@@ -126,8 +161,11 @@ pub struct Page {
     pub extra: toml::Table,
     /// Every top-level front matter field in the order written, built-in ones included.
     pub fields: Vec<Field>,
-    /// The line of the closing `+++`, where a missing field would go; None without front matter.
+    /// The line of the closing `+++` (`---`, `}`), where a missing field would go; None
+    /// without front matter.
     pub front_matter_end: Option<usize>,
+    /// TOML for a page without front matter.
+    pub front_matter_format: FrontMatterFormat,
     /// A hash of the file's text (0 for a folder without `_index.md`): it stands for
     /// everything the front matter says when a build asks whether a page changed.
     pub text_hash: u64,

@@ -92,8 +92,8 @@ impl FieldType {
         }
     }
 
-    /// The type of a built-in field, which serde has already checked.
-    fn of_built_in(key: &str) -> Option<FieldType> {
+    /// The type of a built-in field, which `parse::front_matter` has already checked.
+    pub(crate) fn of_built_in(key: &str) -> Option<FieldType> {
         Some(match key {
             "title" | "description" | "owner" | "template" => FieldType::String,
             "weight" => FieldType::Integer,

@@ -1,90 +1,26 @@
-//! Source files become pages: front matter split off (with file-relative lines),
-//! validated, the markdown converted once, the title taken from the front matter,
-//! else the first `# heading`, else the file name.
+//! Source files become pages: front matter (TOML, YAML or JSON) split off and read
+//! with file-relative lines, the markdown converted once, the title taken from the
+//! front matter, else the first `# heading`, else the file name.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
-use serde::Deserialize;
-use toml::Spanned;
 
 use crate::error::{Diagnostic, Rule};
 use crate::model::content::Converted;
 use crate::model::page::Body;
-use crate::model::page::Date;
-use crate::model::page::Field;
+use crate::model::page::FrontMatterFormat;
 use crate::model::page::Located;
 use crate::model::page::MAX_PAGE_BYTES;
 use crate::model::page::Page;
 use crate::model::page::PageKind;
 use crate::model::page::SourceFile;
-use crate::model::page::TemplateChoice;
+use crate::parse::front_matter;
 use crate::parse::highlight::Highlighter;
 use crate::parse::markdown;
 use crate::parse::templating;
-use crate::support::text::parse_toml_in;
 use crate::support::urls;
-
-/// The built-in front matter fields. Other fields are kept in `Page::fields` for the
-/// section schemas of livery.toml, which declare them or warn about them.
-#[derive(Deserialize, Default)]
-struct FrontMatter {
-    title: Option<Spanned<String>>,
-    description: Option<Spanned<String>>,
-    weight: Option<i64>,
-    #[serde(default)]
-    tags: Vec<String>,
-    owner: Option<String>,
-    last_reviewed: Option<Spanned<toml::value::Datetime>>,
-    #[serde(default)]
-    draft: bool,
-    template: Option<Spanned<String>>,
-    partners: Option<Spanned<Vec<String>>>,
-    exclude_partners: Option<Spanned<Vec<String>>>,
-    #[serde(default)]
-    extra: toml::Table,
-}
-
-/// Front matter as written: every key and value with its position.
-type RawFrontMatter = BTreeMap<Spanned<String>, Spanned<toml::Value>>;
-
-/// Where the TOML front matter is, as byte ranges of the file.
-struct Split {
-    front_matter: Option<std::ops::Range<usize>>,
-    body: std::ops::Range<usize>,
-}
-
-fn split_front_matter(file: &SourceFile) -> Result<Split, Diagnostic> {
-    let text = file.text.as_str();
-    let first_line_end = text.find('\n').map_or(text.len(), |i| i + 1);
-    let first_line = text[..first_line_end].trim_end();
-    if first_line == "---" {
-        return Err(Diagnostic::new(
-            file.display_path(),
-            "front matter must be TOML between `+++` lines",
-        )
-        .at_line(1, Some(1))
-        .help("replace the `---` lines with `+++` and write the fields as TOML: title = \"…\""));
-    }
-    if first_line != "+++" {
-        return Ok(Split { front_matter: None, body: 0..text.len() });
-    }
-    let mut offset = first_line_end;
-    while offset < text.len() {
-        let line_end = text[offset..].find('\n').map_or(text.len(), |i| offset + i + 1);
-        if text[offset..line_end].trim_end() == "+++" {
-            return Ok(Split {
-                front_matter: Some(first_line_end..offset),
-                body: line_end..text.len(),
-            });
-        }
-        offset = line_end;
-    }
-    Err(Diagnostic::new(file.display_path(), "the front matter opened here is never closed")
-        .at_line(1, Some(1))
-        .help("end the front matter with a line containing only `+++`"))
-}
 
 pub fn parse(file: &SourceFile, highlighter: &Highlighter) -> Result<Page, Diagnostic> {
     let display_path = file.display_path();
@@ -100,74 +36,15 @@ pub fn parse(file: &SourceFile, highlighter: &Highlighter) -> Result<Page, Diagn
         .rule(Rule::Content)
         .help("split it into several pages, or publish the data as a file and link to it"));
     }
-    let split = split_front_matter(file)?;
-    let (front, raw): (FrontMatter, RawFrontMatter) = match &split.front_matter {
-        Some(range) => (
-            parse_toml_in(&display_path, &file.text, range.clone())
-                .map_err(|d| d.rule(Rule::FrontMatter))?,
-            parse_toml_in(&display_path, &file.text, range.clone())
-                .map_err(|d| d.rule(Rule::FrontMatter))?,
-        ),
-        None => (FrontMatter::default(), RawFrontMatter::new()),
+    let split = front_matter::split(&display_path, &file.text)?;
+    let fields = match &split.block {
+        Some(block) => front_matter::fields(&display_path, &file.text, block)?,
+        None => Vec::new(),
     };
-    let front_start = split.front_matter.as_ref().map_or(0, |r| r.start);
-    let locate =
-        |span: std::ops::Range<usize>| crate::error::line_col(&file.text, front_start + span.start);
-    let mut fields: Vec<Field> = raw
-        .into_iter()
-        .map(|(key, value)| {
-            let (line, column) = locate(key.span());
-            let (value_line, value_column) = locate(value.span());
-            Field {
-                key: key.into_inner(),
-                value: value.into_inner(),
-                line,
-                column,
-                value_line,
-                value_column,
-            }
-        })
-        .collect();
-    fields.sort_by_key(|f| (f.line, f.column));
+    let format = split.block.as_ref().map_or(FrontMatterFormat::default(), |b| b.format);
+    let front = front_matter::built_in(&display_path, &file.text, &fields, format)?;
     let front_matter_end =
-        split.front_matter.as_ref().map(|r| crate::error::line_col(&file.text, r.end).0);
-    let located = |value: &Spanned<Vec<String>>| {
-        let (line, column) = locate(value.span());
-        Located { value: value.get_ref().clone(), line, column }
-    };
-
-    let last_reviewed = match &front.last_reviewed {
-        Some(value) => Some(to_date(value.get_ref()).ok_or_else(|| {
-            let (line, column) = locate(value.span());
-            Diagnostic::new(
-                &display_path,
-                format!("last_reviewed `{}` is not a date", value.get_ref()),
-            )
-            .at_line(line, Some(column))
-            .rule(Rule::FrontMatter)
-            .help("write a bare date without quotes or time: last_reviewed = 2026-10-01")
-        })?),
-        None => None,
-    };
-    let template = front.template.as_ref().map(|t| {
-        let (line, column) = locate(t.span());
-        TemplateChoice { name: t.get_ref().clone(), line, column }
-    });
-    if let Some(title) = front.title.as_ref().filter(|t| t.get_ref().trim().is_empty()) {
-        let (line, column) = locate(title.span());
-        return Err(Diagnostic::new(&display_path, "the title is empty")
-            .at_line(line, Some(column))
-            .rule(Rule::FrontMatter)
-            .help("write a title, or remove the line to use the first `# heading`"));
-    }
-    let title_at = front.title.as_ref().map(|t| {
-        let (line, column) = locate(t.span());
-        Located { value: (), line, column }
-    });
-    let description = front.description.as_ref().map(|d| {
-        let (line, column) = locate(d.span());
-        Located { value: d.get_ref().clone(), line, column }
-    });
+        split.block.as_ref().map(|b| crate::error::line_col(&file.text, b.closing).0);
 
     let url = urls::page_url(&file.path);
     let body_text = &file.text[split.body.clone()];
@@ -192,12 +69,9 @@ pub fn parse(file: &SourceFile, highlighter: &Highlighter) -> Result<Page, Diagn
                 (Body::Converted(converted), lifted)
             }
         };
-    let title = front
-        .title
-        .as_ref()
-        .map(|t| t.get_ref().clone())
-        .or(lifted_title)
-        .unwrap_or(fallback_title);
+    let title_at =
+        front.title.as_ref().map(|t| Located { value: (), line: t.line, column: t.column });
+    let title = front.title.map(|t| t.value).or(lifted_title).unwrap_or(fallback_title);
     let kind = if file.path.file_name() == Some("_index.md".as_ref()) {
         PageKind::Section
     } else {
@@ -210,18 +84,19 @@ pub fn parse(file: &SourceFile, highlighter: &Highlighter) -> Result<Page, Diagn
         url,
         title,
         title_at,
-        description,
+        description: front.description,
         weight: front.weight,
         tags: front.tags,
         owner: front.owner,
-        last_reviewed,
-        template,
+        last_reviewed: front.last_reviewed,
+        template: front.template,
         draft: front.draft,
-        only_partners: front.partners.as_ref().map(located),
-        exclude_partners: front.exclude_partners.as_ref().map(located),
+        only_partners: front.partners,
+        exclude_partners: front.exclude_partners,
         extra: front.extra,
         fields,
         front_matter_end,
+        front_matter_format: format,
         text_hash: text_hash(&file.text),
         body,
     })
@@ -242,14 +117,6 @@ pub fn nesting_problem(path: &Path, converted: &Converted) -> Option<Diagnostic>
         .rule(Rule::Content)
         .help("flatten the structure; browsers cannot show nesting this deep"),
     )
-}
-
-fn to_date(value: &toml::value::Datetime) -> Option<Date> {
-    let date = value.date?;
-    if value.time.is_some() || value.offset.is_some() {
-        return None;
-    }
-    Some(Date { year: date.year, month: date.month, day: date.day })
 }
 
 /// Every source file of one content folder (`origin`) parsed in parallel, drafts
@@ -369,6 +236,7 @@ fn add_implicit_sections(pages: &mut Vec<Page>, origin: &Path, elsewhere: &BTree
             extra: toml::Table::new(),
             fields: Vec::new(),
             front_matter_end: None,
+            front_matter_format: FrontMatterFormat::default(),
             text_hash: 0,
             body: Body::Converted(Converted::default()),
         });
@@ -422,6 +290,8 @@ fn humanize(path: &Path) -> String {
 mod tests {
     use super::*;
     use crate::model::page::CONTENT_DIR;
+    use crate::model::page::Date;
+    use crate::model::page::Field;
 
     /// The shared content tree of `files`, parsed from scratch.
     fn parse_shared(files: &[SourceFile], drafts: bool) -> ParsedTree {
@@ -438,7 +308,8 @@ mod tests {
         let file = source("a.md", "+++\ntitle = \"A\"\nweight = \"ten\"\n+++\nBody\n");
         let error = parse(&file, &Highlighter::new()).unwrap_err();
         assert_eq!(error.location(), "content/a.md:3:10");
-        assert!(error.message.contains("invalid type"), "{}", error.message);
+        assert_eq!(error.message, "`weight` must be an integer, not \"ten\"");
+        assert_eq!(error.help.as_deref(), Some("write it like weight = 3"));
     }
 
     #[test]
@@ -495,5 +366,265 @@ mod tests {
         };
         assert!(!has_draft(false));
         assert!(has_draft(true));
+    }
+
+    fn highlighter() -> &'static Highlighter {
+        static HIGHLIGHTER: std::sync::OnceLock<Highlighter> = std::sync::OnceLock::new();
+        HIGHLIGHTER.get_or_init(Highlighter::new)
+    }
+
+    fn page(text: &str) -> Page {
+        parse(&source("a.md", text), highlighter()).unwrap_or_else(|d| panic!("{d}"))
+    }
+
+    fn error(text: &str) -> Diagnostic {
+        match parse(&source("a.md", text), highlighter()) {
+            Ok(_) => panic!("parsed: {text:?}"),
+            Err(diagnostic) => diagnostic,
+        }
+    }
+
+    /// Every field, as (key, value, key line, value line and column).
+    fn fields(page: &Page) -> Vec<(String, toml::Value, usize, usize, usize)> {
+        let f = |f: &Field| (f.key.clone(), f.value.clone(), f.line, f.value_line, f.value_column);
+        page.fields.iter().map(f).collect()
+    }
+
+    const TOML_PAGE: &str = "+++\ntitle = \"Restore\"\ndescription = \"How to\"\nweight = 10\ntags = [\"db\", \"p1\"]\nowner = \"dba\"\nlast_reviewed = 2026-10-01\ndraft = true\ntemplate = \"runbook.html\"\npartners = [\"acme\"]\nexclude_partners = [\"globex\"]\nseverity = \"sev1\"\nratio = 2.5\n[extra]\nlevel = { nested = [1, 2] }\n+++\nBody\n";
+
+    const YAML_PAGE: &str = "---\ntitle: Restore\ndescription: \"How to\"\nweight: 10\ntags: [db, p1]\nowner: dba\nlast_reviewed: 2026-10-01\ndraft: true\ntemplate: 'runbook.html'\npartners: [acme]\nexclude_partners: [globex]\nseverity: sev1\nratio: 2.5\nextra:\n  level: {nested: [1, 2]}\n---\nBody\n";
+
+    #[test]
+    fn yaml_front_matter_reads_as_the_same_page_as_toml() {
+        let (toml, yaml) = (page(TOML_PAGE), page(YAML_PAGE));
+        assert_eq!(yaml.front_matter_format, FrontMatterFormat::Yaml);
+        assert_eq!(toml.front_matter_format, FrontMatterFormat::Toml);
+        assert_eq!(yaml.title, "Restore");
+        assert_eq!((yaml.title_at.as_ref().map(|t| (t.line, t.column))), Some((2, 8)));
+        assert_eq!(
+            yaml.description.as_ref().map(|d| &d.value),
+            toml.description.as_ref().map(|d| &d.value)
+        );
+        assert_eq!((yaml.weight, &yaml.tags, &yaml.owner), (Some(10), &toml.tags, &toml.owner));
+        assert_eq!(yaml.last_reviewed, Some(Date { year: 2026, month: 10, day: 1 }));
+        assert!(yaml.draft);
+        assert_eq!(
+            yaml.template.as_ref().map(|t| (&t.name, t.line, t.column)),
+            Some((&"runbook.html".to_owned(), 9, 11))
+        );
+        assert_eq!(
+            yaml.only_partners.as_ref().map(|p| (&p.value, p.line, p.column)),
+            Some((&vec!["acme".to_owned()], 10, 11))
+        );
+        assert_eq!(
+            yaml.exclude_partners.as_ref().map(|p| &p.value),
+            toml.exclude_partners.as_ref().map(|p| &p.value)
+        );
+        assert_eq!(yaml.extra, toml.extra);
+        let (toml_fields, yaml_fields) = (fields(&toml), fields(&yaml));
+        let values = |fields: &[(String, toml::Value, usize, usize, usize)]| {
+            fields.iter().map(|f| (f.0.clone(), f.1.clone(), f.2)).collect::<Vec<_>>()
+        };
+        assert_eq!(values(&yaml_fields), values(&toml_fields), "same keys, values and lines");
+        assert_eq!(yaml.front_matter_end, Some(16));
+        assert_eq!(yaml.front_matter_end, toml.front_matter_end);
+    }
+
+    #[test]
+    fn yaml_with_crlf_and_a_dots_closing_line_is_read() {
+        let page =
+            page("---\r\ntitle: A\r\nweight: 2\r\ntags:\r\n  - a\r\n  - b\r\n...\r\n\r\nBody\r\n");
+        assert_eq!(page.tags, ["a", "b"]);
+        assert_eq!((page.title.as_str(), page.weight), ("A", Some(2)));
+        assert_eq!(page.field("weight").map(|f| (f.value_line, f.value_column)), Some((3, 9)));
+        let Body::Converted(content) = &page.body else { panic!("not a template") };
+        assert!(content.html.contains("Body"));
+    }
+
+    #[test]
+    fn json_front_matter_is_read_and_its_date_strings_are_dates() {
+        let page = page(
+            "{\n  \"title\": \"A\",\n  \"weight\": 3,\n  \"last_reviewed\": \"2026-10-01\",\n  \"tags\": [\"x\"]\n}\nBody\n",
+        );
+        assert_eq!(page.front_matter_format, FrontMatterFormat::Json);
+        assert_eq!(
+            (page.title.as_str(), page.weight, page.tags.as_slice()),
+            ("A", Some(3), ["x".to_owned()].as_slice())
+        );
+        assert_eq!(page.last_reviewed, Some(Date { year: 2026, month: 10, day: 1 }));
+        assert_eq!(page.front_matter_end, Some(6));
+        let error = error("{\n  \"title\": \"A\"\n  \"weight\": 3\n}\n");
+        assert_eq!(error.location(), "content/a.md:3:3");
+        assert!(
+            error.message.starts_with("the JSON front matter cannot be read"),
+            "{}",
+            error.message
+        );
+    }
+
+    #[test]
+    fn a_wrong_yaml_value_is_reported_at_the_value_in_yaml() {
+        let error = error("---\ntitle: A\nweight: ten\n---\nBody\n");
+        assert_eq!(error.location(), "content/a.md:3:9");
+        assert_eq!(error.message, "`weight` must be an integer, not \"ten\"");
+        assert_eq!(error.help.as_deref(), Some("write it like weight: 3"));
+        assert_eq!(error.rule, Some(Rule::FrontMatter));
+        let error = self::error("---\ntags: db\n---\n");
+        assert_eq!(
+            (error.location(), error.message.as_str()),
+            ("content/a.md:2:7".to_owned(), "`tags` must be a list of strings, not \"db\"")
+        );
+        let error = self::error("---\nextra: 3\n---\n");
+        assert_eq!(error.location(), "content/a.md:2:8");
+        assert_eq!(
+            error.help.as_deref(),
+            Some("write them under `extra:`, indented: `  key: value`")
+        );
+        let error = self::error("---\ntitle: \"  \"\n---\n");
+        assert_eq!(error.message, "the title is empty");
+    }
+
+    #[test]
+    fn yaml_dates_must_be_bare_dates_as_in_toml() {
+        for text in [
+            "---\nlast_reviewed: 2026-10-01T10:00:00\n---\n",
+            "---\nlast_reviewed: '2026-10-01'\n---\n",
+        ] {
+            let error = error(text);
+            assert_eq!(error.location(), "content/a.md:2:16", "{text:?}");
+            assert!(error.message.contains("is not a date"), "{}", error.message);
+            assert_eq!(
+                error.help.as_deref(),
+                Some("write a bare date without quotes or time: last_reviewed: 2026-10-01")
+            );
+        }
+    }
+
+    #[test]
+    fn yaml_null_means_the_field_is_not_written() {
+        let page = page("---\ntitle: ~\nowner: null\ndraft:\n---\n# From the heading\n");
+        assert_eq!(page.title, "From the heading");
+        assert!(page.fields.is_empty(), "{:?}", page.fields);
+        assert_eq!(self::page("---\n# only a comment\n---\nx").fields, Vec::new());
+    }
+
+    #[test]
+    fn yaml_keys_must_be_names_and_written_once() {
+        let error = error("---\ntitle: A\n10: ten\n---\n");
+        assert_eq!(error.location(), "content/a.md:3:1");
+        assert_eq!(error.message, "a key must be a name; `10` reads as a number");
+        let error = self::error("---\n? [a, b]\n: c\n---\n");
+        assert_eq!(error.location(), "content/a.md:2:3");
+        let error = self::error("---\ntitle: A\nextra:\n  x: 1\n  x: 2\ntitle: B\n---\n");
+        assert_eq!(error.location(), "content/a.md:5:3");
+        assert_eq!(error.message, "`x` is written twice (first on line 4)");
+    }
+
+    #[test]
+    fn malformed_yaml_is_located_in_the_file_with_what_to_do() {
+        let error = error("---\ntitle: A\ntags: [a, b\nweight: 1\n---\nBody\n");
+        assert_eq!(error.path, Path::new("content/a.md"));
+        assert!(error.line.is_some_and(|line| (3..=5).contains(&line)), "{error}");
+        assert!(error.message.starts_with("the YAML front matter cannot be read: "), "{error}");
+        let error = self::error("---\ntitle: Backup: restore\n---\n");
+        assert_eq!(error.location(), "content/a.md:2:14");
+        assert_eq!(
+            error.help.as_deref(),
+            Some("quote a value that contains `: `, e.g. title: \"Backup: restore\"")
+        );
+        assert_eq!(error.source_line.as_deref(), Some("title: Backup: restore"));
+    }
+
+    #[test]
+    fn unclosed_yaml_front_matter_says_so() {
+        let error = error("---\ntitle: A\n\nBody\n");
+        assert_eq!(error.location(), "content/a.md:1:1");
+        assert_eq!(error.message, "the front matter opened here is never closed");
+        assert_eq!(
+            error.help.as_deref(),
+            Some("end the front matter with a line containing only `---`")
+        );
+    }
+
+    #[test]
+    fn tabs_in_yaml_indentation_are_named() {
+        for text in ["---\nextra:\n\tlevel: 1\n---\n", "---\nextra:\n  - a\n\t- b\n---\n"] {
+            let error = error(text);
+            assert_eq!(error.message, "YAML does not allow tabs for indentation", "{text:?}");
+            assert_eq!(
+                error.location(),
+                if text.contains("- b") { "content/a.md:4:1" } else { "content/a.md:3:1" }
+            );
+        }
+    }
+
+    #[test]
+    fn yaml_aliases_are_refused_so_a_billion_laughs_costs_nothing() {
+        let mut bomb = String::from(
+            "---\na: &a [\"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\"]\n",
+        );
+        for (name, previous) in ["b", "c", "d", "e", "f", "g", "h", "i"]
+            .iter()
+            .zip(["a", "b", "c", "d", "e", "f", "g", "h"])
+        {
+            bomb.push_str(&format!("{name}: &{name} [*{previous}, *{previous}, *{previous}, *{previous}, *{previous}, *{previous}, *{previous}, *{previous}, *{previous}]\n"));
+        }
+        bomb.push_str("---\n");
+        let started = std::time::Instant::now();
+        let error = error(&bomb);
+        assert!(started.elapsed() < std::time::Duration::from_secs(1));
+        assert_eq!(error.location(), "content/a.md:3:8");
+        assert_eq!(error.message, "livery does not read YAML aliases (`*name`)");
+    }
+
+    #[test]
+    fn deeply_nested_yaml_is_refused() {
+        let nested =
+            |levels| format!("---\nlevels: {}1{}\n---\n", "[".repeat(levels), "]".repeat(levels));
+        let error = error(&nested(40));
+        assert_eq!(error.location(), format!("content/a.md:2:{}", 9 + front_matter::MAX_DEPTH - 1));
+        assert!(error.message.contains("nested more than 32 levels"), "{}", error.message);
+        // The parser's own bound on flow nesting comes first here: still a located error.
+        let error = self::error(&nested(100_000));
+        assert_eq!(error.line, Some(2));
+        assert!(error.message.contains("nested more than 32 levels"), "{}", error.message);
+        let mut block = String::from("---\n");
+        for level in 0..100 {
+            block.push_str(&format!("{}k:\n", "  ".repeat(level)));
+        }
+        block.push_str("---\n");
+        assert!(self::error(&block).message.contains("nested more than 32 levels"));
+        assert!(page(&nested(front_matter::MAX_DEPTH - 1)).field("levels").is_some());
+    }
+
+    #[test]
+    fn yaml_front_matter_must_be_a_mapping() {
+        let error = error("---\n- title\n- weight\n---\n");
+        assert_eq!(error.location(), "content/a.md:2:1");
+        assert_eq!(
+            error.message,
+            "the front matter must be fields (a key and a value each), not a list"
+        );
+        let error = self::error("---\njust some text\n---\n");
+        assert!(error.message.ends_with("not a single value"), "{}", error.message);
+    }
+
+    #[test]
+    fn yaml_tags_other_than_str_are_refused() {
+        let page = page("---\nversion: !!str 12\n---\n");
+        assert_eq!(
+            page.field("version").map(|f| &f.value),
+            Some(&toml::Value::String("12".into()))
+        );
+        let error = error("---\nversion: !custom 12\n---\n");
+        assert_eq!(error.location(), "content/a.md:2:10");
+        assert_eq!(error.message, "livery does not read YAML tags such as `!custom`");
+    }
+
+    #[test]
+    fn yaml_numbers_too_large_are_errors_not_guesses() {
+        let error = error("---\nweight: 99999999999999999999\n---\n");
+        assert_eq!(error.location(), "content/a.md:2:9");
+        assert!(error.message.contains("too large a number"), "{}", error.message);
     }
 }

@@ -7,6 +7,7 @@ use crate::error::{Diagnostic, Rule};
 use crate::model::page::BUILT_IN_FIELDS;
 use crate::model::page::Date;
 use crate::model::page::Field;
+use crate::model::page::FrontMatterFormat;
 use crate::model::page::Page;
 use crate::model::page::PageKind;
 use crate::model::schema::FieldRule;
@@ -48,20 +49,28 @@ pub fn check_page(page: &Page, schemas: &Schemas) -> Vec<Diagnostic> {
                 ),
             )
             .rule(Rule::Schema)
-            .help(format!("add `{key} = {example}` to the front matter"));
+            .help(format!(
+                "add `{}` to the front matter",
+                page.front_matter_format.assignment(key, &example)
+            ));
             diagnostic = diagnostic.at_line(page.front_matter_end.unwrap_or(1), None);
             problems.push(diagnostic);
         }
     }
     for field in &page.fields {
         if let Some(rule) = schema.fields.get(&field.key) {
-            problems.extend(check_value(&path, field, rule));
+            problems.extend(check_value(&path, field, rule, page.front_matter_format));
         }
     }
     problems
 }
 
-fn check_value(path: &Path, field: &Field, rule: &FieldRule) -> Option<Diagnostic> {
+fn check_value(
+    path: &Path,
+    field: &Field,
+    rule: &FieldRule,
+    format: FrontMatterFormat,
+) -> Option<Diagnostic> {
     let wrong = |message: String, help: String| {
         Some(
             Diagnostic::new(path, message)
@@ -73,7 +82,7 @@ fn check_value(path: &Path, field: &Field, rule: &FieldRule) -> Option<Diagnosti
     if !rule.kind.matches(&field.value) {
         return wrong(
             format!("`{}` must be {}, not {}", field.key, rule.kind.name(), field.value),
-            format!("write it like {} = {}", field.key, rule.kind.example()),
+            format!("write it like {}", format.assignment(&field.key, rule.kind.example())),
         );
     }
     if rule.allowed.is_empty() {
@@ -117,7 +126,10 @@ pub fn stale(page: &Page, schemas: &Schemas, today: Date) -> Option<Diagnostic> 
             .at_line(page.front_matter_end.unwrap_or(1), None)
             .rule(Rule::Stale)
             .warning()
-            .help(format!("review the page, then add last_reviewed = {today}")),
+            .help(format!(
+                "review the page, then add {}",
+                page.front_matter_format.assignment("last_reviewed", &today.to_string())
+            )),
         );
     };
     let age = days_between(reviewed, today)?;
@@ -138,7 +150,10 @@ pub fn stale(page: &Page, schemas: &Schemas, today: Date) -> Option<Diagnostic> 
             field.map(|f| f.value_column),
         )
         .rule(Rule::Stale)
-        .help(format!("review the page, then set last_reviewed = {today}")),
+        .help(format!(
+            "review the page, then set {}",
+            page.front_matter_format.assignment("last_reviewed", &today.to_string())
+        )),
     )
 }
 
