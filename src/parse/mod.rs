@@ -1,6 +1,8 @@
-//! Once per project, the same for every partner: front matter, markdown to HTML,
-//! syntax highlighting, and content templates prepared for per-partner rendering.
+//! Once per project, the same for every partner: front matter, other generators' syntax
+//! reported, markdown to HTML, syntax highlighting, and content templates prepared for
+//! per-partner rendering.
 
+pub mod foreign;
 pub mod highlight;
 pub mod markdown;
 pub mod page;
