@@ -40,10 +40,13 @@ proptest! {
         let file = SourceFile { origin: "content".into(), path: "a/b.md".into(), text: text.clone() };
         match page::parse(&file, highlighter()) {
             Ok(page) => prop_assert!(!page.title.is_empty()),
-            Err(diagnostic) => {
+            Err(diagnostics) => {
+                prop_assert!(!diagnostics.is_empty());
                 let lines = text.split('\n').count();
-                prop_assert!(diagnostic.line.is_none_or(|line| line >= 1 && line <= lines),
-                    "line {:?} of {lines}: {}", diagnostic.line, diagnostic.message);
+                for diagnostic in diagnostics {
+                    prop_assert!(diagnostic.line.is_none_or(|line| line >= 1 && line <= lines),
+                        "line {:?} of {lines}: {}", diagnostic.line, diagnostic.message);
+                }
             }
         }
     }

@@ -280,6 +280,34 @@ fn template_error_at_render_time_names_the_template_once() {
 }
 
 #[test]
+fn each_hugo_shortcode_is_reported_where_it_stands_without_a_template_error() {
+    let message = fails_after_good_build(|p| {
+        p.file(
+            "content/runbooks/migrated.md",
+            "+++\ntitle = \"Migrated\"\n+++\nSee {{< ref \"restore.md\" >}} first.\n\n{{% notice warning %}}\nCareful.\n{{% /notice %}}\n\n{{< highlight sh >}}\nls\n{{< /highlight >}}\n\nCode stays: `{{< ref \"x.md\" >}}`\n\n{{< figure src=\"dial.png\" >}} and {{< youtube abc >}}\n",
+        );
+    });
+    let located: Vec<&str> = message
+        .lines()
+        .filter_map(|line| line.strip_prefix("error: content/runbooks/migrated.md:"))
+        .map(|rest| rest.split(": ").next().unwrap())
+        .collect();
+    assert_eq!(located, ["4:5", "6:1", "8:1", "10:1", "12:1", "16:1", "16:35"], "{message}");
+    assert!(
+        message.contains(
+            "error: content/runbooks/migrated.md:4:5: `{{< ref >}}` is a Hugo shortcode; livery does not run shortcodes\n  |\n4 | See {{< ref \"restore.md\" >}} first.\n  |     ^\n  = help: write a relative link: [text](restore.md)"
+        ),
+        "{message}"
+    );
+    assert!(
+        message.contains("help: use a GitHub alert: a quote whose first line is > [!WARNING]"),
+        "{message}"
+    );
+    assert!(!message.contains("template syntax error"), "{message}");
+    assert!(message.contains("7 errors found"), "{message}");
+}
+
+#[test]
 fn broken_links_and_anchors() {
     let message = fails_after_good_build(|p| {
         p.file(

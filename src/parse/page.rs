@@ -20,6 +20,7 @@ use crate::model::page::Page;
 use crate::model::page::PageKind;
 use crate::model::page::SourceFile;
 use crate::model::page::TemplateChoice;
+use crate::parse::foreign;
 use crate::parse::highlight::Highlighter;
 use crate::parse::markdown;
 use crate::parse::templating;
@@ -86,7 +87,8 @@ fn split_front_matter(file: &SourceFile) -> Result<Split, Diagnostic> {
         .help("end the front matter with a line containing only `+++`"))
 }
 
-pub fn parse(file: &SourceFile, highlighter: &Highlighter) -> Result<Page, Diagnostic> {
+/// The page of `file`, or every problem that keeps it from being one.
+pub fn parse(file: &SourceFile, highlighter: &Highlighter) -> Result<Page, Vec<Diagnostic>> {
     let display_path = file.display_path();
     if file.text.len() > MAX_PAGE_BYTES {
         return Err(Diagnostic::new(
@@ -98,7 +100,8 @@ pub fn parse(file: &SourceFile, highlighter: &Highlighter) -> Result<Page, Diagn
             ),
         )
         .rule(Rule::Content)
-        .help("split it into several pages, or publish the data as a file and link to it"));
+        .help("split it into several pages, or publish the data as a file and link to it")
+        .into());
     }
     let split = split_front_matter(file)?;
     let (front, raw): (FrontMatter, RawFrontMatter) = match &split.front_matter {
@@ -158,7 +161,8 @@ pub fn parse(file: &SourceFile, highlighter: &Highlighter) -> Result<Page, Diagn
         return Err(Diagnostic::new(&display_path, "the title is empty")
             .at_line(line, Some(column))
             .rule(Rule::FrontMatter)
-            .help("write a title, or remove the line to use the first `# heading`"));
+            .help("write a title, or remove the line to use the first `# heading`")
+            .into());
     }
     let title_at = front.title.as_ref().map(|t| {
         let (line, column) = locate(t.span());
@@ -169,6 +173,11 @@ pub fn parse(file: &SourceFile, highlighter: &Highlighter) -> Result<Page, Diagn
         Located { value: d.get_ref().clone(), line, column }
     });
 
+    // Reported before templating: tera would stop at the first with a syntax error.
+    let foreign = foreign::diagnostics(&display_path, &file.text, split.body.start);
+    if !foreign.is_empty() {
+        return Err(foreign);
+    }
     let url = urls::page_url(&file.path);
     let body_text = &file.text[split.body.clone()];
     let line_offset = crate::error::line_col(&file.text, split.body.start).0 - 1;
@@ -186,7 +195,7 @@ pub fn parse(file: &SourceFile, highlighter: &Highlighter) -> Result<Page, Diagn
                 };
                 let converted = markdown::convert(&input, highlighter);
                 if let Some(problem) = nesting_problem(&display_path, &converted) {
-                    return Err(problem);
+                    return Err(vec![problem]);
                 }
                 let lifted = converted.lifted_title.clone();
                 (Body::Converted(converted), lifted)
@@ -263,7 +272,7 @@ pub fn parse_all(
     elsewhere: &BTreeSet<PathBuf>,
     previous: &ParseCache,
 ) -> ParsedTree {
-    let results: Vec<(Result<Page, Diagnostic>, bool)> = files
+    let results: Vec<(Result<Page, Vec<Diagnostic>>, bool)> = files
         .par_iter()
         .map(|file| match previous.get(&file.display_path()) {
             Some((hash, page)) if *hash == text_hash(&file.text) => (Ok(page.clone()), false),
@@ -281,8 +290,8 @@ pub fn parse_all(
         match result {
             Ok(page) if page.draft && !include_drafts => {}
             Ok(page) => pages.push(page),
-            Err(diagnostic) => {
-                problems.push(diagnostic);
+            Err(diagnostics) => {
+                problems.extend(diagnostics);
                 failed.insert(file.path.clone());
             }
         }
@@ -418,6 +427,13 @@ mod tests {
         parse_all(files, &Highlighter::new(), drafts, origin, &BTreeSet::new(), &ParseCache::new())
     }
 
+    /// The one problem of a page that did not parse.
+    fn only_error(result: Result<Page, Vec<Diagnostic>>) -> Diagnostic {
+        let mut errors = result.expect_err("the page does not parse");
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        errors.remove(0)
+    }
+
     fn source(path: &str, text: &str) -> SourceFile {
         SourceFile { origin: CONTENT_DIR.into(), path: path.into(), text: text.into() }
     }
@@ -425,7 +441,7 @@ mod tests {
     #[test]
     fn front_matter_errors_name_the_file_line() {
         let file = source("a.md", "+++\ntitle = \"A\"\nweight = \"ten\"\n+++\nBody\n");
-        let error = parse(&file, &Highlighter::new()).unwrap_err();
+        let error = only_error(parse(&file, &Highlighter::new()));
         assert_eq!(error.location(), "content/a.md:3:10");
         assert!(error.message.contains("invalid type"), "{}", error.message);
     }
@@ -442,7 +458,7 @@ mod tests {
     #[test]
     fn unclosed_front_matter_is_an_error() {
         let file = source("a.md", "+++\ntitle = \"A\"\nBody\n");
-        let error = parse(&file, &Highlighter::new()).unwrap_err();
+        let error = only_error(parse(&file, &Highlighter::new()));
         assert!(error.message.contains("never closed"));
     }
 
@@ -461,7 +477,7 @@ mod tests {
     #[test]
     fn dates_must_be_bare_dates() {
         let file = source("a.md", "+++\nlast_reviewed = 2026-10-01T10:00:00\n+++\n");
-        let error = parse(&file, &Highlighter::new()).unwrap_err();
+        let error = only_error(parse(&file, &Highlighter::new()));
         assert_eq!(error.location(), "content/a.md:2:17");
     }
 
