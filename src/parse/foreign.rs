@@ -60,7 +60,7 @@ pub fn diagnostics(path: &Path, text: &str, body_start: usize) -> Vec<Diagnostic
 
 /// Every construct of another generator in `body`, outside code, in reading order.
 pub fn find(body: &str) -> Vec<Foreign> {
-    if !TRIGGERS.iter().any(|t| body.contains(t)) && !has_component_tag(body) {
+    if !might_hold_foreign(body) {
         return Vec::new();
     }
     let text = Text { body, literal: literal_ranges(body) };
@@ -79,17 +79,20 @@ pub fn find(body: &str) -> Vec<Foreign> {
     kept
 }
 
-/// Text every construct but a component starts with: a page without any (nor a
-/// capitalised tag) is not parsed for its code.
-const TRIGGERS: [&str; 10] =
-    ["{{<", "{{%", "{%", "config.", "page.meta.", "!!!", "???", ":::", "import ", "export "];
-
-/// `<X` or `</X` with a capital X.
-fn has_component_tag(body: &str) -> bool {
-    body.match_indices('<').any(|(at, _)| {
-        let name = body[at + 1..].strip_prefix('/').unwrap_or(&body[at + 1..]);
-        name.starts_with(|c: char| c.is_ascii_uppercase())
-    })
+/// Whether `body` holds the text some construct starts with. Most pages hold none (not
+/// even those with `{{ partner.name }}`), and are not parsed again for their code.
+fn might_hold_foreign(body: &str) -> bool {
+    let at_line_start = |word: &str| {
+        body.starts_with(word) || body.match_indices(word).any(|(at, _)| body[..at].ends_with('\n'))
+    };
+    ["{{<", "{{%", "{%", "!!!", "???", ":::"].iter().any(|t| body.contains(t))
+        || (body.contains("{{") && (body.contains("config.") || body.contains("page.meta.")))
+        || at_line_start("import ")
+        || at_line_start("export ")
+        || body.match_indices('<').any(|(at, _)| {
+            let name = body[at + 1..].strip_prefix('/').unwrap_or(&body[at + 1..]);
+            name.starts_with(|c: char| c.is_ascii_uppercase())
+        })
 }
 
 /// A body and the parts of it that are literal: code, and `{% raw %}` blocks.
@@ -497,7 +500,7 @@ fn components(text: &Text, found: &mut Vec<Foreign>) {
         {
             continue;
         }
-        let end = construct_end(body, name_start, &mut ends, &mut newline);
+        let end = construct_end(body, name_start + name_len, &mut ends, &mut newline);
         cursor = end;
         if closing {
             found.push(Foreign::new(
@@ -848,5 +851,7 @@ mod tests {
         assert_eq!(find(&"{{< ref x\n".repeat(20_000)).len(), 20_000);
         let one_line = find(&"{{< ".repeat(50_000));
         assert!(one_line.iter().all(|f| f.span.len() <= MAX_CONSTRUCT_BYTES + 3));
+        let long_name = format!("<{} x=\"y\">", "A".repeat(MAX_CONSTRUCT_BYTES + 10));
+        assert_eq!(find(&long_name).len(), 1);
     }
 }
