@@ -308,6 +308,29 @@ fn each_hugo_shortcode_is_reported_where_it_stands_without_a_template_error() {
 }
 
 #[test]
+fn a_snippet_with_a_hugo_shortcode_is_reported_in_the_snippet_only() {
+    let message = fails_after_good_build(|p| {
+        p.file(
+            "content/_snippets/contacts.md",
+            "Call us.\n\n{{% notice tip %}}\nFast.\n{{% /notice %}}\n",
+        )
+        .file(
+            "content/runbooks/failover.md",
+            "# Fail over\n\n## Promote {#promote}\n\n{{ snippet(\"contacts\") }}\n",
+        );
+    });
+    assert!(
+        message.contains(
+            "error: content/_snippets/contacts.md:3:1: `{{% notice %}}` is a Hugo shortcode"
+        ),
+        "{message}"
+    );
+    assert!(message.contains("error: content/_snippets/contacts.md:5:1:"), "{message}");
+    assert!(!message.contains("template syntax error"), "{message}");
+    assert!(message.contains("2 errors found"), "{message}");
+}
+
+#[test]
 fn broken_links_and_anchors() {
     let message = fails_after_good_build(|p| {
         p.file(
