@@ -55,10 +55,13 @@ pub enum Rule {
     DuplicateIdentity,
     /// Brand colours with too little contrast.
     Contrast,
+    /// Another site generator's syntax in content: Hugo shortcodes, MkDocs macros and
+    /// admonitions, MDX imports, components and admonitions.
+    ForeignSyntax,
 }
 
 impl Rule {
-    pub const ALL: [Rule; 18] = [
+    pub const ALL: [Rule; 19] = [
         Rule::Config,
         Rule::Content,
         Rule::FrontMatter,
@@ -77,6 +80,7 @@ impl Rule {
         Rule::BrandLeak,
         Rule::DuplicateIdentity,
         Rule::Contrast,
+        Rule::ForeignSyntax,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -99,6 +103,7 @@ impl Rule {
             Rule::BrandLeak => "brand-leak",
             Rule::DuplicateIdentity => "duplicate-identity",
             Rule::Contrast => "contrast",
+            Rule::ForeignSyntax => "foreign-syntax",
         }
     }
 }
@@ -268,9 +273,17 @@ impl LineIndex {
         let column = text[self.starts[line - 1]..offset].chars().count() + 1;
         (line, column)
     }
+
+    /// Line `line` (1-based) of `text`, the indexed text, without its line ending.
+    pub fn line_text<'a>(&self, text: &'a str, line: usize) -> &'a str {
+        let start = self.starts[line - 1];
+        let end = self.starts.get(line).map_or(text.len(), |&next| next - 1);
+        text[start..end].strip_suffix('\r').unwrap_or(&text[start..end])
+    }
 }
 
-fn floor_char_boundary(s: &str, mut index: usize) -> usize {
+/// The largest char boundary of `s` at or before `index` (`index` at most `s.len()`).
+pub(crate) fn floor_char_boundary(s: &str, mut index: usize) -> usize {
     while !s.is_char_boundary(index) {
         index -= 1;
     }
@@ -349,6 +362,13 @@ pub fn in_stage(rule: Rule) -> impl Fn(Vec<Diagnostic>) -> Vec<Diagnostic> {
 impl From<Diagnostic> for Error {
     fn from(diagnostic: Diagnostic) -> Self {
         Error::Project(vec![diagnostic])
+    }
+}
+
+/// A step that stops at its first problem, inside one that reports several.
+impl From<Diagnostic> for Vec<Diagnostic> {
+    fn from(diagnostic: Diagnostic) -> Self {
+        vec![diagnostic]
     }
 }
 

@@ -47,10 +47,13 @@ proptest! {
         let file = SourceFile { origin: "content".into(), path: "a/b.md".into(), text: text.clone() };
         match page::parse(&file, highlighter()) {
             Ok(page) => prop_assert!(!page.title.is_empty()),
-            Err(diagnostic) => {
+            Err(diagnostics) => {
+                prop_assert!(!diagnostics.is_empty());
                 let lines = text.split('\n').count();
-                prop_assert!(diagnostic.line.is_none_or(|line| line >= 1 && line <= lines),
-                    "line {:?} of {lines}: {}", diagnostic.line, diagnostic.message);
+                for diagnostic in diagnostics {
+                    prop_assert!(diagnostic.line.is_none_or(|line| line >= 1 && line <= lines),
+                        "line {:?} of {lines}: {}", diagnostic.line, diagnostic.message);
+                }
             }
         }
     }
@@ -62,7 +65,7 @@ proptest! {
     ) {
         let text = format!("---\n{yaml}{close}# Heading\n");
         let file = SourceFile { origin: "content".into(), path: "a.md".into(), text: text.clone() };
-        if let Err(diagnostic) = page::parse(&file, highlighter()) {
+        for diagnostic in page::parse(&file, highlighter()).err().unwrap_or_default() {
             let lines: Vec<&str> = text.split('\n').collect();
             let line = diagnostic.line.expect("located");
             prop_assert!(line >= 1 && line <= lines.len(), "line {line}: {}", diagnostic.message);

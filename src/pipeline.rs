@@ -894,8 +894,20 @@ pub(crate) fn load_and_parse(
             crate::model::page::Body::Converted(_) => None,
         })
         .collect();
-    let snippets =
-        content.snippets.iter().map(crate::parse::templating::Snippet::from_source).collect();
+    let snippets = content
+        .snippets
+        .iter()
+        .map(|file| {
+            let foreign = crate::parse::foreign::diagnostics(&file.display_path(), &file.text, 0);
+            if foreign.is_empty() {
+                return crate::parse::templating::Snippet::from_source(file);
+            }
+            problems.extend(foreign);
+            // Left empty, so its pages build and tera does not report the same text again.
+            let empty = crate::model::page::SourceFile { text: String::new(), ..file.clone() };
+            crate::parse::templating::Snippet::from_source(&empty)
+        })
+        .collect();
     let snippet_texts =
         content.snippets.iter().map(|s| (s.display_path(), s.text.clone())).collect();
     let templates =

@@ -194,6 +194,29 @@ fn template_errors_and_snippet_cycles() {
 }
 
 #[test]
+fn other_generators_syntax_is_reported_once_per_construct_and_the_page_is_not_missing() {
+    let project = Fixture::new();
+    project.file(
+        "content/runbooks/failover.md",
+        "import Tabs from '@theme/Tabs';\n\n# Fail over\n\n## Promote {#promote}\n\n:::note\nText for {{ partner.name }}.\n:::\n\n<Tabs>\n\n!!! warning \"Careful\"\n\n```\n<Tabs> {{< ref x >}} :::note\n```\n",
+    );
+    let (code, document) = check(&project, &[]);
+    assert_eq!(code, 1);
+    let found: Vec<(String, u64, u64)> = findings(&document, "foreign-syntax")
+        .iter()
+        .map(|f| {
+            let file = f["file"].as_str().unwrap().to_owned();
+            (file, f["line"].as_u64().unwrap(), f["column"].as_u64().unwrap())
+        })
+        .collect();
+    let at = |line, column| ("content/runbooks/failover.md".to_owned(), line, column);
+    assert_eq!(found, [at(1, 1), at(7, 1), at(11, 1), at(13, 1)], "{document:#}");
+    // restore.md links to failover.md#promote: a page that did not parse is not missing.
+    assert!(findings(&document, "broken-link").is_empty(), "{document:#}");
+    assert!(findings(&document, "broken-anchor").is_empty(), "{document:#}");
+}
+
+#[test]
 fn orphans_are_pages_meant_for_a_partner_whose_section_it_does_not_carry() {
     let project = Fixture::new();
     project

@@ -301,6 +301,57 @@ fn template_error_at_render_time_names_the_template_once() {
 }
 
 #[test]
+fn each_hugo_shortcode_is_reported_where_it_stands_without_a_template_error() {
+    let message = fails_after_good_build(|p| {
+        p.file(
+            "content/runbooks/migrated.md",
+            "+++\ntitle = \"Migrated\"\n+++\nSee {{< ref \"restore.md\" >}} first.\n\n{{% notice warning %}}\nCareful.\n{{% /notice %}}\n\n{{< highlight sh >}}\nls\n{{< /highlight >}}\n\nCode stays: `{{< ref \"x.md\" >}}`\n\n{{< figure src=\"dial.png\" >}} and {{< youtube abc >}}\n",
+        );
+    });
+    let located: Vec<&str> = message
+        .lines()
+        .filter_map(|line| line.strip_prefix("error: content/runbooks/migrated.md:"))
+        .map(|rest| rest.split(": ").next().unwrap())
+        .collect();
+    assert_eq!(located, ["4:5", "6:1", "8:1", "10:1", "12:1", "16:1", "16:35"], "{message}");
+    assert!(
+        message.contains(
+            "error: content/runbooks/migrated.md:4:5: `{{< ref >}}` is a Hugo shortcode; livery does not run shortcodes\n  |\n4 | See {{< ref \"restore.md\" >}} first.\n  |     ^\n  = help: write a relative link: [text](restore.md)"
+        ),
+        "{message}"
+    );
+    assert!(
+        message.contains("help: use a GitHub alert: a quote whose first line is > [!WARNING]"),
+        "{message}"
+    );
+    assert!(!message.contains("template syntax error"), "{message}");
+    assert!(message.contains("7 errors found"), "{message}");
+}
+
+#[test]
+fn a_snippet_with_a_hugo_shortcode_is_reported_in_the_snippet_only() {
+    let message = fails_after_good_build(|p| {
+        p.file(
+            "content/_snippets/contacts.md",
+            "Call us.\n\n{{% notice tip %}}\nFast.\n{{% /notice %}}\n",
+        )
+        .file(
+            "content/runbooks/failover.md",
+            "# Fail over\n\n## Promote {#promote}\n\n{{ snippet(\"contacts\") }}\n",
+        );
+    });
+    assert!(
+        message.contains(
+            "error: content/_snippets/contacts.md:3:1: `{{% notice %}}` is a Hugo shortcode"
+        ),
+        "{message}"
+    );
+    assert!(message.contains("error: content/_snippets/contacts.md:5:1:"), "{message}");
+    assert!(!message.contains("template syntax error"), "{message}");
+    assert!(message.contains("2 errors found"), "{message}");
+}
+
+#[test]
 fn broken_links_and_anchors() {
     let message = fails_after_good_build(|p| {
         p.file(

@@ -1,7 +1,8 @@
 //! Once per project, the same for every partner: front matter (TOML, YAML or JSON),
-//! markdown to HTML, syntax highlighting, and content templates prepared for
-//! per-partner rendering.
+//! other generators' syntax reported, markdown to HTML, syntax highlighting, and
+//! content templates prepared for per-partner rendering.
 
+pub mod foreign;
 pub mod front_matter;
 pub mod highlight;
 pub mod markdown;

@@ -16,13 +16,15 @@ use crate::model::page::MAX_PAGE_BYTES;
 use crate::model::page::Page;
 use crate::model::page::PageKind;
 use crate::model::page::SourceFile;
+use crate::parse::foreign;
 use crate::parse::front_matter;
 use crate::parse::highlight::Highlighter;
 use crate::parse::markdown;
 use crate::parse::templating;
 use crate::support::urls;
 
-pub fn parse(file: &SourceFile, highlighter: &Highlighter) -> Result<Page, Diagnostic> {
+/// The page of `file`, or every problem that keeps it from being one.
+pub fn parse(file: &SourceFile, highlighter: &Highlighter) -> Result<Page, Vec<Diagnostic>> {
     let display_path = file.display_path();
     if file.text.len() > MAX_PAGE_BYTES {
         return Err(Diagnostic::new(
@@ -34,7 +36,8 @@ pub fn parse(file: &SourceFile, highlighter: &Highlighter) -> Result<Page, Diagn
             ),
         )
         .rule(Rule::Content)
-        .help("split it into several pages, or publish the data as a file and link to it"));
+        .help("split it into several pages, or publish the data as a file and link to it")
+        .into());
     }
     let split = front_matter::split(&display_path, &file.text)?;
     let fields = match &split.block {
@@ -46,6 +49,11 @@ pub fn parse(file: &SourceFile, highlighter: &Highlighter) -> Result<Page, Diagn
     let front_matter_end =
         split.block.as_ref().map(|b| crate::error::line_col(&file.text, b.closing).0);
 
+    // Reported before templating: tera would stop at the first with a syntax error.
+    let foreign = foreign::diagnostics(&display_path, &file.text, split.body.start);
+    if !foreign.is_empty() {
+        return Err(foreign);
+    }
     let url = urls::page_url(&file.path);
     let body_text = &file.text[split.body.clone()];
     let line_offset = crate::error::line_col(&file.text, split.body.start).0 - 1;
@@ -63,7 +71,7 @@ pub fn parse(file: &SourceFile, highlighter: &Highlighter) -> Result<Page, Diagn
                 };
                 let converted = markdown::convert(&input, highlighter);
                 if let Some(problem) = nesting_problem(&display_path, &converted) {
-                    return Err(problem);
+                    return Err(vec![problem]);
                 }
                 let lifted = converted.lifted_title.clone();
                 (Body::Converted(converted), lifted)
@@ -130,7 +138,7 @@ pub fn parse_all(
     elsewhere: &BTreeSet<PathBuf>,
     previous: &ParseCache,
 ) -> ParsedTree {
-    let results: Vec<(Result<Page, Diagnostic>, bool)> = files
+    let results: Vec<(Result<Page, Vec<Diagnostic>>, bool)> = files
         .par_iter()
         .map(|file| match previous.get(&file.display_path()) {
             Some((hash, page)) if *hash == text_hash(&file.text) => (Ok(page.clone()), false),
@@ -148,8 +156,8 @@ pub fn parse_all(
         match result {
             Ok(page) if page.draft && !include_drafts => {}
             Ok(page) => pages.push(page),
-            Err(diagnostic) => {
-                problems.push(diagnostic);
+            Err(diagnostics) => {
+                problems.extend(diagnostics);
                 failed.insert(file.path.clone());
             }
         }
@@ -299,6 +307,12 @@ mod tests {
         parse_all(files, &Highlighter::new(), drafts, origin, &BTreeSet::new(), &ParseCache::new())
     }
 
+    /// The one problem of a page that did not parse.
+    fn only(mut errors: Vec<Diagnostic>) -> Diagnostic {
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        errors.remove(0)
+    }
+
     fn source(path: &str, text: &str) -> SourceFile {
         SourceFile { origin: CONTENT_DIR.into(), path: path.into(), text: text.into() }
     }
@@ -306,7 +320,7 @@ mod tests {
     #[test]
     fn front_matter_errors_name_the_file_line() {
         let file = source("a.md", "+++\ntitle = \"A\"\nweight = \"ten\"\n+++\nBody\n");
-        let error = parse(&file, &Highlighter::new()).unwrap_err();
+        let error = only(parse(&file, &Highlighter::new()).unwrap_err());
         assert_eq!(error.location(), "content/a.md:3:10");
         assert_eq!(error.message, "`weight` must be an integer, not \"ten\"");
         assert_eq!(error.help.as_deref(), Some("write it like weight = 3"));
@@ -324,7 +338,7 @@ mod tests {
     #[test]
     fn unclosed_front_matter_is_an_error() {
         let file = source("a.md", "+++\ntitle = \"A\"\nBody\n");
-        let error = parse(&file, &Highlighter::new()).unwrap_err();
+        let error = only(parse(&file, &Highlighter::new()).unwrap_err());
         assert!(error.message.contains("never closed"));
     }
 
@@ -343,7 +357,7 @@ mod tests {
     #[test]
     fn dates_must_be_bare_dates() {
         let file = source("a.md", "+++\nlast_reviewed = 2026-10-01T10:00:00\n+++\n");
-        let error = parse(&file, &Highlighter::new()).unwrap_err();
+        let error = only(parse(&file, &Highlighter::new()).unwrap_err());
         assert_eq!(error.location(), "content/a.md:2:17");
     }
 
@@ -374,13 +388,13 @@ mod tests {
     }
 
     fn page(text: &str) -> Page {
-        parse(&source("a.md", text), highlighter()).unwrap_or_else(|d| panic!("{d}"))
+        parse(&source("a.md", text), highlighter()).unwrap_or_else(|d| panic!("{d:?}"))
     }
 
     fn error(text: &str) -> Diagnostic {
         match parse(&source("a.md", text), highlighter()) {
             Ok(_) => panic!("parsed: {text:?}"),
-            Err(diagnostic) => diagnostic,
+            Err(diagnostics) => only(diagnostics),
         }
     }
 

@@ -86,7 +86,7 @@ fn tag_end(text: &str, from: usize, close: &str) -> usize {
 }
 
 /// Past the `{% endraw %}` that closes a raw block whose body starts at `from`.
-fn end_of_raw(text: &str, from: usize) -> usize {
+pub fn end_of_raw(text: &str, from: usize) -> usize {
     let mut cursor = from;
     while let Some(open) = text[cursor..].find("{%").map(|i| cursor + i) {
         let end = text[open..].find("%}").map_or(text.len(), |i| open + i + 2);

@@ -69,7 +69,7 @@ pub fn prepare(name: &str, body: &str, line_offset: usize) -> Option<Templated> 
 }
 
 /// Byte ranges of inline code and code blocks, fences included.
-fn code_ranges(body: &str) -> Vec<Range<usize>> {
+pub fn code_ranges(body: &str) -> Vec<Range<usize>> {
     let mut ranges = Vec::new();
     let mut block_start = None;
     for (event, range) in Parser::new_ext(body, markdown::options()).into_offset_iter() {
