@@ -87,6 +87,10 @@ proptest! {
                 prop_assert!(path.components().all(|c| matches!(c, Component::Normal(_))),
                     "{dest} from {source} resolved to {}", path.display());
             }
+            Some(LinkTarget::Root { path, .. }) => {
+                prop_assert!(!path.starts_with('/') && !path.split('/').any(|c| c == ".." || c == "."),
+                    "{dest} from {source} resolved to /{path}");
+            }
             _ => {}
         }
     }

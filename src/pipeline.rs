@@ -279,6 +279,7 @@ pub(crate) struct PlannedSite<'a> {
 
 pub(crate) fn plan_sites(parsed: &Parsed) -> PlannedSites<'_> {
     let all_sources = parsed.pages.sources();
+    let all_urls = parsed.pages.by_url();
     let shared_problems = parsed
         .pages
         .shared
@@ -291,7 +292,7 @@ pub(crate) fn plan_sites(parsed: &Parsed) -> PlannedSites<'_> {
         .par_iter()
         .map(|partner| {
             let mut problems = crate::error::Problems::default();
-            let site = plan_site(parsed, partner, &all_sources, &mut problems);
+            let site = plan_site(parsed, partner, (&all_sources, &all_urls), &mut problems);
             PartnerPlan { partner, site, problems: problems.into_vec() }
         })
         .collect();
@@ -301,7 +302,7 @@ pub(crate) fn plan_sites(parsed: &Parsed) -> PlannedSites<'_> {
 fn plan_site<'a>(
     parsed: &'a Parsed,
     partner: &'a Partner,
-    all_sources: &BTreeSet<PathBuf>,
+    (all_sources, all_urls): (&BTreeSet<PathBuf>, &BTreeMap<String, PathBuf>),
     problems: &mut crate::error::Problems,
 ) -> Option<PlannedSite<'a>> {
     let personalized = crate::site::personalize::personalize(
@@ -350,9 +351,18 @@ fn plan_site<'a>(
         .chain(parsed.own_assets.get(&partner.id).into_iter().flatten())
         .cloned()
         .collect();
+    let layers = [parsed.themes.get(&partner.theme), parsed.partner_layers.get(&partner.id)];
+    let statics: BTreeSet<String> = layers
+        .into_iter()
+        .flatten()
+        .flat_map(|layer| layer.statics.keys().cloned())
+        .chain(crate::site::plan::GENERATED_FILES.map(str::to_owned))
+        .collect();
     let known = crate::site::links::Known {
         pages: all_sources,
+        urls: all_urls,
         assets: &all_assets,
+        statics: &statics,
         unparsed: &parsed.pages.unparsed,
     };
     problems.extend(crate::site::links::check(&site, &known, parsed.project.broken_links));
@@ -380,6 +390,7 @@ fn partner_assets(parsed: &Parsed, site: &crate::site::plan::SitePlan) -> Vec<(P
         .flat_map(|p| &p.content.links)
         .filter_map(|link| match &link.target {
             crate::model::content::LinkTarget::File(path) => Some(path.as_path()),
+            crate::model::content::LinkTarget::Root { path, .. } => Some(Path::new(path)),
             _ => None,
         })
         .collect();

@@ -58,6 +58,12 @@ impl AllPages {
     pub fn sources(&self) -> BTreeSet<PathBuf> {
         self.shared.iter().chain(self.own.values().flatten()).map(|p| p.source.clone()).collect()
     }
+
+    /// Every page path any partner may carry, by the URL it publishes to.
+    pub fn by_url(&self) -> BTreeMap<String, PathBuf> {
+        let all = self.shared.iter().chain(self.own.values().flatten());
+        all.map(|p| (p.url.clone(), p.source.clone())).collect()
+    }
 }
 
 pub fn personalize<'a>(

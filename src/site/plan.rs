@@ -52,7 +52,7 @@ pub struct NavItem {
 }
 
 /// Files livery writes at the root of every site besides the theme's static files.
-const GENERATED_FILES: [&str; 6] =
+pub(crate) const GENERATED_FILES: [&str; 6] =
     ["sitemap.xml", "robots.txt", "404.html", "search-index.json", "brand.css", "highlight.css"];
 
 /// A level of the sidebar with more entries than this is shown a chunk at a time.
