@@ -38,7 +38,7 @@ proptest! {
     #[test]
     fn front_matter_splitting_never_panics_and_locates_errors_in_the_file(text in page_text()) {
         let file = SourceFile { origin: "content".into(), path: "a/b.md".into(), text: text.clone() };
-        match page::parse(&file, highlighter()) {
+        match page::parse(&file, highlighter(), &Default::default()) {
             Ok(page) => prop_assert!(!page.title.is_empty()),
             Err(diagnostic) => {
                 let lines = text.split('\n').count();
@@ -51,7 +51,7 @@ proptest! {
     #[test]
     fn arbitrary_bytes_as_a_page_never_panic(text in "\\PC{0,200}") {
         let file = SourceFile { origin: "content".into(), path: "x.md".into(), text };
-        let _ = page::parse(&file, highlighter());
+        let _ = page::parse(&file, highlighter(), &Default::default());
     }
 
     #[test]
@@ -102,7 +102,7 @@ proptest! {
     ) {
         let body = lines.join("\n");
         let input = markdown::Input {
-            body: &body, line_offset: offset, source: Path::new("a/b.md"), url: "a/b/", lift_title: false,
+            body: &body, line_offset: offset, source: Path::new("a/b.md"), url: "a/b/", urls: &Default::default(), lift_title: false,
         };
         let converted = markdown::convert(&input, highlighter());
         for link in &converted.links {

@@ -102,3 +102,103 @@ fn a_root_link_to_a_page_one_partner_does_not_carry_fails_for_that_partner() {
     );
     assert!(!message.contains("partner `alpha`"), "{message}");
 }
+
+#[test]
+fn slug_and_url_move_a_page_and_every_link_to_it_follows() {
+    let project = Fixture::new();
+    project
+        .file("content/docs/old-name.md", "+++\nslug = \"new-name\"\n+++\n## Steps\n")
+        .file("content/docs/moved.md", "+++\nurl = \"/elsewhere/page/\"\n+++\nMoved.\n")
+        .file(
+            "content/docs/guide.md",
+            "[a](old-name.md#steps) [b](/docs/old-name) [c](moved.md) [d](/elsewhere/page/)\n",
+        );
+    project.build().unwrap();
+    assert!(project.exists("public/beta/docs/new-name/index.html"));
+    assert!(project.exists("public/beta/elsewhere/page/index.html"));
+    assert!(!project.exists("public/beta/docs/old-name/index.html"));
+    let page = project.html("public/beta/docs/guide/index.html");
+    let hrefs = select_attr(&page, "main p a[href]", "href");
+    let reached: Vec<String> = hrefs.iter().map(|h| follow("/docs/docs/guide/", h)).collect();
+    assert_eq!(
+        reached,
+        [
+            "/docs/docs/new-name/",
+            "/docs/docs/new-name/",
+            "/docs/elsewhere/page/",
+            "/docs/elsewhere/page/"
+        ]
+    );
+}
+
+#[test]
+fn lowercase_urls_publish_a_hugo_site_at_its_urls_and_links_still_resolve() {
+    let project = Fixture::new();
+    project
+        .file("livery.toml", "title = \"Test KB\"\n\n[build]\nlowercase_urls = true\n")
+        .file("content/runbooks/KubePodCrashLooping.md", "# Crash looping\n\n## Diagnose\n")
+        .file(
+            "content/runbooks/restore.md",
+            "[a](KubePodCrashLooping.md#diagnose) [b](/runbooks/kubepodcrashlooping/) \
+             [c](/Runbooks/KubePodCrashLooping)\n",
+        );
+    project.build().unwrap();
+    assert!(project.exists("public/alpha/runbooks/kubepodcrashlooping/index.html"));
+    assert!(!project.exists("public/alpha/runbooks/KubePodCrashLooping"));
+    let page = project.html("public/alpha/runbooks/restore/index.html");
+    let hrefs = select_attr(&page, "main p a[href]", "href");
+    assert_eq!(
+        hrefs,
+        [
+            "../../runbooks/kubepodcrashlooping/#diagnose",
+            "../../runbooks/kubepodcrashlooping/",
+            "../../runbooks/kubepodcrashlooping/"
+        ]
+    );
+}
+
+#[test]
+fn pages_that_meet_at_one_url_once_lowercased_are_an_error() {
+    let message = Fixture::new().fails_after_good_build(|project| {
+        project.file("livery.toml", "title = \"Test KB\"\n\n[build]\nlowercase_urls = true\n");
+        project.file("content/runbooks/Restore.md", "# Restore again\n");
+    });
+    assert!(
+        message.contains(
+            "content/runbooks/Restore.md and content/runbooks/restore.md all publish to /runbooks/restore/"
+        ),
+        "{message}"
+    );
+}
+
+#[test]
+fn a_slug_with_a_slash_is_an_error_at_its_value() {
+    let message = Fixture::new().fails_after_good_build(|project| {
+        project.file(
+            "content/runbooks/failover.md",
+            "+++\nslug = \"fail/over\"\n+++\n## Promote {#promote}\n",
+        );
+    });
+    assert!(
+        message.contains("content/runbooks/failover.md:2:8: slug `fail/over` holds a slash"),
+        "{message}"
+    );
+}
+
+#[test]
+fn a_partners_page_may_not_take_a_shared_pages_url() {
+    let project = Fixture::new();
+    project.file(
+        "partners/alpha/content/runbooks/mine.md",
+        "+++\nurl = \"/runbooks/restore/\"\n+++\nMine\n",
+    );
+    let output = project.run(&["build"]);
+    let message = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{message}");
+    assert!(
+        message.contains(
+            "partners/alpha/content/runbooks/mine.md: [partner alpha] this page and content/runbooks/restore.md both publish to /runbooks/restore/"
+        ),
+        "{message}"
+    );
+}

@@ -18,6 +18,7 @@ use crate::model::content::Link;
 use crate::model::content::LinkTarget;
 use crate::model::content::TextSection;
 use crate::model::content::TocEntry;
+use crate::model::url_map::UrlMap;
 use crate::parse::highlight::Highlighter;
 use crate::support::html::escape;
 use crate::support::urls;
@@ -42,6 +43,8 @@ pub struct Input<'a> {
     pub source: &'a Path,
     /// URL of the page relative to the site root, e.g. `security/access-review/`.
     pub url: &'a str,
+    /// Every page's URL, for the hrefs of links to pages.
+    pub urls: &'a UrlMap,
     /// Lift a leading `# heading` out of the body to use as the page title.
     pub lift_title: bool,
 }
@@ -299,10 +302,10 @@ impl<'a> Converter<'_, 'a> {
         let from = self.input.url;
         let href = match &target {
             LinkTarget::Page { path, anchor } => {
-                Some(with_anchor(urls::relative(from, &urls::page_url(path)), anchor))
+                Some(with_anchor(urls::relative(from, &self.input.urls.page(path)), anchor))
             }
             LinkTarget::Root { path, anchor } => {
-                Some(with_anchor(urls::relative(from, &root_url(path)), anchor))
+                Some(with_anchor(urls::relative(from, &self.input.urls.root(path)), anchor))
             }
             LinkTarget::File(path) => Some(urls::relative(from, &urls::path_to_url(path))),
             LinkTarget::Anchor(_) | LinkTarget::OutsideContent | LinkTarget::External => None,
@@ -349,21 +352,6 @@ pub fn resolve_link(source: &Path, dest: &str) -> Option<LinkTarget> {
     } else {
         LinkTarget::File(path)
     })
-}
-
-/// The site URL a link from the site root publishes, before the link checker knows
-/// what it reaches: a page's `.md` path or a folder becomes the page's pretty URL,
-/// anything else (`img/a.png`, `brand.css`) stays the file it names.
-pub fn root_url(path: &str) -> String {
-    let last = path.rsplit('/').next().unwrap_or_default();
-    if path.ends_with(".md") {
-        urls::page_url(Path::new(path))
-    } else if path.is_empty() || path.ends_with('/') || Path::new(last).extension().is_none() {
-        let folder = path.trim_end_matches('/');
-        if folder.is_empty() { String::new() } else { format!("{folder}/") }
-    } else {
-        path.to_owned()
-    }
 }
 
 fn with_anchor(mut href: String, anchor: &Option<String>) -> String {
@@ -534,6 +522,7 @@ mod tests {
             line_offset: 0,
             source: Path::new(source),
             url: &urls::page_url(Path::new(source)),
+            urls: &UrlMap::default(),
             lift_title: true,
         };
         convert(&input, &Highlighter::new())

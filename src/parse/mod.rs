@@ -4,4 +4,5 @@
 pub mod highlight;
 pub mod markdown;
 pub mod page;
+pub mod page_urls;
 pub mod templating;

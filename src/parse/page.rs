@@ -20,11 +20,11 @@ use crate::model::page::Page;
 use crate::model::page::PageKind;
 use crate::model::page::SourceFile;
 use crate::model::page::TemplateChoice;
+use crate::model::url_map::UrlMap;
 use crate::parse::highlight::Highlighter;
 use crate::parse::markdown;
 use crate::parse::templating;
 use crate::support::text::parse_toml_in;
-use crate::support::urls;
 
 /// The built-in front matter fields. Other fields are kept in `Page::fields` for the
 /// section schemas of livery.toml, which declare them or warn about them.
@@ -44,6 +44,9 @@ struct FrontMatter {
     exclude_partners: Option<Spanned<Vec<String>>>,
     #[serde(default)]
     extra: toml::Table,
+    /// Read by `url_choice`, before any page is parsed.
+    slug: Option<Spanned<String>>,
+    url: Option<Spanned<String>>,
 }
 
 /// Front matter as written: every key and value with its position.
@@ -86,7 +89,30 @@ fn split_front_matter(file: &SourceFile) -> Result<Split, Diagnostic> {
         .help("end the front matter with a line containing only `+++`"))
 }
 
-pub fn parse(file: &SourceFile, highlighter: &Highlighter) -> Result<Page, Diagnostic> {
+/// `slug` and `url` as the front matter writes them, with their file line and column.
+pub struct UrlChoice {
+    pub slug: Option<Located<String>>,
+    pub url: Option<Located<String>>,
+}
+
+/// The page's `UrlChoice`; None when the front matter sets neither `slug` nor `url`, or
+/// does not parse (`parse` says why).
+pub fn url_choice(file: &SourceFile) -> Option<UrlChoice> {
+    let range = split_front_matter(file).ok()?.front_matter?;
+    let front: FrontMatter = parse_toml_in(&file.display_path(), &file.text, range.clone()).ok()?;
+    let located = |value: &Spanned<String>| {
+        let (line, column) = crate::error::line_col(&file.text, range.start + value.span().start);
+        Located { value: value.get_ref().clone(), line, column }
+    };
+    let (slug, url) = (front.slug.as_ref().map(located), front.url.as_ref().map(located));
+    (slug.is_some() || url.is_some()).then_some(UrlChoice { slug, url })
+}
+
+pub fn parse(
+    file: &SourceFile,
+    highlighter: &Highlighter,
+    urls: &UrlMap,
+) -> Result<Page, Diagnostic> {
     let display_path = file.display_path();
     if file.text.len() > MAX_PAGE_BYTES {
         return Err(Diagnostic::new(
@@ -169,7 +195,7 @@ pub fn parse(file: &SourceFile, highlighter: &Highlighter) -> Result<Page, Diagn
         Located { value: d.get_ref().clone(), line, column }
     });
 
-    let url = urls::page_url(&file.path);
+    let url = urls.page(&file.path);
     let body_text = &file.text[split.body.clone()];
     let line_offset = crate::error::line_col(&file.text, split.body.start).0 - 1;
     let fallback_title = humanize(&file.path);
@@ -182,6 +208,7 @@ pub fn parse(file: &SourceFile, highlighter: &Highlighter) -> Result<Page, Diagn
                     line_offset,
                     source: &file.path,
                     url: &url,
+                    urls,
                     lift_title: front.title.is_none(),
                 };
                 let converted = markdown::convert(&input, highlighter);
@@ -259,15 +286,18 @@ pub fn parse_all(
     files: &[SourceFile],
     highlighter: &Highlighter,
     include_drafts: bool,
-    origin: &Path,
+    (origin, urls): (&Path, &UrlMap),
     elsewhere: &BTreeSet<PathBuf>,
     previous: &ParseCache,
 ) -> ParsedTree {
+    let fingerprint = urls.fingerprint();
     let results: Vec<(Result<Page, Diagnostic>, bool)> = files
         .par_iter()
         .map(|file| match previous.get(&file.display_path()) {
-            Some((hash, page)) if *hash == text_hash(&file.text) => (Ok(page.clone()), false),
-            _ => (parse(file, highlighter), true),
+            Some((key, page)) if *key == cache_key(&file.text, fingerprint) => {
+                (Ok(page.clone()), false)
+            }
+            _ => (parse(file, highlighter, urls), true),
         })
         .collect();
     let mut pages = Vec::new();
@@ -287,13 +317,13 @@ pub fn parse_all(
             }
         }
     }
-    add_implicit_sections(&mut pages, origin, elsewhere);
+    add_implicit_sections(&mut pages, (origin, urls), elsewhere);
     problems.extend(duplicate_urls(&pages));
     pages.sort_by(|a, b| a.source.cmp(&b.source));
     ParsedTree { pages, problems, failed, conversions }
 }
 
-/// Pages parsed by an earlier build, by file and text hash: the dev server re-parses
+/// Pages parsed by an earlier build, by file and `cache_key`: the dev server re-parses
 /// only the files that changed.
 pub type ParseCache = std::collections::HashMap<PathBuf, (u64, Page)>;
 
@@ -301,13 +331,25 @@ pub fn text_hash(text: &str) -> u64 {
     xxhash_rust::xxh3::xxh3_64(text.as_bytes())
 }
 
+/// What a parsed page depends on: its file's text, and the URLs chosen by front matter
+/// and `lowercase_urls` (its own URL and its links' hrefs), by `UrlMap::fingerprint`.
+pub fn cache_key(text: &str, url_fingerprint: u64) -> u64 {
+    let hash = text_hash(text);
+    if url_fingerprint == 0 { hash } else { text_hash(&format!("{hash:x} {url_fingerprint:x}")) }
+}
+
 /// Remembers the parsed pages of `files` for the next build.
-pub fn remember(cache: &mut ParseCache, files: &[SourceFile], pages: &[Page]) {
+pub fn remember(
+    cache: &mut ParseCache,
+    files: &[SourceFile],
+    pages: &[Page],
+    url_fingerprint: u64,
+) {
     let by_path: std::collections::HashMap<PathBuf, &Page> =
         pages.iter().map(|p| (p.display_path(), p)).collect();
     for file in files {
         let path = file.display_path();
-        let hash = text_hash(&file.text);
+        let hash = cache_key(&file.text, url_fingerprint);
         // A page that came from the cache is there already.
         if cache.get(&path).is_some_and(|(cached, _)| *cached == hash) {
             continue;
@@ -330,7 +372,11 @@ pub struct ParsedTree {
 }
 
 /// Every folder holding pages is a section, with or without an `_index.md`.
-fn add_implicit_sections(pages: &mut Vec<Page>, origin: &Path, elsewhere: &BTreeSet<PathBuf>) {
+fn add_implicit_sections(
+    pages: &mut Vec<Page>,
+    (origin, urls): (&Path, &UrlMap),
+    elsewhere: &BTreeSet<PathBuf>,
+) {
     let mut existing: BTreeSet<PathBuf> = pages.iter().map(|p| p.source.clone()).collect();
     existing.extend(elsewhere.iter().cloned());
     let mut needed = BTreeMap::new();
@@ -352,7 +398,7 @@ fn add_implicit_sections(pages: &mut Vec<Page>, origin: &Path, elsewhere: &BTree
         let title = if dir.as_os_str().is_empty() { "Home".to_owned() } else { humanize(&dir) };
         pages.push(Page {
             origin: origin.to_owned(),
-            url: urls::page_url(&source),
+            url: urls.page(&source),
             source,
             kind: PageKind::Section,
             title,
@@ -391,7 +437,10 @@ fn duplicate_urls(pages: &[Page]) -> Vec<Diagnostic> {
                 format!("{} all publish to /{}", paths.join(" and "), same[0].url),
             )
             .rule(Rule::DuplicateUrl)
-            .help("rename one of them, or move the page's text into the folder's _index.md")
+            .help(
+                "rename one of them (or change its `slug` or `url`), or move the page's text \
+                 into the folder's _index.md",
+            )
         })
         .collect()
 }
@@ -415,7 +464,15 @@ mod tests {
     /// The shared content tree of `files`, parsed from scratch.
     fn parse_shared(files: &[SourceFile], drafts: bool) -> ParsedTree {
         let origin = Path::new(CONTENT_DIR);
-        parse_all(files, &Highlighter::new(), drafts, origin, &BTreeSet::new(), &ParseCache::new())
+        let urls = &UrlMap::default();
+        parse_all(
+            files,
+            &Highlighter::new(),
+            drafts,
+            (origin, urls),
+            &BTreeSet::new(),
+            &ParseCache::new(),
+        )
     }
 
     fn source(path: &str, text: &str) -> SourceFile {
@@ -425,7 +482,7 @@ mod tests {
     #[test]
     fn front_matter_errors_name_the_file_line() {
         let file = source("a.md", "+++\ntitle = \"A\"\nweight = \"ten\"\n+++\nBody\n");
-        let error = parse(&file, &Highlighter::new()).unwrap_err();
+        let error = parse(&file, &Highlighter::new(), &UrlMap::default()).unwrap_err();
         assert_eq!(error.location(), "content/a.md:3:10");
         assert!(error.message.contains("invalid type"), "{}", error.message);
     }
@@ -433,7 +490,7 @@ mod tests {
     #[test]
     fn crlf_front_matter_is_read() {
         let file = source("a.md", "+++\r\ntitle = \"A\"\r\n+++\r\n\r\nBody\r\n");
-        let page = parse(&file, &Highlighter::new()).unwrap();
+        let page = parse(&file, &Highlighter::new(), &UrlMap::default()).unwrap();
         assert_eq!(page.title, "A");
         let Body::Converted(content) = &page.body else { panic!("not a template") };
         assert!(content.html.contains("Body"));
@@ -442,7 +499,7 @@ mod tests {
     #[test]
     fn unclosed_front_matter_is_an_error() {
         let file = source("a.md", "+++\ntitle = \"A\"\nBody\n");
-        let error = parse(&file, &Highlighter::new()).unwrap_err();
+        let error = parse(&file, &Highlighter::new(), &UrlMap::default()).unwrap_err();
         assert!(error.message.contains("never closed"));
     }
 
@@ -451,17 +508,23 @@ mod tests {
         let page = parse(
             &source("x/backup-restore.md", "# Restore a backup\n\nText"),
             &Highlighter::new(),
+            &UrlMap::default(),
         )
         .unwrap();
         assert_eq!(page.title, "Restore a backup");
-        let page = parse(&source("x/backup-restore.md", "Text only"), &Highlighter::new()).unwrap();
+        let page = parse(
+            &source("x/backup-restore.md", "Text only"),
+            &Highlighter::new(),
+            &UrlMap::default(),
+        )
+        .unwrap();
         assert_eq!(page.title, "Backup restore");
     }
 
     #[test]
     fn dates_must_be_bare_dates() {
         let file = source("a.md", "+++\nlast_reviewed = 2026-10-01T10:00:00\n+++\n");
-        let error = parse(&file, &Highlighter::new()).unwrap_err();
+        let error = parse(&file, &Highlighter::new(), &UrlMap::default()).unwrap_err();
         assert_eq!(error.location(), "content/a.md:2:17");
     }
 

@@ -21,6 +21,8 @@ pub struct Known<'a> {
     /// Every page path of the project by the URL it publishes to: a link from the site
     /// root may be written as the URL (`/runbooks/kubepodcrashlooping/`).
     pub urls: &'a BTreeMap<String, PathBuf>,
+    /// Where a link from the site root leads: what its href was made from.
+    pub page_urls: &'a crate::model::url_map::UrlMap,
     /// The partner's content files besides pages.
     pub assets: &'a BTreeSet<PathBuf>,
     /// Site paths of the files the partner's site has besides content: the theme's and
@@ -179,20 +181,16 @@ impl Checker<'_, '_> {
     /// A link from the site root: a page by its URL or its path (with or without `.md`,
     /// `x.md` or `x/_index.md`), a content file, or a file of the theme or partner.
     fn root_problem(&self, path: &str, anchor: &Option<String>) -> Option<Problem> {
-        let folder = path.trim_end_matches('/');
-        let last = folder.rsplit('/').next().unwrap_or_default();
-        let extension = match Path::new(last).extension() {
-            Some(_) if path.ends_with('/') => None,
-            extension => extension.and_then(|e| e.to_str()),
-        };
-        let pages = page_paths(folder, extension);
-        let url = crate::parse::markdown::root_url(path);
-        let carried = extension.is_none().then(|| self.by_url.get(url.as_str()).copied()).flatten();
+        let (folder, extension) = urls::root_form(path);
+        let pages = urls::root_page_paths(folder, extension);
+        // By the URL its href leads to first: a page's path, or its chosen URL.
+        let url = self.known.page_urls.root(path);
+        let carried = (!pages.is_empty()).then(|| self.by_url.get(url.as_str()).copied()).flatten();
         let carried = carried.or_else(|| pages.iter().find_map(|p| self.plan.page(p)));
         if let Some(target) = carried {
             return anchor.as_deref().and_then(|a| missing_anchor(target, a));
         }
-        let elsewhere = extension.is_none().then(|| self.known.urls.get(&url)).flatten();
+        let elsewhere = (!pages.is_empty()).then(|| self.known.urls.get(&url)).flatten();
         let elsewhere = elsewhere.or_else(|| {
             pages.iter().find(|p| self.known.pages.contains(*p) || self.known.unparsed.contains(*p))
         });
@@ -229,7 +227,9 @@ impl Checker<'_, '_> {
         }
         let stem = path.with_extension("");
         let stem = urls::path_to_file(&stem);
-        let page = page_paths(&stem, None).into_iter().find(|p| self.known.pages.contains(p))?;
+        let page = urls::root_page_paths(&stem, None)
+            .into_iter()
+            .find(|p| self.known.pages.contains(p))?;
         Some(Problem::everywhere(
             Rule::BrokenLink,
             format!("there is no file {}; content/{} is a page", path.display(), page.display()),
@@ -240,23 +240,6 @@ impl Checker<'_, '_> {
 
 const ROOT_HELP: &str = "a link starting with / reaches a page or file of the partner's site, \
     whatever its base path; write https://… for a page of another site";
-
-/// The pages a path from the site root may name: `docs/x` → `docs/x.md`,
-/// `docs/x/_index.md`; `docs/x.md` → the same; `` → the home page.
-fn page_paths(folder: &str, extension: Option<&str>) -> Vec<PathBuf> {
-    let stem = match extension {
-        None => folder,
-        Some("md") => folder.strip_suffix(".md").unwrap_or(folder),
-        Some(_) => return Vec::new(),
-    };
-    if stem.is_empty() {
-        return vec![PathBuf::from("_index.md")];
-    }
-    if let Some(section) = stem.strip_suffix("/_index").or((stem == "_index").then_some("")) {
-        return vec![Path::new(section).join("_index.md")];
-    }
-    vec![PathBuf::from(format!("{stem}.md")), Path::new(stem).join("_index.md")]
-}
 
 /// The project's page nearest to a missing one: `x/_index.md` for `x.md` (and back),
 /// the same path in another case, the one page of that name in another folder, or a
@@ -361,7 +344,8 @@ mod tests {
                     path: path.into(),
                     text: (*text).into(),
                 };
-                crate::parse::page::parse(&file, &highlighter).expect("parses")
+                let urls = crate::model::url_map::UrlMap::default();
+                crate::parse::page::parse(&file, &highlighter, &urls).expect("parses")
             })
             .collect();
         let partner = partner("acme");
@@ -386,6 +370,7 @@ mod tests {
         let known = Known {
             pages: &sources,
             urls: &by_url,
+            page_urls: &crate::model::url_map::UrlMap::default(),
             assets: &assets,
             statics: &statics,
             unparsed: &BTreeSet::new(),
