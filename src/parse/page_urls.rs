@@ -49,10 +49,15 @@ pub fn page_urls(files: &[&SourceFile], lowercase: bool) -> (UrlMap, Vec<Diagnos
     (UrlMap::new(lowercase, by_path), problems)
 }
 
-/// Most front matter chooses no URL; this spares it a second TOML parse.
+/// Most front matter chooses no URL; this spares it a second parse. Only the front
+/// matter is searched: a body may say "url" as often as it likes.
 fn mentions_url(text: &str) -> bool {
-    let head = text.get(..text.len().min(4096)).unwrap_or(text);
-    head.contains("slug") || head.contains("url")
+    let Some(rest) = text.strip_prefix("+++").or_else(|| text.strip_prefix("---")) else {
+        return false;
+    };
+    let end = rest.find("\n+++").or_else(|| rest.find("\n---")).unwrap_or(rest.len());
+    let front_matter = &rest[..end];
+    front_matter.contains("slug") || front_matter.contains("url")
 }
 
 /// A shared page and a partner's page at the same path must publish at one URL: links
@@ -260,6 +265,13 @@ mod tests {
                 "a page with a bad choice keeps its path's URL"
             );
         }
+    }
+
+    #[test]
+    fn only_front_matter_that_mentions_a_url_is_read_again() {
+        assert!(mentions_url("+++\ntitle = \"A\"\nslug = \"b\"\n+++\nBody\n"));
+        assert!(!mentions_url("+++\ntitle = \"A\"\n+++\nSee the url and slug.\n"));
+        assert!(!mentions_url("No front matter, one url.\n"));
     }
 
     #[test]
