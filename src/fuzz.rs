@@ -45,7 +45,7 @@ proptest! {
     #[test]
     fn front_matter_splitting_never_panics_and_locates_errors_in_the_file(text in page_text()) {
         let file = SourceFile { origin: "content".into(), path: "a/b.md".into(), text: text.clone() };
-        match page::parse(&file, highlighter()) {
+        match page::parse(&file, highlighter(), &Default::default()) {
             Ok(page) => prop_assert!(!page.title.is_empty()),
             Err(diagnostics) => {
                 prop_assert!(!diagnostics.is_empty());
@@ -65,7 +65,7 @@ proptest! {
     ) {
         let text = format!("---\n{yaml}{close}# Heading\n");
         let file = SourceFile { origin: "content".into(), path: "a.md".into(), text: text.clone() };
-        for diagnostic in page::parse(&file, highlighter()).err().unwrap_or_default() {
+        for diagnostic in page::parse(&file, highlighter(), &Default::default()).err().unwrap_or_default() {
             let lines: Vec<&str> = text.split('\n').collect();
             let line = diagnostic.line.expect("located");
             prop_assert!(line >= 1 && line <= lines.len(), "line {line}: {}", diagnostic.message);
@@ -79,7 +79,7 @@ proptest! {
     #[test]
     fn arbitrary_bytes_as_a_page_never_panic(text in "\\PC{0,200}") {
         let file = SourceFile { origin: "content".into(), path: "x.md".into(), text };
-        let _ = page::parse(&file, highlighter());
+        let _ = page::parse(&file, highlighter(), &Default::default());
     }
 
     #[test]
@@ -115,6 +115,10 @@ proptest! {
                 prop_assert!(path.components().all(|c| matches!(c, Component::Normal(_))),
                     "{dest} from {source} resolved to {}", path.display());
             }
+            Some(LinkTarget::Root { path, .. }) => {
+                prop_assert!(!path.starts_with('/') && !path.split('/').any(|c| c == ".." || c == "."),
+                    "{dest} from {source} resolved to /{path}");
+            }
             _ => {}
         }
     }
@@ -126,7 +130,7 @@ proptest! {
     ) {
         let body = lines.join("\n");
         let input = markdown::Input {
-            body: &body, line_offset: offset, source: Path::new("a/b.md"), url: "a/b/", lift_title: false,
+            body: &body, line_offset: offset, source: Path::new("a/b.md"), url: "a/b/", urls: &Default::default(), lift_title: false,
         };
         let converted = markdown::convert(&input, highlighter());
         for link in &converted.links {

@@ -118,6 +118,8 @@ pub(crate) struct Parsed {
     pub(crate) highlight_css: String,
     /// Markdown conversions done while parsing (pages without partner data).
     pub(crate) conversions: usize,
+    /// Every page's URL, for the links of pages converted per partner.
+    pub(crate) urls: crate::model::url_map::UrlMap,
     /// Every partner's identifying terms (built or not) and the project's forbidden ones.
     pub(crate) terms: crate::leaks::terms::Terms,
     /// The snippets' project-relative paths and texts, to trace a leak to one.
@@ -279,6 +281,7 @@ pub(crate) struct PlannedSite<'a> {
 
 pub(crate) fn plan_sites(parsed: &Parsed) -> PlannedSites<'_> {
     let all_sources = parsed.pages.sources();
+    let all_urls = parsed.pages.by_url();
     let shared_problems = parsed
         .pages
         .shared
@@ -291,7 +294,7 @@ pub(crate) fn plan_sites(parsed: &Parsed) -> PlannedSites<'_> {
         .par_iter()
         .map(|partner| {
             let mut problems = crate::error::Problems::default();
-            let site = plan_site(parsed, partner, &all_sources, &mut problems);
+            let site = plan_site(parsed, partner, (&all_sources, &all_urls), &mut problems);
             PartnerPlan { partner, site, problems: problems.into_vec() }
         })
         .collect();
@@ -301,14 +304,14 @@ pub(crate) fn plan_sites(parsed: &Parsed) -> PlannedSites<'_> {
 fn plan_site<'a>(
     parsed: &'a Parsed,
     partner: &'a Partner,
-    all_sources: &BTreeSet<PathBuf>,
+    (all_sources, all_urls): (&BTreeSet<PathBuf>, &BTreeMap<String, PathBuf>),
     problems: &mut crate::error::Problems,
 ) -> Option<PlannedSite<'a>> {
     let personalized = crate::site::personalize::personalize(
         partner,
         &parsed.pages,
         &parsed.templates,
-        &parsed.highlighter,
+        (&parsed.highlighter, &parsed.urls),
     )
     .map_err(crate::error::in_stage(Rule::Template));
     let personalized = problems.take(personalized)?;
@@ -350,13 +353,24 @@ fn plan_site<'a>(
         .chain(parsed.own_assets.get(&partner.id).into_iter().flatten())
         .cloned()
         .collect();
+    let layers = [parsed.themes.get(&partner.theme), parsed.partner_layers.get(&partner.id)];
+    let statics: BTreeSet<String> = layers
+        .into_iter()
+        .flatten()
+        .flat_map(|layer| layer.statics.keys().cloned())
+        .chain(crate::site::plan::GENERATED_FILES.map(str::to_owned))
+        .collect();
     let known = crate::site::links::Known {
         pages: all_sources,
+        urls: all_urls,
+        page_urls: &parsed.urls,
         assets: &all_assets,
+        statics: &statics,
         unparsed: &parsed.pages.unparsed,
     };
     problems.extend(crate::site::links::check(&site, &known, parsed.project.broken_links));
     problems.extend(site.collisions(&assets, &parsed.project.root));
+    problems.extend(site.duplicate_urls());
     Some(PlannedSite {
         site,
         assets,
@@ -380,6 +394,7 @@ fn partner_assets(parsed: &Parsed, site: &crate::site::plan::SitePlan) -> Vec<(P
         .flat_map(|p| &p.content.links)
         .filter_map(|link| match &link.target {
             crate::model::content::LinkTarget::File(path) => Some(path.as_path()),
+            crate::model::content::LinkTarget::Root { path, .. } => Some(Path::new(path)),
             _ => None,
         })
         .collect();
@@ -832,12 +847,29 @@ pub(crate) fn load_and_parse(
     let content = problems
         .take(crate::load::content::load_content(root).map_err(in_stage(Rule::Content)))
         .unwrap_or_default();
+    // Every content folder is read before any page is parsed: a link's href needs the
+    // URL its page's front matter chooses.
+    let mut trees = Vec::new();
+    for partner in &partners {
+        let tree = crate::load::content::load_partner_content(root, &partner.id)
+            .map_err(in_stage(Rule::Content));
+        if let Some(tree) = problems.take(tree) {
+            trees.push((partner.id.clone(), tree));
+        }
+    }
+    let all_files: Vec<&crate::model::page::SourceFile> =
+        content.pages.iter().chain(trees.iter().flat_map(|(_, tree)| &tree.pages)).collect();
+    let (urls, url_problems) =
+        crate::parse::page_urls::page_urls(&all_files, project.lowercase_urls);
+    problems.extend(in_stage(Rule::FrontMatter)(url_problems));
+    let fingerprint = urls.fingerprint();
+
     let shared_dir = Path::new(crate::model::page::CONTENT_DIR);
     let shared = crate::parse::page::parse_all(
         &content.pages,
         &highlighter,
         drafts_wanted,
-        shared_dir,
+        (shared_dir, &urls),
         &BTreeSet::new(),
         parse_cache.as_deref().unwrap_or(&empty),
     );
@@ -846,7 +878,7 @@ pub(crate) fn load_and_parse(
     let mut conversions = shared.conversions;
     let shared = shared.pages;
     if let Some(cache) = parse_cache.as_deref_mut() {
-        crate::parse::page::remember(cache, &content.pages, &shared);
+        crate::parse::page::remember(cache, &content.pages, &shared, fingerprint);
     }
     let shared_sources: BTreeSet<PathBuf> = shared.iter().map(|p| p.source.clone()).collect();
     // Files gone since the last build leave the parse cache.
@@ -854,18 +886,13 @@ pub(crate) fn load_and_parse(
         content.pages.iter().map(|f| f.display_path()).collect();
     let mut own = BTreeMap::new();
     let mut own_assets = BTreeMap::new();
-    for partner in &partners {
-        let tree = crate::load::content::load_partner_content(root, &partner.id)
-            .map_err(in_stage(Rule::Content));
-        let Some(tree) = problems.take(tree) else {
-            continue;
-        };
-        let origin = Path::new("partners").join(&partner.id).join(crate::model::page::CONTENT_DIR);
+    for (id, tree) in trees {
+        let origin = Path::new("partners").join(&id).join(crate::model::page::CONTENT_DIR);
         let parsed = crate::parse::page::parse_all(
             &tree.pages,
             &highlighter,
             drafts_wanted,
-            &origin,
+            (&origin, &urls),
             &shared_sources,
             parse_cache.as_deref().unwrap_or(&empty),
         );
@@ -873,11 +900,11 @@ pub(crate) fn load_and_parse(
         unparsed.extend(parsed.failed);
         conversions += parsed.conversions;
         if let Some(cache) = parse_cache.as_deref_mut() {
-            crate::parse::page::remember(cache, &tree.pages, &parsed.pages);
+            crate::parse::page::remember(cache, &tree.pages, &parsed.pages, fingerprint);
         }
         seen.extend(tree.pages.iter().map(|f| f.display_path()));
-        own.insert(partner.id.clone(), parsed.pages);
-        own_assets.insert(partner.id.clone(), tree.assets);
+        own.insert(id.clone(), parsed.pages);
+        own_assets.insert(id, tree.assets);
     }
     if let Some(cache) = parse_cache {
         cache.retain(|path, _| seen.contains(path));
@@ -940,6 +967,7 @@ pub(crate) fn load_and_parse(
         highlighter,
         highlight_css,
         conversions,
+        urls,
         terms,
         snippet_texts,
         clean_lines: Default::default(),

@@ -88,6 +88,20 @@ fn a_cached_build_is_byte_identical_to_a_cold_one_after_every_kind_of_change() {
             }),
         ),
         (
+            // extra.md links to restore.md: its text is the same, its href is not.
+            "a slug on a linked page",
+            Box::new(|p| {
+                p.file("content/runbooks/restore.md", "+++\nslug = \"Restoring\"\n+++\nText.\n");
+            }),
+        ),
+        (
+            "lowercase URLs",
+            Box::new(|p| {
+                p.file("livery.toml", "title = \"Test KB\"\n[build]\nlowercase_urls = true\n");
+                p.file("content/runbooks/Upper.md", "# New\n\nSee [restore](/runbooks/restore).\n");
+            }),
+        ),
+        (
             "a removed page",
             Box::new(|p| {
                 p.remove("content/runbooks/new.md");

@@ -67,6 +67,8 @@ struct BuildFile {
     drafts: bool,
     #[serde(default)]
     broken_links: LinkPolicy,
+    #[serde(default)]
+    lowercase_urls: bool,
 }
 
 #[derive(Deserialize)]
@@ -141,6 +143,7 @@ pub fn load_project(root: &Path) -> Result<ProjectConfig, Diagnostic> {
         output_dir,
         drafts: file.build.drafts,
         broken_links: file.build.broken_links,
+        lowercase_urls: file.build.lowercase_urls,
         highlight_light: file.highlight.light,
         highlight_dark: file.highlight.dark,
         schemas,

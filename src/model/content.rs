@@ -13,11 +13,16 @@ pub struct TocEntry {
     pub title: String,
 }
 
-/// What a relative link in the content points at, resolved against the content root.
+/// What a link in the content points at, resolved against the content root.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum LinkTarget {
     /// Another page (`.md`), by content-relative path.
     Page { path: PathBuf, anchor: Option<String> },
+    /// A link from the site root (`/docs/add-runbook/`, `/docs/x.md`, `/img/a.png`,
+    /// `/brand.css`), its path folded and without the leading `/`. Which page or file it
+    /// reaches depends on the whole project (a page's URL or its path, a content file, a
+    /// static file of the partner's site), so the link checker decides, per partner.
+    Root { path: String, anchor: Option<String> },
     /// An anchor on the same page.
     Anchor(String),
     /// A file next to the content (an image, a PDF), by content-relative path.

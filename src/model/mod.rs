@@ -8,3 +8,4 @@ pub mod page;
 pub mod partner;
 pub mod project;
 pub mod schema;
+pub mod url_map;

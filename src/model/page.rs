@@ -57,7 +57,7 @@ pub struct TemplateChoice {
 }
 
 /// Every front matter key livery itself reads.
-pub const BUILT_IN_FIELDS: [&str; 11] = [
+pub const BUILT_IN_FIELDS: [&str; 13] = [
     "title",
     "description",
     "weight",
@@ -69,6 +69,8 @@ pub const BUILT_IN_FIELDS: [&str; 11] = [
     "partners",
     "exclude_partners",
     "extra",
+    "slug",
+    "url",
 ];
 
 /// How a page's front matter is written: TOML between `+++` lines (livery's own),

@@ -27,6 +27,8 @@ pub struct ProjectConfig {
     pub output_dir: PathBuf,
     pub drafts: bool,
     pub broken_links: LinkPolicy,
+    /// `[build] lowercase_urls`: pages publish at their path's URL in lowercase, as Hugo's do.
+    pub lowercase_urls: bool,
     pub highlight_light: Spanned<String>,
     pub highlight_dark: Spanned<String>,
     /// Front matter schemas of `[sections]`.

@@ -95,7 +95,7 @@ impl FieldType {
     /// The type of a built-in field, which `parse::front_matter` has already checked.
     pub(crate) fn of_built_in(key: &str) -> Option<FieldType> {
         Some(match key {
-            "title" | "description" | "owner" | "template" => FieldType::String,
+            "title" | "description" | "owner" | "template" | "slug" | "url" => FieldType::String,
             "weight" => FieldType::Integer,
             "draft" => FieldType::Boolean,
             "last_reviewed" => FieldType::Date,

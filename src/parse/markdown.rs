@@ -18,6 +18,7 @@ use crate::model::content::Link;
 use crate::model::content::LinkTarget;
 use crate::model::content::TextSection;
 use crate::model::content::TocEntry;
+use crate::model::url_map::UrlMap;
 use crate::parse::highlight::Highlighter;
 use crate::support::html::escape;
 use crate::support::urls;
@@ -42,6 +43,8 @@ pub struct Input<'a> {
     pub source: &'a Path,
     /// URL of the page relative to the site root, e.g. `security/access-review/`.
     pub url: &'a str,
+    /// Every page's URL, for the hrefs of links to pages.
+    pub urls: &'a UrlMap,
     /// Lift a leading `# heading` out of the body: it is the page's heading, and its
     /// title when front matter names none.
     pub lift_title: bool,
@@ -297,18 +300,15 @@ impl<'a> Converter<'_, 'a> {
             }
             return dest;
         };
+        let from = self.input.url;
         let href = match &target {
             LinkTarget::Page { path, anchor } => {
-                let mut href = urls::relative(self.input.url, &urls::page_url(path));
-                if let Some(anchor) = anchor {
-                    href.push('#');
-                    href.push_str(anchor);
-                }
-                Some(href)
+                Some(with_anchor(urls::relative(from, &self.input.urls.page(path)), anchor))
             }
-            LinkTarget::File(path) => {
-                Some(urls::relative(self.input.url, &urls::path_to_url(path)))
+            LinkTarget::Root { path, anchor } => {
+                Some(with_anchor(urls::relative(from, &self.input.urls.root(path)), anchor))
             }
+            LinkTarget::File(path) => Some(urls::relative(from, &urls::path_to_url(path))),
             LinkTarget::Anchor(_) | LinkTarget::OutsideContent | LinkTarget::External => None,
         };
         self.out.links.push(Link { target, written: dest.to_string(), line, column });
@@ -317,7 +317,7 @@ impl<'a> Converter<'_, 'a> {
 }
 
 /// Resolves a link as written in `source`; None for links livery leaves alone
-/// (external URLs, `mailto:`, links into the site root such as `/downloads/`).
+/// (external URLs, `mailto:`, folder links such as `../runbooks/`).
 pub fn resolve_link(source: &Path, dest: &str) -> Option<LinkTarget> {
     if dest.is_empty() || dest.starts_with("//") || has_scheme(dest) {
         return None;
@@ -330,20 +330,37 @@ pub fn resolve_link(source: &Path, dest: &str) -> Option<LinkTarget> {
         None => (dest, None),
     };
     let path_part = path_part.split('?').next().unwrap_or_default();
-    let is_markdown = path_part.ends_with(".md");
-    let (base, relative) = match path_part.strip_prefix('/') {
-        // `/security/x.md` means the content root; other root links are left alone.
-        Some(rooted) if is_markdown => (PathBuf::new(), rooted),
-        Some(_) => return None,
-        None => (source.parent().map(Path::to_owned).unwrap_or_default(), path_part),
-    };
-    if relative.ends_with('/') || Path::new(relative).extension().is_none() {
+    if let Some(rooted) = path_part.strip_prefix('/') {
+        let Some(path) = normalize(Path::new(rooted)) else {
+            return Some(LinkTarget::OutsideContent);
+        };
+        let mut path = urls::path_to_file(&path);
+        // `/docs/v1.2/` is a page; `/docs/v1.2` a file.
+        if rooted.ends_with('/') && !path.is_empty() {
+            path.push('/');
+        }
+        return Some(LinkTarget::Root { path, anchor });
+    }
+    let base = source.parent().map(Path::to_owned).unwrap_or_default();
+    if path_part.ends_with('/') || Path::new(path_part).extension().is_none() {
         return None;
     }
-    let Some(path) = normalize(&base.join(relative)) else {
+    let Some(path) = normalize(&base.join(path_part)) else {
         return Some(LinkTarget::OutsideContent);
     };
-    Some(if is_markdown { LinkTarget::Page { path, anchor } } else { LinkTarget::File(path) })
+    Some(if path_part.ends_with(".md") {
+        LinkTarget::Page { path, anchor }
+    } else {
+        LinkTarget::File(path)
+    })
+}
+
+fn with_anchor(mut href: String, anchor: &Option<String>) -> String {
+    if let Some(anchor) = anchor {
+        href.push('#');
+        href.push_str(anchor);
+    }
+    href
 }
 
 /// A link to another site, as opposed to `mailto:`, `tel:` or a root-relative path.
@@ -506,6 +523,7 @@ mod tests {
             line_offset: 0,
             source: Path::new(source),
             url: &urls::page_url(Path::new(source)),
+            urls: &UrlMap::default(),
             lift_title: true,
         };
         convert(&input, &Highlighter::new())
@@ -612,12 +630,58 @@ mod tests {
 
     #[test]
     fn external_links_are_left_alone() {
-        for dest in
-            ["https://example.com/a.md", "mailto:x@example.com", "/downloads/", "../runbooks/"]
-        {
+        for dest in ["https://example.com/a.md", "mailto:x@example.com", "../runbooks/"] {
             assert_eq!(resolve_link(Path::new("a/b.md"), dest), None, "{dest}");
         }
         assert_eq!(resolve_link(Path::new("a.md"), "../../x.md"), Some(LinkTarget::OutsideContent));
+    }
+
+    #[test]
+    fn links_from_the_site_root_are_made_relative_and_left_to_the_checker() {
+        let out = convert_body(
+            "docs/a.md",
+            "[p](/docs/add-runbook) [s](/docs/) [m](/docs/add-runbook.md#x) [i](/img/x.png)\n\
+             [h](/) [u](/runbooks/x/#fire) [v](/docs/v1.2/)\n",
+        );
+        for href in [
+            "../../docs/add-runbook/",
+            "../../docs/",
+            "../../docs/add-runbook/#x",
+            "../../img/x.png",
+            "\"../../\"",
+            "../../runbooks/x/#fire",
+            "../../docs/v1.2/",
+        ] {
+            assert!(out.html.contains(href), "{href} in {}", out.html);
+        }
+        let root = |path: &str, anchor: Option<&str>| LinkTarget::Root {
+            path: path.into(),
+            anchor: anchor.map(str::to_owned),
+        };
+        let targets: Vec<_> = out.links.iter().map(|l| l.target.clone()).collect();
+        assert_eq!(
+            targets,
+            [
+                root("docs/add-runbook", None),
+                root("docs/", None),
+                root("docs/add-runbook.md", Some("x")),
+                root("img/x.png", None),
+                root("", None),
+                root("runbooks/x/", Some("fire")),
+                root("docs/v1.2/", None),
+            ]
+        );
+        assert_eq!((out.links[4].line, out.links[4].column), (2, 1));
+    }
+
+    #[test]
+    fn root_links_fold_dots_and_may_not_climb_out() {
+        let resolve = |dest| resolve_link(Path::new("a.md"), dest);
+        assert_eq!(
+            resolve("/docs/../x/?q=1"),
+            Some(LinkTarget::Root { path: "x/".into(), anchor: None })
+        );
+        assert_eq!(resolve("/../x"), Some(LinkTarget::OutsideContent));
     }
 
     #[test]

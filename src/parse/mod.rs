@@ -7,4 +7,5 @@ pub mod front_matter;
 pub mod highlight;
 pub mod markdown;
 pub mod page;
+pub mod page_urls;
 pub mod templating;

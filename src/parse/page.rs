@@ -16,15 +16,41 @@ use crate::model::page::MAX_PAGE_BYTES;
 use crate::model::page::Page;
 use crate::model::page::PageKind;
 use crate::model::page::SourceFile;
+use crate::model::url_map::UrlMap;
 use crate::parse::foreign;
 use crate::parse::front_matter;
 use crate::parse::highlight::Highlighter;
 use crate::parse::markdown;
 use crate::parse::templating;
-use crate::support::urls;
 
 /// The page of `file`, or every problem that keeps it from being one.
-pub fn parse(file: &SourceFile, highlighter: &Highlighter) -> Result<Page, Vec<Diagnostic>> {
+/// `slug` and `url` as the front matter writes them, with their file line and column.
+pub struct UrlChoice {
+    pub slug: Option<Located<String>>,
+    pub url: Option<Located<String>>,
+}
+
+/// The page's `UrlChoice`; None when the front matter sets neither `slug` nor `url`, or
+/// does not parse (`parse` says why).
+pub fn url_choice(file: &SourceFile) -> Option<UrlChoice> {
+    let path = file.display_path();
+    let block = front_matter::split(&path, &file.text).ok()?.block?;
+    let fields = front_matter::fields(&path, &file.text, &block).ok()?;
+    let located = |key: &str| {
+        fields.iter().find(|f| f.key == key).and_then(|f| {
+            let value = f.value.as_str()?.to_owned();
+            Some(Located { value, line: f.value_line, column: f.value_column })
+        })
+    };
+    let (slug, url) = (located("slug"), located("url"));
+    (slug.is_some() || url.is_some()).then_some(UrlChoice { slug, url })
+}
+
+pub fn parse(
+    file: &SourceFile,
+    highlighter: &Highlighter,
+    urls: &UrlMap,
+) -> Result<Page, Vec<Diagnostic>> {
     let display_path = file.display_path();
     if file.text.len() > MAX_PAGE_BYTES {
         return Err(Diagnostic::new(
@@ -54,7 +80,7 @@ pub fn parse(file: &SourceFile, highlighter: &Highlighter) -> Result<Page, Vec<D
     if !foreign.is_empty() {
         return Err(foreign);
     }
-    let url = urls::page_url(&file.path);
+    let url = urls.page(&file.path);
     let body_text = &file.text[split.body.clone()];
     let line_offset = crate::error::line_col(&file.text, split.body.start).0 - 1;
     let fallback_title = fallback_title(&file.path);
@@ -67,6 +93,7 @@ pub fn parse(file: &SourceFile, highlighter: &Highlighter) -> Result<Page, Vec<D
                     line_offset,
                     source: &file.path,
                     url: &url,
+                    urls,
                     lift_title: true,
                 };
                 let converted = markdown::convert(&input, highlighter);
@@ -134,15 +161,18 @@ pub fn parse_all(
     files: &[SourceFile],
     highlighter: &Highlighter,
     include_drafts: bool,
-    origin: &Path,
+    (origin, urls): (&Path, &UrlMap),
     elsewhere: &BTreeSet<PathBuf>,
     previous: &ParseCache,
 ) -> ParsedTree {
+    let fingerprint = urls.fingerprint();
     let results: Vec<(Result<Page, Vec<Diagnostic>>, bool)> = files
         .par_iter()
         .map(|file| match previous.get(&file.display_path()) {
-            Some((hash, page)) if *hash == text_hash(&file.text) => (Ok(page.clone()), false),
-            _ => (parse(file, highlighter), true),
+            Some((key, page)) if *key == cache_key(&file.text, fingerprint) => {
+                (Ok(page.clone()), false)
+            }
+            _ => (parse(file, highlighter, urls), true),
         })
         .collect();
     let mut pages = Vec::new();
@@ -162,13 +192,13 @@ pub fn parse_all(
             }
         }
     }
-    add_implicit_sections(&mut pages, origin, elsewhere);
+    add_implicit_sections(&mut pages, (origin, urls), elsewhere);
     problems.extend(duplicate_urls(&pages));
     pages.sort_by(|a, b| a.source.cmp(&b.source));
     ParsedTree { pages, problems, failed, conversions }
 }
 
-/// Pages parsed by an earlier build, by file and text hash: the dev server re-parses
+/// Pages parsed by an earlier build, by file and `cache_key`: the dev server re-parses
 /// only the files that changed.
 pub type ParseCache = std::collections::HashMap<PathBuf, (u64, Page)>;
 
@@ -176,13 +206,25 @@ pub fn text_hash(text: &str) -> u64 {
     xxhash_rust::xxh3::xxh3_64(text.as_bytes())
 }
 
+/// What a parsed page depends on: its file's text, and the URLs chosen by front matter
+/// and `lowercase_urls` (its own URL and its links' hrefs), by `UrlMap::fingerprint`.
+pub fn cache_key(text: &str, url_fingerprint: u64) -> u64 {
+    let hash = text_hash(text);
+    if url_fingerprint == 0 { hash } else { text_hash(&format!("{hash:x} {url_fingerprint:x}")) }
+}
+
 /// Remembers the parsed pages of `files` for the next build.
-pub fn remember(cache: &mut ParseCache, files: &[SourceFile], pages: &[Page]) {
+pub fn remember(
+    cache: &mut ParseCache,
+    files: &[SourceFile],
+    pages: &[Page],
+    url_fingerprint: u64,
+) {
     let by_path: std::collections::HashMap<PathBuf, &Page> =
         pages.iter().map(|p| (p.display_path(), p)).collect();
     for file in files {
         let path = file.display_path();
-        let hash = text_hash(&file.text);
+        let hash = cache_key(&file.text, url_fingerprint);
         // A page that came from the cache is there already.
         if cache.get(&path).is_some_and(|(cached, _)| *cached == hash) {
             continue;
@@ -205,7 +247,11 @@ pub struct ParsedTree {
 }
 
 /// Every folder holding pages is a section, with or without an `_index.md`.
-fn add_implicit_sections(pages: &mut Vec<Page>, origin: &Path, elsewhere: &BTreeSet<PathBuf>) {
+fn add_implicit_sections(
+    pages: &mut Vec<Page>,
+    (origin, urls): (&Path, &UrlMap),
+    elsewhere: &BTreeSet<PathBuf>,
+) {
     let mut existing: BTreeSet<PathBuf> = pages.iter().map(|p| p.source.clone()).collect();
     existing.extend(elsewhere.iter().cloned());
     let mut needed = BTreeMap::new();
@@ -227,7 +273,7 @@ fn add_implicit_sections(pages: &mut Vec<Page>, origin: &Path, elsewhere: &BTree
         let title = if dir.as_os_str().is_empty() { "Home".to_owned() } else { humanize(&dir) };
         pages.push(Page {
             origin: origin.to_owned(),
-            url: urls::page_url(&source),
+            url: urls.page(&source),
             source,
             kind: PageKind::Section,
             title,
@@ -267,7 +313,10 @@ fn duplicate_urls(pages: &[Page]) -> Vec<Diagnostic> {
                 format!("{} all publish to /{}", paths.join(" and "), same[0].url),
             )
             .rule(Rule::DuplicateUrl)
-            .help("rename one of them, or move the page's text into the folder's _index.md")
+            .help(
+                "rename one of them (or change its `slug` or `url`), or move the page's text \
+                 into the folder's _index.md",
+            )
         })
         .collect()
 }
@@ -304,7 +353,15 @@ mod tests {
     /// The shared content tree of `files`, parsed from scratch.
     fn parse_shared(files: &[SourceFile], drafts: bool) -> ParsedTree {
         let origin = Path::new(CONTENT_DIR);
-        parse_all(files, &Highlighter::new(), drafts, origin, &BTreeSet::new(), &ParseCache::new())
+        let urls = &UrlMap::default();
+        parse_all(
+            files,
+            &Highlighter::new(),
+            drafts,
+            (origin, urls),
+            &BTreeSet::new(),
+            &ParseCache::new(),
+        )
     }
 
     /// The one problem of a page that did not parse.
@@ -320,7 +377,7 @@ mod tests {
     #[test]
     fn front_matter_errors_name_the_file_line() {
         let file = source("a.md", "+++\ntitle = \"A\"\nweight = \"ten\"\n+++\nBody\n");
-        let error = only(parse(&file, &Highlighter::new()).unwrap_err());
+        let error = only(parse(&file, &Highlighter::new(), &UrlMap::default()).unwrap_err());
         assert_eq!(error.location(), "content/a.md:3:10");
         assert_eq!(error.message, "`weight` must be an integer, not \"ten\"");
         assert_eq!(error.help.as_deref(), Some("write it like weight = 3"));
@@ -329,7 +386,7 @@ mod tests {
     #[test]
     fn crlf_front_matter_is_read() {
         let file = source("a.md", "+++\r\ntitle = \"A\"\r\n+++\r\n\r\nBody\r\n");
-        let page = parse(&file, &Highlighter::new()).unwrap();
+        let page = parse(&file, &Highlighter::new(), &UrlMap::default()).unwrap();
         assert_eq!(page.title, "A");
         let Body::Converted(content) = &page.body else { panic!("not a template") };
         assert!(content.html.contains("Body"));
@@ -338,7 +395,7 @@ mod tests {
     #[test]
     fn unclosed_front_matter_is_an_error() {
         let file = source("a.md", "+++\ntitle = \"A\"\nBody\n");
-        let error = only(parse(&file, &Highlighter::new()).unwrap_err());
+        let error = only(parse(&file, &Highlighter::new(), &UrlMap::default()).unwrap_err());
         assert!(error.message.contains("never closed"));
     }
 
@@ -347,17 +404,23 @@ mod tests {
         let page = parse(
             &source("x/backup-restore.md", "# Restore a backup\n\nText"),
             &Highlighter::new(),
+            &UrlMap::default(),
         )
         .unwrap();
         assert_eq!(page.title, "Restore a backup");
-        let page = parse(&source("x/backup-restore.md", "Text only"), &Highlighter::new()).unwrap();
+        let page = parse(
+            &source("x/backup-restore.md", "Text only"),
+            &Highlighter::new(),
+            &UrlMap::default(),
+        )
+        .unwrap();
         assert_eq!(page.title, "Backup restore");
     }
 
     #[test]
     fn dates_must_be_bare_dates() {
         let file = source("a.md", "+++\nlast_reviewed = 2026-10-01T10:00:00\n+++\n");
-        let error = only(parse(&file, &Highlighter::new()).unwrap_err());
+        let error = only(parse(&file, &Highlighter::new(), &UrlMap::default()).unwrap_err());
         assert_eq!(error.location(), "content/a.md:2:17");
     }
 
@@ -388,11 +451,12 @@ mod tests {
     }
 
     fn page(text: &str) -> Page {
-        parse(&source("a.md", text), highlighter()).unwrap_or_else(|d| panic!("{d:?}"))
+        parse(&source("a.md", text), highlighter(), &UrlMap::default())
+            .unwrap_or_else(|d| panic!("{d:?}"))
     }
 
     fn error(text: &str) -> Diagnostic {
-        match parse(&source("a.md", text), highlighter()) {
+        match parse(&source("a.md", text), highlighter(), &UrlMap::default()) {
             Ok(_) => panic!("parsed: {text:?}"),
             Err(diagnostics) => only(diagnostics),
         }

@@ -21,6 +21,7 @@ use crate::model::page::Body;
 use crate::model::page::Page;
 use crate::model::page::PageKind;
 use crate::model::partner::Partner;
+use crate::model::url_map::UrlMap;
 use crate::parse::highlight::Highlighter;
 use crate::parse::markdown;
 use crate::parse::templating::ContentTemplates;
@@ -58,13 +59,19 @@ impl AllPages {
     pub fn sources(&self) -> BTreeSet<PathBuf> {
         self.shared.iter().chain(self.own.values().flatten()).map(|p| p.source.clone()).collect()
     }
+
+    /// Every page path any partner may carry, by the URL it publishes to.
+    pub fn by_url(&self) -> BTreeMap<String, PathBuf> {
+        let all = self.shared.iter().chain(self.own.values().flatten());
+        all.map(|p| (p.url.clone(), p.source.clone())).collect()
+    }
 }
 
 pub fn personalize<'a>(
     partner: &Partner,
     pages: &'a AllPages,
     templates: &ContentTemplates,
-    highlighter: &Highlighter,
+    (highlighter, urls): (&Highlighter, &UrlMap),
 ) -> Result<Personalized<'a>, Vec<Diagnostic>> {
     let own: &[Page] = pages.own.get(&partner.id).map_or(&[], Vec::as_slice);
     let own_sources: BTreeSet<&Path> = own.iter().map(|p| p.source.as_path()).collect();
@@ -88,8 +95,10 @@ pub fn personalize<'a>(
         })
         .collect();
 
-    let results: Vec<Result<(SitePage, usize), Diagnostic>> =
-        chosen.par_iter().map(|page| site_page(partner, page, templates, highlighter)).collect();
+    let results: Vec<Result<(SitePage, usize), Diagnostic>> = chosen
+        .par_iter()
+        .map(|page| site_page(partner, page, templates, (highlighter, urls)))
+        .collect();
     let mut problems = Vec::new();
     let mut site_pages = Vec::with_capacity(results.len());
     let mut conversions = 0;
@@ -193,7 +202,7 @@ fn site_page<'a>(
     partner: &Partner,
     page: &'a Page,
     templates: &ContentTemplates,
-    highlighter: &Highlighter,
+    (highlighter, urls): (&Highlighter, &UrlMap),
 ) -> Result<(SitePage<'a>, usize), Diagnostic> {
     let title = render_field(
         partner,
@@ -214,6 +223,7 @@ fn site_page<'a>(
                 line_offset: template.line_offset,
                 source: &page.source,
                 url: &page.url,
+                urls,
                 lift_title: true,
             };
             let converted = markdown::convert(&input, highlighter);

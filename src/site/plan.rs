@@ -2,7 +2,7 @@
 //! the navigation. Built once per partner; each page's view of it (its breadcrumbs,
 //! its expanded branch of the sidebar) costs only the size of that view.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
@@ -52,7 +52,7 @@ pub struct NavItem {
 }
 
 /// Files livery writes at the root of every site besides the theme's static files.
-const GENERATED_FILES: [&str; 6] =
+pub(crate) const GENERATED_FILES: [&str; 6] =
     ["sitemap.xml", "robots.txt", "404.html", "search-index.json", "brand.css", "highlight.css"];
 
 /// A level of the sidebar with more entries than this is shown a chunk at a time.
@@ -146,6 +146,35 @@ impl<'a> SitePlan<'a> {
 
     pub fn next(&self, index: usize) -> Option<PageRef> {
         (index > 0 && index + 1 < self.pages.len()).then(|| self.page_ref(index + 1))
+    }
+
+    /// Pages of the partner's own content folder that publish to the URL of a shared
+    /// page it carries (`url` in front matter). Pages of one folder that meet at a URL
+    /// are reported once, when the folder is parsed.
+    pub fn duplicate_urls(&self) -> Vec<Diagnostic> {
+        let mut by_url: BTreeMap<&str, Vec<&Page>> = BTreeMap::new();
+        for site_page in &self.pages {
+            by_url.entry(&site_page.page.url).or_default().push(site_page.page);
+        }
+        let mut problems = Vec::new();
+        for same in by_url.values().filter(|same| same.len() > 1) {
+            let Some(own) = same.iter().find(|p| p.origin != same[0].origin) else { continue };
+            let shared = same.iter().find(|p| p.origin != own.origin).unwrap_or(&same[0]);
+            problems.push(
+                Diagnostic::new(
+                    own.display_path(),
+                    format!(
+                        "this page and {} both publish to /{}",
+                        shared.display_path().display(),
+                        own.url
+                    ),
+                )
+                .rule(Rule::DuplicateUrl)
+                .for_partner(&self.partner.id)
+                .help("give the partner's page another `url`, or put it at the shared page's path to replace it"),
+            );
+        }
+        problems
     }
 
     /// Content files (site path, file on disk) in the way of a page: a file where a

@@ -3,7 +3,7 @@
 //! Site URLs here are relative to the site root, without a leading slash:
 //! `""` is the home page, `security/access-review/` a page.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// `security/access-review.md` → `security/access-review/`; `playbooks/_index.md` →
 /// `playbooks/`; `_index.md` → `` (the home page).
@@ -14,6 +14,37 @@ pub fn page_url(source: &Path) -> String {
         parts.push(file.strip_suffix(".md").unwrap_or(&file).to_owned());
     }
     parts.iter().map(|p| format!("{p}/")).collect()
+}
+
+/// A link from the site root (`docs/x/`, `docs/x`, `docs/x.md`, `img/a.png`, without its
+/// leading `/`) by its form: the folder-like part, and the extension of its last part
+/// unless a trailing `/` says it is a folder (`docs/v1.2/`).
+pub fn root_form(path: &str) -> (&str, Option<&str>) {
+    let folder = path.trim_end_matches('/');
+    let last = folder.rsplit('/').next().unwrap_or_default();
+    let extension = match Path::new(last).extension() {
+        Some(_) if path.ends_with('/') => None,
+        extension => extension.and_then(|e| e.to_str()),
+    };
+    (folder, extension)
+}
+
+/// The pages a link from the site root may name, by their paths: `docs/x` →
+/// `docs/x.md`, `docs/x/_index.md` (both publish to `docs/x/`); `docs/x.md` → the same;
+/// `` → the home page; `img/a.png` → none.
+pub fn root_page_paths(folder: &str, extension: Option<&str>) -> Vec<PathBuf> {
+    let stem = match extension {
+        None => folder,
+        Some("md") => folder.strip_suffix(".md").unwrap_or(folder),
+        Some(_) => return Vec::new(),
+    };
+    if stem.is_empty() {
+        return vec![PathBuf::from("_index.md")];
+    }
+    if let Some(section) = stem.strip_suffix("/_index").or((stem == "_index").then_some("")) {
+        return vec![Path::new(section).join("_index.md")];
+    }
+    vec![PathBuf::from(format!("{stem}.md")), Path::new(stem).join("_index.md")]
 }
 
 /// A content-relative file path as a site URL: `img/a b.png` → `img/a%20b.png`.

@@ -104,6 +104,7 @@ mod tests {
             line_offset: 0,
             source: Path::new("a.md"),
             url: "a/",
+            urls: &Default::default(),
             lift_title: false,
         };
         markdown::convert(&input, &Highlighter::new()).html
