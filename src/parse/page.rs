@@ -43,6 +43,8 @@ struct FrontMatter {
     partners: Option<Spanned<Vec<String>>>,
     exclude_partners: Option<Spanned<Vec<String>>>,
     #[serde(default)]
+    aliases: Vec<Spanned<String>>,
+    #[serde(default)]
     extra: toml::Table,
 }
 
@@ -170,6 +172,12 @@ pub fn parse(file: &SourceFile, highlighter: &Highlighter) -> Result<Page, Diagn
     });
 
     let url = urls::page_url(&file.path);
+    let aliases = front.aliases.iter().map(|alias| {
+        let (line, column) = locate(alias.span());
+        Located { value: alias.get_ref().clone(), line, column }
+    });
+    let aliases =
+        crate::parse::aliases::resolve_all(&display_path, &file.path, &url, aliases.collect())?;
     let body_text = &file.text[split.body.clone()];
     let line_offset = crate::error::line_col(&file.text, split.body.start).0 - 1;
     let fallback_title = humanize(&file.path);
@@ -219,6 +227,7 @@ pub fn parse(file: &SourceFile, highlighter: &Highlighter) -> Result<Page, Diagn
         draft: front.draft,
         only_partners: front.partners.as_ref().map(located),
         exclude_partners: front.exclude_partners.as_ref().map(located),
+        aliases,
         extra: front.extra,
         fields,
         front_matter_end,
@@ -366,6 +375,7 @@ fn add_implicit_sections(pages: &mut Vec<Page>, origin: &Path, elsewhere: &BTree
             draft: false,
             only_partners: None,
             exclude_partners: None,
+            aliases: Vec::new(),
             extra: toml::Table::new(),
             fields: Vec::new(),
             front_matter_end: None,
