@@ -383,6 +383,7 @@ fn alias_problems(
         assets.iter().map(|(path, _)| crate::support::urls::path_to_file(path)).collect();
     let files = crate::site::plan::GENERATED_FILES
         .into_iter()
+        .chain([crate::emit::redirects::RULES_FILE])
         .chain(layers.into_iter().flatten().flat_map(|l| l.statics.keys().map(String::as_str)))
         .chain(assets.iter().map(String::as_str));
     let mut problems = crate::site::redirects::problems(site, files);

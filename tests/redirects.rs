@@ -230,6 +230,15 @@ fn an_alias_where_the_site_has_a_file_is_an_error() {
 }
 
 #[test]
+fn an_alias_cannot_take_the_place_of_the_redirects_file() {
+    let project = with_aliases("[\"/old/\", \"/_redirects\"]");
+    assert_eq!(
+        the_error(&project),
+        "content/runbooks/restore.md:4:21: the alias /_redirects/ needs a place where the site publishes /_redirects"
+    );
+}
+
+#[test]
 fn an_alias_is_checked_against_the_site_of_each_partner_that_carries_it() {
     let project = with_aliases("[\"/old/\"]");
     project.file("partners/alpha/content/old.md", "# Alpha's own old page\n");

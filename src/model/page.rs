@@ -126,6 +126,7 @@ pub struct Page {
     pub exclude_partners: Option<Located<Vec<String>>>,
     /// Old URLs that redirect here (front matter `aliases`), as site URLs: `old/path/`
     /// or `legacy.html`, each where it was written.
+    #[serde(default)]
     pub aliases: Vec<Located<String>>,
     pub extra: toml::Table,
     /// Every top-level front matter field in the order written, built-in ones included.
