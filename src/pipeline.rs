@@ -371,6 +371,7 @@ fn plan_site<'a>(
     problems.extend(crate::site::links::check(&site, &known, parsed.project.broken_links));
     problems.extend(site.collisions(&assets, &parsed.project.root));
     problems.extend(site.duplicate_urls());
+    problems.extend(alias_problems(parsed, &site, &assets));
     Some(PlannedSite {
         site,
         assets,
@@ -378,6 +379,48 @@ fn plan_site<'a>(
         orphans: personalized.orphans,
         conversions: personalized.conversions,
     })
+}
+
+/// Aliases of `site` that cannot be published, checked against every file the site has.
+fn alias_problems(
+    parsed: &Parsed,
+    site: &crate::site::plan::SitePlan,
+    assets: &[(PathBuf, PathBuf)],
+) -> Vec<Diagnostic> {
+    if site.redirects.is_empty() {
+        return Vec::new();
+    }
+    let partner = site.partner;
+    let layers = [parsed.themes.get(&partner.theme), parsed.partner_layers.get(&partner.id)];
+    let assets_on_disk = assets.iter().map(|(_, file)| file.clone());
+    let assets: Vec<String> =
+        assets.iter().map(|(path, _)| crate::support::urls::path_to_file(path)).collect();
+    let files = crate::site::plan::GENERATED_FILES
+        .into_iter()
+        .chain([crate::emit::redirects::RULES_FILE])
+        .chain(layers.into_iter().flatten().flat_map(|l| l.statics.keys().map(String::as_str)))
+        .chain(assets.iter().map(String::as_str));
+    let mut problems = crate::site::redirects::problems(site, files);
+    // A `_redirects` of the user's own would be replaced by the one listing the aliases.
+    let root = &parsed.project.root;
+    let rules = crate::emit::redirects::RULES_FILE;
+    let own_rules = layers
+        .into_iter()
+        .flatten()
+        .filter_map(|l| match &l.statics.get(rules)?.source {
+            crate::load::theme::StaticSource::Disk(path) => Some(path.clone()),
+            crate::load::theme::StaticSource::Embedded(_) => None,
+        })
+        .chain(assets.iter().zip(assets_on_disk).filter(|(p, _)| *p == rules).map(|(_, f)| f));
+    problems.extend(own_rules.map(|file| {
+        Diagnostic::new(
+            file.strip_prefix(root).unwrap_or(&file),
+            format!("livery writes {rules} for the aliases of this site, where this file is published"),
+        )
+        .rule(Rule::DuplicateUrl)
+        .help("move its rules to your host's settings, or the old URLs they redirect to `aliases` of the pages they lead to")
+    }));
+    problems
 }
 
 /// Content files a partner publishes: its own, and the shared ones its site carries.
@@ -738,9 +781,11 @@ fn structure_hash(
     }
     for (index, page) in site.pages.iter().enumerate() {
         let parent = site.breadcrumbs(index).last().map(|p| p.url.clone()).unwrap_or_default();
+        // An alias added or removed adds or removes a redirect file: a complete write.
+        let aliases: Vec<&str> = page.page.aliases.iter().map(|a| a.value.as_str()).collect();
         text.push_str(&format!(
-            "{}\0{}\0{:?}\0{:?}\0{}\n",
-            page.page.url, page.title, page.page.kind, page.description, parent
+            "{}\0{}\0{:?}\0{:?}\0{}\0{:?}\n",
+            page.page.url, page.title, page.page.kind, page.description, parent, aliases
         ));
     }
     xxhash_rust::xxh3::xxh3_64(text.as_bytes())

@@ -414,6 +414,28 @@ fn folders_without_a_trailing_slash_redirect() {
     assert_eq!(get(&server, "/alpha/style.css").0, 200, "files are not redirected");
 }
 
+/// An old URL of a page, with or without its slash, reaches the page under `/<id>/`: the
+/// redirect page's URLs are relative, so the server needs nothing of its own for them.
+#[test]
+fn an_alias_leads_to_its_page_under_the_partners_path() {
+    let project = Fixture::new();
+    let restore = project.read("content/runbooks/restore.md");
+    project.file(
+        "content/runbooks/restore.md",
+        &restore.replace("weight = 1\n", "weight = 1\naliases = [\"/old/restore/\"]\n"),
+    );
+    let server = start(&project);
+    let (status, head, _) = get(&server, "/beta/old/restore");
+    assert_eq!((status, header(&head, "location")), (301, Some("/beta/old/restore/")));
+    let (status, _, body) = get(&server, "/beta/old/restore/");
+    assert_eq!(status, 200);
+    let body = String::from_utf8(body).unwrap();
+    assert!(body.contains("content=\"0; url=../../runbooks/restore/\""), "{body}");
+    let (status, _, page) = get(&server, "/beta/runbooks/restore/");
+    assert_eq!(status, 200);
+    assert!(String::from_utf8_lossy(&page).contains("Restore a backup"));
+}
+
 #[test]
 fn content_files_are_republished_as_they_change() {
     let project = Fixture::new();

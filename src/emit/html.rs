@@ -193,6 +193,7 @@ pub fn render_site(
         path: "robots.txt".into(),
         contents: Contents::Text(robots(plan.partner)),
     });
+    files.extend(crate::emit::redirects::files(plan, ui, site_path));
     for (path, bytes) in generated {
         files.push(OutputFile { path: path.clone(), contents: Contents::Bytes(bytes.clone()) });
     }

@@ -57,7 +57,7 @@ pub struct TemplateChoice {
 }
 
 /// Every front matter key livery itself reads.
-pub const BUILT_IN_FIELDS: [&str; 13] = [
+pub const BUILT_IN_FIELDS: [&str; 14] = [
     "title",
     "description",
     "weight",
@@ -68,6 +68,7 @@ pub const BUILT_IN_FIELDS: [&str; 13] = [
     "template",
     "partners",
     "exclude_partners",
+    "aliases",
     "extra",
     "slug",
     "url",
@@ -160,6 +161,10 @@ pub struct Page {
     pub only_partners: Option<Located<Vec<String>>>,
     /// These partners do not (front matter `exclude_partners`).
     pub exclude_partners: Option<Located<Vec<String>>>,
+    /// Old URLs that redirect here (front matter `aliases`), as site URLs: `old/path/`
+    /// or `legacy.html`, each where it was written.
+    #[serde(default)]
+    pub aliases: Vec<Located<String>>,
     pub extra: toml::Table,
     /// Every top-level front matter field in the order written, built-in ones included.
     pub fields: Vec<Field>,

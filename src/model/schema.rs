@@ -99,7 +99,7 @@ impl FieldType {
             "weight" => FieldType::Integer,
             "draft" => FieldType::Boolean,
             "last_reviewed" => FieldType::Date,
-            "tags" | "partners" | "exclude_partners" => FieldType::List,
+            "tags" | "partners" | "exclude_partners" | "aliases" => FieldType::List,
             _ => return None,
         })
     }

@@ -2,6 +2,7 @@
 //! other generators' syntax reported, markdown to HTML, syntax highlighting, and
 //! content templates prepared for per-partner rendering.
 
+pub mod aliases;
 pub mod foreign;
 pub mod front_matter;
 pub mod highlight;

@@ -81,6 +81,12 @@ pub fn parse(
         return Err(foreign);
     }
     let url = urls.page(&file.path);
+    let aliases = fields
+        .iter()
+        .filter(|f| f.key == "aliases")
+        .flat_map(|f| list_items(&file.text, f))
+        .collect();
+    let aliases = crate::parse::aliases::resolve_all(&display_path, &file.path, &url, aliases)?;
     let body_text = &file.text[split.body.clone()];
     let line_offset = crate::error::line_col(&file.text, split.body.start).0 - 1;
     let fallback_title = fallback_title(&file.path);
@@ -128,6 +134,7 @@ pub fn parse(
         draft: front.draft,
         only_partners: front.partners,
         exclude_partners: front.exclude_partners,
+        aliases,
         extra: front.extra,
         fields,
         front_matter_end,
@@ -135,6 +142,42 @@ pub fn parse(
         text_hash: text_hash(&file.text),
         body,
     })
+}
+
+/// The strings of a list field, each located where it is written: found in the text
+/// after the previous one (as written, else at the next quote), so that a message can
+/// point at one item whatever the front matter's format.
+fn list_items(text: &str, field: &crate::model::page::Field) -> Vec<Located<String>> {
+    let line_start: usize =
+        text.split_inclusive('\n').take(field.value_line.saturating_sub(1)).map(str::len).sum();
+    let mut cursor = text[line_start..]
+        .char_indices()
+        .nth(field.value_column.saturating_sub(1))
+        .map_or(text.len(), |(at, _)| line_start + at);
+    let items = field.value.as_array().map(Vec::as_slice).unwrap_or_default();
+    let mut located = Vec::new();
+    for item in items.iter().filter_map(|item| item.as_str()) {
+        let rest = &text[cursor..];
+        let quote = rest.find(['"', '\'']);
+        let written = rest
+            .find(item)
+            .filter(|&found| !item.is_empty() && quote.is_none_or(|q| q + 1 >= found));
+        let quoted = written
+            .is_some_and(|found| found > 0 && matches!(rest.as_bytes()[found - 1], b'"' | b'\''));
+        // The item as written, from its opening quote if it has one; else the next quote.
+        let at = match written {
+            Some(found) => cursor + found - usize::from(quoted),
+            None => quote.map_or(cursor, |q| cursor + q),
+        };
+        let (line, column) = crate::error::line_col(text, at);
+        located.push(Located { value: item.to_owned(), line, column });
+        // Past the item and its closing quote.
+        cursor = match written {
+            Some(found) => (cursor + found + item.len() + usize::from(quoted)).min(text.len()),
+            None => (at + 1).min(text.len()),
+        };
+    }
+    located
 }
 
 /// Lists or quotes nested past `markdown::MAX_NESTING` levels.
@@ -287,6 +330,7 @@ fn add_implicit_sections(
             draft: false,
             only_partners: None,
             exclude_partners: None,
+            aliases: Vec::new(),
             extra: toml::Table::new(),
             fields: Vec::new(),
             front_matter_end: None,

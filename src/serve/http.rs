@@ -94,7 +94,9 @@ pub fn route(out: &Path, url: &str) -> Route {
     if path == "/" || path.is_empty() {
         return Route::Index;
     }
-    let Some(decoded) = percent_decode(path) else { return Route::BadRequest };
+    let Some(decoded) = crate::support::urls::percent_decode(path) else {
+        return Route::BadRequest;
+    };
     if !decoded.starts_with('/')
         || decoded.contains(['\\', '\0'])
         || decoded.chars().any(char::is_control)
@@ -158,23 +160,6 @@ fn with_slash(path: &str, decoded: &str, url: &str) -> String {
         location.push_str(query);
     }
     location
-}
-
-fn percent_decode(path: &str) -> Option<String> {
-    let bytes = path.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = path.get(i + 1..i + 3)?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
 }
 
 pub fn content_type(path: &Path) -> &'static str {

@@ -12,11 +12,14 @@ use crate::model::page::Page;
 use crate::model::page::PageKind;
 use crate::model::partner::Partner;
 use crate::site::personalize::SitePage;
+use crate::site::redirects::Redirect;
 
 pub struct SitePlan<'a> {
     pub partner: &'a Partner,
     /// Carried pages in reading order: the home page, then each section followed by its children.
     pub pages: Vec<SitePage<'a>>,
+    /// The old URLs of those pages (their `aliases`), each a redirect page to publish.
+    pub redirects: Vec<Redirect<'a>>,
     parent: Vec<Option<usize>>,
     children: Vec<Vec<usize>>,
     by_source: HashMap<&'a Path, usize>,
@@ -52,7 +55,7 @@ pub struct NavItem {
 }
 
 /// Files livery writes at the root of every site besides the theme's static files.
-pub(crate) const GENERATED_FILES: [&str; 6] =
+pub const GENERATED_FILES: [&str; 6] =
     ["sitemap.xml", "robots.txt", "404.html", "search-index.json", "brand.css", "highlight.css"];
 
 /// A level of the sidebar with more entries than this is shown a chunk at a time.
@@ -100,7 +103,8 @@ pub fn plan<'a>(partner: &'a Partner, carried: Vec<SitePage<'a>>) -> SitePlan<'a
     let mut slots: Vec<Option<SitePage<'a>>> = carried.into_iter().map(Some).collect();
     let pages: Vec<SitePage<'a>> = order.iter().filter_map(|&i| slots[i].take()).collect();
     let by_source = pages.iter().enumerate().map(|(i, p)| (p.page.source.as_path(), i)).collect();
-    SitePlan { partner, pages, parent, children: reordered_children, by_source }
+    let redirects = crate::site::redirects::collect(&pages);
+    SitePlan { partner, pages, redirects, parent, children: reordered_children, by_source }
 }
 
 /// Sidebar order: `weight` first (pages without one last), then title.

@@ -77,6 +77,30 @@ pub fn relative(from: &str, to: &str) -> String {
     if href.is_empty() { "./".to_owned() } else { href }
 }
 
+/// A site URL with each segment percent-encoded, its `/` kept: `old page/` → `old%20page/`.
+pub fn encode_path(url: &str) -> String {
+    url.split('/').map(encode_segment).collect::<Vec<_>>().join("/")
+}
+
+/// `%20` → ` `; None for a malformed escape or bytes that are not UTF-8.
+pub fn percent_decode(text: &str) -> Option<String> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex =
+                text.get(i + 1..i + 3).filter(|h| h.bytes().all(|b| b.is_ascii_hexdigit()))?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
 fn encode_segment(segment: &str) -> String {
     let mut out = String::with_capacity(segment.len());
     for byte in segment.bytes() {
@@ -115,5 +139,7 @@ mod tests {
     #[test]
     fn file_urls_are_percent_encoded() {
         assert_eq!(path_to_url(Path::new("img/a b.png")), "img/a%20b.png");
+        assert_eq!(encode_path("old page/über.html"), "old%20page/%C3%BCber.html");
+        assert_eq!(encode_path("a/b/"), "a/b/");
     }
 }
