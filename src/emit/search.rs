@@ -23,8 +23,8 @@ struct Entry<'a> {
     u: &'a str,
     /// Title of the section the page is in ("" at the top).
     p: &'a str,
-    /// Heading sections: [anchor, heading, text].
-    s: Vec<(&'a str, &'a str, &'a str)>,
+    /// Heading sections: [anchor, heading, text, words of its code blocks].
+    s: Vec<(&'a str, &'a str, &'a str, &'a str)>,
 }
 
 /// A search index's bytes, and where each page's entry is in them (in page order).
@@ -88,6 +88,7 @@ fn entry(plan: &SitePlan, i: usize) -> Vec<u8> {
                     section.anchor.as_deref().unwrap_or(""),
                     section.heading.as_str(),
                     clip(&section.text),
+                    clip(&section.code),
                 )
             })
             .collect(),

@@ -66,6 +66,10 @@ pub struct TextSection {
     pub anchor: Option<String>,
     pub heading: String,
     pub text: String,
+    /// The words of its code blocks, each once, in order: commands and identifiers
+    /// readers search for (`pg_wal_replay_resume`), kept apart from the prose.
+    #[serde(default)]
+    pub code: String,
 }
 
 impl Converted {

@@ -232,6 +232,7 @@ impl<'a> Converter<'_, 'a> {
             anchor: Some(id.clone()),
             heading: text.clone(),
             text: String::new(),
+            code: String::new(),
         });
 
         let mut inner_html = String::new();
@@ -267,6 +268,7 @@ impl<'a> Converter<'_, 'a> {
                 _ => None,
             })
             .collect();
+        add_code_words(&mut self.out.current_section().code, &code);
         let language = match &kind {
             CodeBlockKind::Fenced(info) => {
                 info.split([' ', ',', '{']).next().unwrap_or("").to_owned()
@@ -429,6 +431,28 @@ fn plain_text(events: &[Event]) -> String {
     text.trim().to_owned()
 }
 
+/// The words of a code block that a reader may search for, added once each to a
+/// section's `code`: identifiers, commands and names (`pg_wal_replay_resume`,
+/// `rollout`, `deploy/api`), not single characters or numbers alone.
+fn add_code_words(code: &mut String, block: &str) {
+    let is_part = |c: char| c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | '/' | ':');
+    // The search index keeps about 500 characters of it (`emit::search`).
+    const ENOUGH: usize = 600;
+    for word in block.split(|c: char| !is_part(c)) {
+        if code.len() > ENOUGH {
+            return;
+        }
+        let word = word.trim_matches(|c: char| !c.is_alphanumeric() && c != '_');
+        let useful = word.chars().count() > 1 && word.chars().any(char::is_alphabetic);
+        if useful && !code.split(' ').any(|known| known == word) {
+            if !code.is_empty() {
+                code.push(' ');
+            }
+            code.push_str(word);
+        }
+    }
+}
+
 /// Appends a run of text as written; whitespace is normalised once the page is done.
 fn push_text(buffer: &mut String, text: &str) {
     buffer.push_str(text);
@@ -587,6 +611,20 @@ mod tests {
         assert_eq!(out.lifted_title.as_deref(), Some("Backup restore"));
         assert!(!out.html.contains("Backup restore"));
         assert!(out.html.contains("<h1 id=\"second\">"));
+    }
+
+    #[test]
+    fn code_block_words_are_kept_apart_from_the_prose_for_search() {
+        let out = convert_body(
+            "a.md",
+            "## Resume\n\nEnd recovery:\n\n```sql\nSELECT pg_wal_replay_resume();\nSELECT 1;\n```\n\n```sh\nkubectl -n prod rollout restart deploy/api\nkubectl get pods\n```\n",
+        );
+        let section = &out.sections[0];
+        assert_eq!(section.text, "End recovery:");
+        assert_eq!(
+            section.code,
+            "SELECT pg_wal_replay_resume kubectl prod rollout restart deploy/api get pods"
+        );
     }
 
     #[test]

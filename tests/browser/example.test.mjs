@@ -43,6 +43,19 @@ test("search finds a known page and opens it from the keyboard", async () => {
   assert.deepEqual(page.errors, []);
 });
 
+test("search finds a command written only in a code block and links to its heading", async () => {
+  const page = await openPage(browser);
+  await page.goto(`${server.url}/acme/`);
+  await page.locator("#search-input").fill("pg_wal_replay_resume");
+  const first = page.locator(".search-results a").first();
+  await first.waitFor();
+  assert.match(await first.locator(".search-title").textContent(), /Backup and restore/);
+  assert.equal(await first.locator(".search-heading").textContent(), "Verify the restore");
+  assert.match(await first.getAttribute("href"), /runbooks\/backup-restore\/#verify$/);
+  assert.match(await first.locator(".search-snippet").textContent(), /pg_wal_replay_resume/);
+  assert.deepEqual(page.errors, []);
+});
+
 test("search only knows the partner's own pages", async () => {
   const page = await openPage(browser);
   await page.goto(`${server.url}/helios/`);

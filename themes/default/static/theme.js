@@ -139,11 +139,11 @@
     if (!terms.length) return [];
     var results = [];
     index.forEach(function (page) {
-      var all = (page.t + " " + page.s.map(function (s) { return s[1] + " " + s[2]; }).join(" ")).toLowerCase();
+      var all = (page.t + " " + page.s.map(function (s) { return s[1] + " " + s[2] + " " + (s[3] || ""); }).join(" ")).toLowerCase();
       if (!terms.every(function (t) { return all.indexOf(t) >= 0; })) return;
       var best = null;
       page.s.forEach(function (s) {
-        var value = score(s[1], terms, 6) + score(s[2], terms, 1);
+        var value = score(s[1], terms, 6) + score(s[2], terms, 1) + score(s[3] || "", terms, 1);
         if (value > 0 && (!best || value > best.value)) best = { value: value, section: s };
       });
       var value = score(page.t, terms, 12) + (best ? best.value : 0);
@@ -153,10 +153,11 @@
     return results.slice(0, 10);
   }
 
-  function snippet(text, terms) {
+  function snippet(text, terms, query) {
     var lower = text.toLowerCase();
-    var at = -1;
-    terms.some(function (t) { at = lower.indexOf(t); return at >= 0; });
+    // Where the query stands as typed (`pg_wal_replay_resume`), else its first word.
+    var at = lower.indexOf(query.toLowerCase());
+    if (at < 0) terms.some(function (t) { at = lower.indexOf(t); return at >= 0; });
     var start = Math.max(0, at - 60);
     var piece = (start > 0 ? "…" : "") + text.substr(start, 180) + (start + 180 < text.length ? "…" : "");
     var fragment = document.createDocumentFragment();
@@ -203,7 +204,10 @@
       }
       var text = document.createElement("span");
       text.className = "search-snippet";
-      text.appendChild(snippet(section ? section[2] : "", terms));
+      // Words the prose does not hold all of are shown from the section's code.
+      var prose = section ? section[2] : "";
+      var inProse = terms.every(function (t) { return prose.toLowerCase().indexOf(t) >= 0; });
+      text.appendChild(snippet(section && !inProse && section[3] ? section[3] : prose, terms, query));
       link.appendChild(text);
       item.appendChild(link);
       list.appendChild(item);
