@@ -104,6 +104,25 @@ fn a_root_link_to_a_page_one_partner_does_not_carry_fails_for_that_partner() {
 }
 
 #[test]
+fn slug_and_url_are_read_from_yaml_and_json_front_matter_too() {
+    let project = Fixture::new();
+    project
+        .file("content/docs/yaml-page.md", "---\ntitle: Y\nslug: from-yaml\n---\nText.\n")
+        .file(
+            "content/docs/json-page.md",
+            "{\n  \"title\": \"J\",\n  \"url\": \"/from-json/\"\n}\nText.\n",
+        )
+        .file("content/docs/guide.md", "[y](yaml-page.md) [j](json-page.md)\n");
+    project.build().unwrap();
+    assert!(project.exists("public/beta/docs/from-yaml/index.html"));
+    assert!(project.exists("public/beta/from-json/index.html"));
+    let page = project.html("public/beta/docs/guide/index.html");
+    let hrefs = select_attr(&page, "main p a[href]", "href");
+    let reached: Vec<String> = hrefs.iter().map(|h| follow("/docs/docs/guide/", h)).collect();
+    assert_eq!(reached, ["/docs/docs/from-yaml/", "/docs/from-json/"]);
+}
+
+#[test]
 fn slug_and_url_move_a_page_and_every_link_to_it_follows() {
     let project = Fixture::new();
     project

@@ -20,7 +20,7 @@ pub fn page_urls(files: &[&SourceFile], lowercase: bool) -> (UrlMap, Vec<Diagnos
     let derived = UrlMap::new(lowercase, BTreeMap::new());
     let choices: Vec<(&SourceFile, Result<String, Diagnostic>)> = files
         .par_iter()
-        .filter(|file| mentions_url(&file.text))
+        .filter(|file| mentions_url(file))
         .filter_map(|file| {
             let choice = url_choice(file)?;
             Some((*file, chosen_url(file, choice, &derived)))
@@ -50,13 +50,14 @@ pub fn page_urls(files: &[&SourceFile], lowercase: bool) -> (UrlMap, Vec<Diagnos
 }
 
 /// Most front matter chooses no URL; this spares it a second parse. Only the front
-/// matter is searched: a body may say "url" as often as it likes.
-fn mentions_url(text: &str) -> bool {
-    let Some(rest) = text.strip_prefix("+++").or_else(|| text.strip_prefix("---")) else {
+/// matter is searched (found as `parse` finds it, in any format): a body may say "url"
+/// as often as it likes.
+fn mentions_url(file: &SourceFile) -> bool {
+    let Ok(split) = crate::parse::front_matter::split(&file.path, &file.text) else {
         return false;
     };
-    let end = rest.find("\n+++").or_else(|| rest.find("\n---")).unwrap_or(rest.len());
-    let front_matter = &rest[..end];
+    let Some(block) = split.block else { return false };
+    let front_matter = &file.text[block.range];
     front_matter.contains("slug") || front_matter.contains("url")
 }
 
@@ -269,9 +270,12 @@ mod tests {
 
     #[test]
     fn only_front_matter_that_mentions_a_url_is_read_again() {
-        assert!(mentions_url("+++\ntitle = \"A\"\nslug = \"b\"\n+++\nBody\n"));
-        assert!(!mentions_url("+++\ntitle = \"A\"\n+++\nSee the url and slug.\n"));
-        assert!(!mentions_url("No front matter, one url.\n"));
+        let mentions = |text: &str| mentions_url(&source("content", "x.md", text));
+        assert!(mentions("+++\ntitle = \"A\"\nslug = \"b\"\n+++\nBody\n"));
+        assert!(mentions("---\ntitle: A\nslug: b\n---\nBody\n"));
+        assert!(mentions("{\n  \"url\": \"/b/\"\n}\nBody\n"));
+        assert!(!mentions("+++\ntitle = \"A\"\n+++\nSee the url and slug.\n"));
+        assert!(!mentions("No front matter, one url.\n"));
     }
 
     #[test]
