@@ -408,6 +408,21 @@ mod tests {
         )
     }
 
+    #[test]
+    fn each_alias_is_located_at_its_own_item_in_every_format() {
+        let at = |text: &str| -> Vec<(usize, usize)> {
+            let page = parse(&source("a.md", text), &Highlighter::new(), &UrlMap::default())
+                .unwrap_or_else(|d| panic!("{d:?}"));
+            page.aliases.iter().map(|a| (a.line, a.column)).collect()
+        };
+        assert_eq!(at("+++\naliases = [\"/one/\", '/two/']\n+++\n"), [(2, 12), (2, 21)]);
+        assert_eq!(at("---\naliases:\n  - /one/\n  - \"/two/\"\n---\n"), [(3, 5), (4, 5)]);
+        assert_eq!(at("---\naliases: [/one/, /two/]\n---\n"), [(2, 11), (2, 18)]);
+        assert_eq!(at("{\n  \"aliases\": [\"/one/\", \"/two/\"]\n}\n"), [(2, 15), (2, 24)]);
+        // Items on lines of their own.
+        assert_eq!(at("+++\naliases = [\"/x/\",\n  \"/y/\"]\n+++\n"), [(2, 12), (3, 3)]);
+    }
+
     /// The one problem of a page that did not parse.
     fn only(mut errors: Vec<Diagnostic>) -> Diagnostic {
         assert_eq!(errors.len(), 1, "{errors:?}");
