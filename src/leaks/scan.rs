@@ -250,11 +250,10 @@ fn runs_of_lines(text: &str) -> impl Iterator<Item = Run<'_>> {
     /// No run is longer than this many lines.
     const LONGEST: usize = 64;
     let bytes = text.as_bytes();
-    let mut start = 0;
-    let mut line = 0;
+    let (mut start, mut line, mut done) = (0, 0, false);
     let mut ends = memchr::memchr_iter(b'\n', bytes);
     std::iter::from_fn(move || {
-        if start > bytes.len() || (start == bytes.len() && line > 0) {
+        if done {
             return None;
         }
         let first = line;
@@ -269,7 +268,8 @@ fn runs_of_lines(text: &str) -> impl Iterator<Item = Run<'_>> {
             }
         };
         let run = &text[start..end];
-        start = if end == bytes.len() { bytes.len() + 1 } else { end };
+        // A text ending in a line break has no empty run after it.
+        (start, done) = (end, end == bytes.len());
         let hash = xxhash_rust::xxh3::xxh3_64(run.as_bytes());
         Some(Run { text: run, lines: Lines { first, breaks: line - first, hash } })
     })
@@ -671,8 +671,11 @@ mod tests {
             (0..300).map(|i| format!("<li><a href=\"../s-{i}/\">Section {i}</a></li>")).collect();
         let block = block.join("\n");
         let one = format!("<header>one</header>\n{block}\n<footer>");
-        let two = format!("<main>\n<p>another page, another start</p>\n{block}\n<footer>");
-        for text in [&one, &two] {
+        let two = format!("<main>\n<p>another page, another start</p>\n{block}\n<footer>\n");
+        let (empty, ends_in_break) = (String::new(), format!("{one}\n"));
+        assert_eq!(runs_of_lines(&empty).count(), 1, "an empty file is one empty run");
+        assert!(runs_of_lines(&ends_in_break).all(|run| !run.text.is_empty()));
+        for text in [&one, &two, &ends_in_break] {
             let runs: Vec<Run> = runs_of_lines(text).collect();
             assert_eq!(runs.iter().map(|r| r.text).collect::<String>(), *text);
             let mut line = 0;
