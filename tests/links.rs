@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{Fixture, select_attr, stderr};
+use common::{Fixture, follow, select_attr, stderr};
 
 /// The fixture project with a partner published under a base path, and pages that
 /// link from the site root.
@@ -25,23 +25,6 @@ fn project_with_base_path() -> Fixture {
              [home](/) ![diagram](/img/diagram.png) [css](/brand.css)\n",
         );
     project
-}
-
-/// Where `href`, written on the page published at `page` (a path of the site's host,
-/// `/help/docs/guide/`), leads on that host.
-fn follow(page: &str, href: &str) -> String {
-    let href = href.split(['#', '?']).next().unwrap();
-    let mut parts: Vec<&str> = page.trim_end_matches('/').split('/').collect();
-    for part in href.split('/') {
-        match part {
-            ".." => {
-                parts.pop();
-            }
-            "." => {}
-            part => parts.push(part),
-        }
-    }
-    parts.join("/")
 }
 
 #[test]

@@ -190,3 +190,20 @@ pub fn assert_no_staging_folders(out: &Path) {
         .collect();
     assert!(leftovers.is_empty(), "staging folders left behind: {leftovers:?}");
 }
+
+/// Where `href`, written on the page published at `page` (a path of the site's host,
+/// `/help/docs/guide/`), leads on that host.
+pub fn follow(page: &str, href: &str) -> String {
+    let href = href.split(['#', '?']).next().unwrap();
+    let mut parts: Vec<&str> = page.trim_end_matches('/').split('/').collect();
+    for part in href.split('/') {
+        match part {
+            ".." => {
+                parts.pop();
+            }
+            "." => {}
+            part => parts.push(part),
+        }
+    }
+    parts.join("/")
+}
