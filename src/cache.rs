@@ -72,16 +72,6 @@ pub(crate) struct PartnerMemo {
     pub(crate) structure: u64,
     pub(crate) pages: HashMap<String, PageMemo>,
     pub(crate) assets: BTreeSet<String>,
-    /// Where each page's entry is in the published search index, and that file's stamp:
-    /// a one-page edit then serializes one entry and copies the rest.
-    #[serde(default)]
-    pub(crate) search: Option<SearchMemo>,
-}
-
-#[derive(Serialize, Deserialize, Clone, PartialEq, Eq, Debug)]
-pub(crate) struct SearchMemo {
-    pub(crate) spans: Vec<(u32, u32)>,
-    pub(crate) file: Option<FileStamp>,
 }
 
 /// One page as published: its content hash, and the size and modification time of

@@ -12,7 +12,7 @@ use crate::error::{Diagnostic, Error};
 
 use crate::error::{Rule, in_stage};
 
-use crate::cache::{Cache, FileStamp, PageMemo, PartnerMemo, SearchMemo};
+use crate::cache::{Cache, FileStamp, PageMemo, PartnerMemo};
 use crate::emit::html::Pages;
 use crate::emit::theme::Theme;
 use crate::load::config::PartnerDraft;
@@ -484,8 +484,6 @@ fn build_partner(
         crate::emit::html::base_path(partner)
     };
     let site_path = site_path.as_str();
-    // The search index comes last: it can reuse the published one once it is known
-    // which pages changed.
     let mut generated = crate::emit::html::generated_files(partner, &parsed.highlight_css);
     let structure = structure_hash(parsed, site, ui, &generated, site_path);
     let page_hashes: Vec<u64> = site.pages.par_iter().map(content_hash).collect();
@@ -519,9 +517,8 @@ fn build_partner(
             })
             .collect()
     });
-    let search = search_index(site, previous.filter(|_| !options.dev_server), &changed, &published);
-    let search_memo = SearchMemo { spans: search.spans, file: None };
-    generated.insert(SEARCH_INDEX.to_owned(), search.bytes);
+    let search = crate::emit::search::index(site);
+    generated.extend(search.files);
     let pages = match (&changed, options.dev_server) {
         (None, _) => Pages::All,
         (Some(changed), true) => Pages::Changed(changed),
@@ -531,7 +528,7 @@ fn build_partner(
     let render =
         Render { generated: &generated, assets, ui, site_path, dev_server: options.dev_server };
     let files = render_partner(parsed, site, &render, pages)?;
-    let leaks = leak_problems(parsed, site, &files, &search_memo.spans);
+    let leaks = leak_problems(parsed, site, &files, &search.traced);
     if !leaks.is_empty() {
         return Err(Error::Project(leaks));
     }
@@ -556,7 +553,6 @@ fn build_partner(
             })
             .collect(),
         assets: asset_paths,
-        search: Some(search_memo),
     });
     let (staged, new_memo) = match (memo, new_memo) {
         // The dev server's output is private: written in place, remembered at once.
@@ -584,45 +580,14 @@ fn build_partner(
     Ok((staged, report, new_memo))
 }
 
-/// The partner's search index: the published one's entries reused for the pages that
-/// did not change, when the build cache knows where they are and the file is the one
-/// it recorded; else built whole.
-fn search_index(
-    site: &crate::site::plan::SitePlan,
-    previous: Option<&PartnerMemo>,
-    changed: &Option<Vec<usize>>,
-    published: &Path,
-) -> crate::emit::search::Index {
-    let reusable = previous.and_then(|p| p.search.as_ref()).zip(changed.as_ref()).and_then(
-        |(memo, changed)| {
-            let path = published.join(SEARCH_INDEX);
-            let same_file = memo.file.is_some() && FileStamp::of(&path) == memo.file;
-            Some((std::fs::read(&path).ok().filter(|_| same_file)?, memo, changed))
-        },
-    );
-    match reusable {
-        Some((bytes, memo, changed)) => {
-            let changed: std::collections::HashSet<usize> = changed.iter().copied().collect();
-            let keep = |i: usize| !changed.contains(&i);
-            crate::emit::search::index_reusing(site, Some((&bytes, &memo.spans, &keep)))
-        }
-        None => crate::emit::search::index(site),
-    }
-}
-
 /// `memo` with the size and mtime of each page's published file, read once the site
 /// is in place at `published`.
 fn stamped(mut memo: PartnerMemo, published: &Path) -> PartnerMemo {
-    if let Some(search) = &mut memo.search {
-        search.file = FileStamp::of(&published.join(SEARCH_INDEX));
-    }
     memo.pages.par_iter_mut().filter(|(_, page)| page.file.is_none()).for_each(|(url, page)| {
         page.file = FileStamp::of(&published.join(crate::support::urls::output_path(url)));
     });
     memo
 }
-
-const SEARCH_INDEX: &str = "search-index.json";
 
 /// The partner's templates over its theme's, compiled.
 fn assemble_theme(
@@ -653,7 +618,7 @@ pub(crate) fn render_problems(parsed: &Parsed, planned: &PlannedSite) -> Vec<Dia
     let site = &planned.site;
     let search = crate::emit::search::index(site);
     let mut generated = crate::emit::html::generated_files(site.partner, &parsed.highlight_css);
-    generated.insert(SEARCH_INDEX.to_owned(), search.bytes);
+    generated.extend(search.files);
     let site_path = crate::emit::html::base_path(site.partner);
     let render = Render {
         generated: &generated,
@@ -663,7 +628,7 @@ pub(crate) fn render_problems(parsed: &Parsed, planned: &PlannedSite) -> Vec<Dia
         dev_server: false,
     };
     match render_partner(parsed, site, &render, Pages::All) {
-        Ok(files) => leak_problems(parsed, site, &files, &search.spans),
+        Ok(files) => leak_problems(parsed, site, &files, &search.traced),
         Err(problems) => problems,
     }
 }
@@ -674,10 +639,10 @@ fn leak_problems(
     parsed: &Parsed,
     site: &crate::site::plan::SitePlan,
     files: &[crate::model::output::OutputFile],
-    search_spans: &[(u32, u32)],
+    search: &[crate::emit::search::Traced],
 ) -> Vec<Diagnostic> {
     let partner = site.partner;
-    let search = crate::leaks::scan::SearchSpans { path: SEARCH_INDEX, spans: search_spans };
+    let search = crate::leaks::scan::SearchSpans::new(search);
     let hits = crate::leaks::scan::scan(
         &parsed.terms,
         &partner.id,
@@ -775,7 +740,9 @@ fn structure_hash(
     text.push_str(&format!("{}", parsed.terms.fingerprint()));
     text.push_str(&format!("{}", parsed.themes[&partner.theme].fingerprint()));
     text.push_str(&format!("{}", parsed.partner_layers[&partner.id].fingerprint()));
-    for (name, bytes) in generated.iter().filter(|(name, _)| *name != "search-index.json") {
+    for (name, bytes) in
+        generated.iter().filter(|(name, _)| !name.starts_with(crate::emit::search::DIR))
+    {
         text.push_str(name);
         text.push_str(&crate::load::theme::content_hash(bytes));
     }

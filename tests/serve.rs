@@ -192,7 +192,7 @@ fn serves_every_partner_under_its_id_with_an_index() {
         ("/alpha/style.css", "text/css; charset=utf-8"),
         ("/alpha/theme.js", "text/javascript; charset=utf-8"),
         ("/alpha/logo.svg", "image/svg+xml"),
-        ("/alpha/search-index.json", "application/json"),
+        ("/alpha/search/manifest.json", "application/json"),
         ("/alpha/sitemap.xml", "application/xml"),
         ("/__livery/live.js", "text/javascript; charset=utf-8"),
     ] {
@@ -369,7 +369,7 @@ fn only_requests_for_our_own_host_names_are_answered() {
                 &format!("GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"),
             )
         };
-        for path in ["/alpha/search-index.json", "/__livery/partners.json", "/__livery/events"] {
+        for path in ["/alpha/search/manifest.json", "/__livery/partners.json", "/__livery/events"] {
             for host in [
                 "evil.example".to_owned(),
                 format!("evil.example:{port}"),
@@ -391,7 +391,7 @@ fn only_requests_for_our_own_host_names_are_answered() {
         ];
         ours.extend(bind.map(|address| format!("{address}:{port}")));
         for host in &ours {
-            assert_eq!(request("/alpha/search-index.json", host).0, 200, "Host: {host}");
+            assert_eq!(request("/alpha/search/manifest.json", host).0, 200, "Host: {host}");
         }
     }
 }

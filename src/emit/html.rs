@@ -415,6 +415,8 @@ fn page_context<'a>(partner: &Partner, site_page: &'a SitePage, ui: &UiStrings) 
 
 /// The first `max` characters of `text`, cut at a word boundary.
 fn summary(text: &str, max: usize) -> String {
+    // Blocks are lines of the plain text; a summary runs them together.
+    let text = &text.replace('\n', " ");
     if text.chars().count() <= max {
         return text.to_owned();
     }

@@ -9,6 +9,7 @@ use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
 
+use crate::emit::search::Traced;
 use crate::error::{Diagnostic, Rule};
 use crate::leaks::terms::{Terms, normalize};
 use crate::leaks::views::{Format, format_of, views};
@@ -34,10 +35,16 @@ pub struct Hit {
     pub place: Place,
 }
 
-/// The search index and where each page's entry is in it, to trace a hit to a page.
+/// The search index's files and the page each of their entries comes from, to
+/// trace a hit to a page.
 pub struct SearchSpans<'a> {
-    pub path: &'a str,
-    pub spans: &'a [(u32, u32)],
+    files: HashMap<&'a str, &'a Traced>,
+}
+
+impl<'a> SearchSpans<'a> {
+    pub fn new(traced: &'a [Traced]) -> Self {
+        SearchSpans { files: traced.iter().map(|f| (f.path.as_str(), f)).collect() }
+    }
 }
 
 /// Every term `partner` may not show, in the files of its site. Files listed as
@@ -178,9 +185,9 @@ fn scan_file(
             Err(_) => return,
         },
     };
-    match search.filter(|s| s.path == file.path) {
-        Some(search) => {
-            for (page, &(start, end)) in search.spans.iter().enumerate() {
+    match search.and_then(|s| s.files.get(file.path.as_str())) {
+        Some(traced) => {
+            for &(page, start, end) in &traced.entries {
                 let entry = text.get(start as usize..end as usize).unwrap_or_default();
                 let hash = xxhash_rust::xxh3::xxh3_64_with_seed(entry.as_bytes(), ENTRY_SEED);
                 if known.contains(&hash) {

@@ -161,26 +161,28 @@ pub fn convert(input: &Input, highlighter: &Highlighter) -> Converted {
                 push_text(&mut converter.out.current_section().text, text);
                 converter.events.push(event);
             }
-            Event::SoftBreak
-            | Event::HardBreak
-            | Event::End(
+            Event::SoftBreak | Event::HardBreak | Event::End(TagEnd::TableCell) => {
+                // Line breaks and table cells separate words in the plain text.
+                converter.out.current_section().text.push(' ');
+                converter.events.push(event);
+            }
+            Event::End(
                 TagEnd::Paragraph
                 | TagEnd::Item
-                | TagEnd::TableCell
                 | TagEnd::TableHead
                 | TagEnd::TableRow
                 | TagEnd::List(_)
                 | TagEnd::FootnoteDefinition,
             ) => {
-                // Line and block boundaries separate words in the plain text.
-                converter.out.current_section().text.push(' ');
+                // A block ends a line of the plain text: search snippets stay inside one.
+                converter.out.current_section().text.push('\n');
                 converter.events.push(event);
             }
             other => converter.events.push(other),
         }
     }
     for section in &mut converter.out.sections {
-        section.text = section.text.split_whitespace().collect::<Vec<_>>().join(" ");
+        section.text = blocks_of(&section.text);
     }
 
     let mut html = String::with_capacity(body.len() * 3 / 2);
@@ -453,6 +455,28 @@ fn add_code_words(code: &mut String, block: &str) {
     }
 }
 
+/// The plain text with its whitespace normalised: one line per block (paragraph, list
+/// item, table row), words separated by single spaces, no empty lines.
+fn blocks_of(text: &str) -> String {
+    let mut blocks = String::with_capacity(text.len());
+    for line in text.lines() {
+        let mut words = line.split_whitespace().peekable();
+        if words.peek().is_none() {
+            continue;
+        }
+        if !blocks.is_empty() {
+            blocks.push('\n');
+        }
+        for (i, word) in words.enumerate() {
+            if i > 0 {
+                blocks.push(' ');
+            }
+            blocks.push_str(word);
+        }
+    }
+    blocks
+}
+
 /// Appends a run of text as written; whitespace is normalised once the page is done.
 fn push_text(buffer: &mut String, text: &str) {
     buffer.push_str(text);
@@ -568,9 +592,13 @@ mod tests {
     }
 
     #[test]
-    fn plain_text_keeps_words_apart_and_punctuation_attached() {
-        let out = convert_body("a.md", "See [slow queries](b.md).\nNext *line*.\n\n- one\n- two\n");
-        assert_eq!(out.opening_text(), "See slow queries. Next line. one two");
+    fn plain_text_keeps_words_apart_punctuation_attached_and_blocks_on_lines_of_their_own() {
+        let out = convert_body(
+            "a.md",
+            "See [slow queries](b.md).\nNext *line*.\n\n- one\n- two\n\n| a | b |\n|---|---|\n| c | d |\n",
+        );
+        // Search snippets are cut from one block: they never run two together.
+        assert_eq!(out.opening_text(), "See slow queries. Next line.\none\ntwo\na b\nc d");
     }
 
     #[test]

@@ -207,3 +207,17 @@ pub fn follow(page: &str, href: &str) -> String {
     }
     parts.join("/")
 }
+
+/// Asserts that a one-page edit wrote that page and, of the search index, the
+/// manifest, the one fragment file holding the page and a few term chunks: not the
+/// whole index.
+pub fn assert_page_and_its_search_files(changed: &[String], page: &str, what: &str) {
+    let (search, other): (Vec<&String>, Vec<&String>) =
+        changed.iter().partition(|path| path.starts_with("search/"));
+    assert_eq!(other, [page], "{what}: {changed:?}");
+    assert!(search.contains(&&"search/manifest.json".to_owned()), "{what}: {changed:?}");
+    let fragments = search.iter().filter(|p| p.starts_with("search/f/")).count();
+    let chunks = search.iter().filter(|p| p.starts_with("search/c/")).count();
+    assert_eq!(fragments, 1, "{what}: one fragment file holds the page: {changed:?}");
+    assert!(chunks <= 3, "{what}: a few term chunks, not all: {changed:?}");
+}

@@ -98,159 +98,284 @@
     wrap.appendChild(button);
   });
 
-  // Search: the index of this partner's pages is loaded on first use.
+  // Search: a combobox over the partner's index, which search.js reads in pieces.
   var form = document.querySelector("form.search");
   if (!form) return;
   var input = form.querySelector("input");
   var panel = form.querySelector(".search-results");
+  var listbox = form.querySelector("[role=listbox]");
   var status = form.querySelector(".search-status");
   var siteRoot = form.getAttribute("data-root") || "./";
-  var index = null;
-  var loading = null;
+  var engine = null;
+  var starting = null;
+  var shown = null; // { query, result, next }
+  var active = -1;
+  var generation = 0;
+  var PAGE = 8;
   form.hidden = false;
 
-  function ensureIndex() {
-    if (!loading) {
-      // Not cache-busted by hash (that would change every page whenever any page
-      // changes): the browser revalidates it instead.
-      loading = fetch(form.getAttribute("data-index"), { cache: "no-cache" })
-        .then(function (r) { return r.json(); })
-        .then(function (data) { index = data.pages; });
-    }
-    return loading;
-  }
-
-  function words(text) {
-    return text.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(function (w) { return w.length > 0; });
-  }
-
-  function score(text, terms, weight) {
-    var lower = text.toLowerCase();
-    var total = 0;
-    terms.forEach(function (term) {
-      var at = lower.indexOf(term);
-      if (at >= 0) total += weight * (at === 0 || /[^\p{L}\p{N}]/u.test(lower.charAt(at - 1)) ? 2 : 1);
-    });
-    return total;
-  }
-
-  function search(query) {
-    var terms = words(query);
-    if (!terms.length) return [];
-    var results = [];
-    index.forEach(function (page) {
-      var all = (page.t + " " + page.s.map(function (s) { return s[1] + " " + s[2] + " " + (s[3] || ""); }).join(" ")).toLowerCase();
-      if (!terms.every(function (t) { return all.indexOf(t) >= 0; })) return;
-      var best = null;
-      page.s.forEach(function (s) {
-        var value = score(s[1], terms, 6) + score(s[2], terms, 1) + score(s[3] || "", terms, 1);
-        if (value > 0 && (!best || value > best.value)) best = { value: value, section: s };
+  function start() {
+    if (!starting) {
+      starting = new Promise(function (done, fail) {
+        var script = document.createElement("script");
+        script.src = form.getAttribute("data-engine");
+        script.onload = function () {
+          engine = new window.KbSearch.Engine(form.getAttribute("data-index"));
+          engine.ready().then(done, fail);
+        };
+        script.onerror = fail;
+        document.head.appendChild(script);
       });
-      var value = score(page.t, terms, 12) + (best ? best.value : 0);
-      results.push({ page: page, value: value, section: best && best.section });
-    });
-    results.sort(function (a, b) { return b.value - a.value || a.page.t.localeCompare(b.page.t); });
-    return results.slice(0, 10);
-  }
-
-  function snippet(text, terms, query) {
-    var lower = text.toLowerCase();
-    // Where the query stands as typed (`pg_wal_replay_resume`), else its first word.
-    var at = lower.indexOf(query.toLowerCase());
-    if (at < 0) terms.some(function (t) { at = lower.indexOf(t); return at >= 0; });
-    var start = Math.max(0, at - 60);
-    var piece = (start > 0 ? "…" : "") + text.substr(start, 180) + (start + 180 < text.length ? "…" : "");
-    var fragment = document.createDocumentFragment();
-    var pattern = new RegExp("(" + terms.map(function (t) { return t.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"); }).join("|") + ")", "gi");
-    piece.split(pattern).forEach(function (part, i) {
-      if (i % 2 === 1) {
-        var mark = document.createElement("mark");
-        mark.textContent = part;
-        fragment.appendChild(mark);
-      } else {
-        fragment.appendChild(document.createTextNode(part));
-      }
-    });
-    return fragment;
-  }
-
-  function render() {
-    var query = input.value.trim();
-    panel.textContent = "";
-    if (!query) { close(); return; }
-    var terms = words(query);
-    var results = search(query);
-    if (!results.length) {
-      var empty = document.createElement("p");
-      empty.className = "search-empty";
-      empty.textContent = panel.getAttribute("data-empty");
-      panel.appendChild(empty);
     }
-    var list = document.createElement("ul");
-    results.forEach(function (result) {
-      var item = document.createElement("li");
-      var link = document.createElement("a");
-      var section = result.section;
-      link.href = siteRoot + result.page.u + (section && section[0] ? "#" + section[0] : "");
-      var title = document.createElement("span");
-      title.className = "search-title";
-      title.textContent = result.page.t;
-      link.appendChild(title);
-      if (section && section[1]) {
-        var heading = document.createElement("span");
-        heading.className = "search-heading";
-        heading.textContent = section[1];
-        link.appendChild(heading);
-      }
-      var text = document.createElement("span");
-      text.className = "search-snippet";
-      // Words the prose does not hold all of are shown from the section's code.
-      var prose = section ? section[2] : "";
-      var inProse = terms.every(function (t) { return prose.toLowerCase().indexOf(t) >= 0; });
-      text.appendChild(snippet(section && !inProse && section[3] ? section[3] : prose, terms, query));
-      link.appendChild(text);
-      item.appendChild(link);
-      list.appendChild(item);
-    });
-    if (results.length) panel.appendChild(list);
+    return starting;
+  }
+
+  function options() { return Array.prototype.slice.call(listbox.querySelectorAll("[role=option]")); }
+
+  function activate(index) {
+    var all = options();
+    all.forEach(function (option, i) { option.setAttribute("aria-selected", String(i === index)); });
+    active = index;
+    if (index >= 0 && all[index]) {
+      input.setAttribute("aria-activedescendant", all[index].id);
+      all[index].scrollIntoView({ block: "nearest" });
+    } else {
+      input.removeAttribute("aria-activedescendant");
+    }
+  }
+
+  function open() {
     panel.hidden = false;
-    if (status) status.textContent = results.length ? panel.getAttribute("data-count").replace("{count}", results.length) : panel.getAttribute("data-empty");
+    input.setAttribute("aria-expanded", "true");
   }
 
   function close() {
     panel.hidden = true;
+    input.setAttribute("aria-expanded", "false");
+    activate(-1);
   }
 
-  function links() { return Array.prototype.slice.call(panel.querySelectorAll("a")); }
+  // Which query word a word of the text (as written) answers, from 1, or 0: its term
+  // is one the query matched, or the word being typed begins it.
+  function marker(result) {
+    var lang = engine.manifest.lang;
+    var parts = result.parsed.words;
+    return function (word) {
+      var folded = window.KbSearch.fold(word);
+      var t = window.KbSearch.term(folded, lang);
+      if (t !== null && t in result.terms) return result.terms[t] + 1;
+      for (var i = 0; i < parts.length; i++) {
+        if (parts[i].prefix && folded.indexOf(parts[i].word) === 0) return i + 1;
+      }
+      return 0;
+    };
+  }
 
-  input.addEventListener("focus", ensureIndex);
-  input.addEventListener("input", function () { ensureIndex().then(render); });
+  function hits(text, marks, seen) {
+    var count = 0;
+    (text.match(/[\p{Alphabetic}\p{N}]+/gu) || []).forEach(function (w) {
+      var which = marks(w);
+      if (which) { count++; if (seen) seen[which] = true; }
+    });
+    return count;
+  }
+
+  // The sections of an entry, best match first: the one holding the most query words,
+  // a quoted phrase, or the query as typed (`replica_lag_seconds`); then headings.
+  function bestSections(entry, marks, result) {
+    var lang = engine.manifest.lang;
+    var typed = window.KbSearch.fold(input.value.trim().replace(/"/g, ""));
+    return entry.s.map(function (s, i) {
+      var seen = {};
+      var heading = hits(s[1], marks, seen);
+      var text = hits(s[2], marks, seen);
+      var code = hits(s[3], marks, seen);
+      var score = Object.keys(seen).length * 10 + heading * 4 + Math.min(text, 6) + Math.min(code, 2) * 0.5;
+      if (typed.length >= 4 && window.KbSearch.fold(s[1] + "\n" + s[2] + "\n" + s[3]).indexOf(typed) >= 0) score += 20;
+      if (result.parsed.phrases.length && window.KbSearch.holdsPhrases({ t: "", s: [s] }, result.parsed.phrases, lang)) score += 20;
+      return { section: s, index: i, heading: heading, score: score };
+    }).sort(function (a, b) { return b.score - a.score || a.index - b.index; });
+  }
+
+  // A piece of one block (never two run together) around its first match, the
+  // matching words marked.
+  function snippet(section, marks) {
+    var blocks = (section ? section[2] : "").split("\n").filter(Boolean);
+    if (section && section[3]) blocks.push(section[3]);
+    // The block holding the query as typed, else the most query words, else the most hits.
+    var typed = window.KbSearch.fold(input.value.trim().replace(/"/g, ""));
+    var best = null;
+    blocks.forEach(function (block) {
+      var seen = {};
+      var n = hits(block, marks, seen);
+      var worth = Object.keys(seen).length * 100 + n;
+      if (typed.length >= 4 && window.KbSearch.fold(block).indexOf(typed) >= 0) worth += 10000;
+      if (n > 0 && (!best || worth > best.worth)) best = { text: block, worth: worth };
+    });
+    if (!best) best = { text: blocks[0] || "" };
+    var text = best.text;
+    var first = -1;
+    var re = /[\p{Alphabetic}\p{N}]+/gu, m;
+    // Around the query as typed where it stands, else around the first match.
+    var literal = typed.length >= 4 ? window.KbSearch.fold(text).indexOf(typed) : -1;
+    if (literal >= 0 && window.KbSearch.fold(text).length === text.length) first = literal;
+    while (first < 0 && (m = re.exec(text))) { if (marks(m[0])) first = m.index; }
+    var from = 0;
+    if (first > 70) {
+      from = text.lastIndexOf(" ", first - 50);
+      from = from < 0 ? 0 : from + 1;
+    }
+    var to = Math.min(text.length, from + 190);
+    if (to < text.length) {
+      var space = text.lastIndexOf(" ", to);
+      if (space > from + 100) to = space;
+    }
+    var piece = text.slice(from, to);
+    var out = document.createDocumentFragment();
+    if (from > 0) out.appendChild(document.createTextNode("… "));
+    var at = 0;
+    re = /[\p{Alphabetic}\p{N}]+/gu;
+    while ((m = re.exec(piece))) {
+      if (!marks(m[0])) continue;
+      out.appendChild(document.createTextNode(piece.slice(at, m.index)));
+      var mark = document.createElement("mark");
+      mark.textContent = m[0];
+      out.appendChild(mark);
+      at = m.index + m[0].length;
+    }
+    out.appendChild(document.createTextNode(piece.slice(at) + (to < text.length ? " …" : "")));
+    return out;
+  }
+
+  function option(href, parts, sub) {
+    var item = document.createElement("li");
+    item.setAttribute("role", "option");
+    item.setAttribute("aria-selected", "false");
+    item.id = "search-option-" + listbox.children.length;
+    if (sub) item.className = "search-sub";
+    var link = document.createElement("a");
+    link.href = href;
+    link.tabIndex = -1;
+    parts.forEach(function (part) {
+      if (!part[1]) return;
+      var span = document.createElement("span");
+      span.className = part[0];
+      if (typeof part[1] === "string") span.textContent = part[1]; else span.appendChild(part[1]);
+      link.appendChild(span);
+    });
+    item.appendChild(link);
+    listbox.appendChild(item);
+  }
+
+  // One page's options: the page, deep-linked to its best matching section, then
+  // up to two more sections whose headings match.
+  function addResult(item, marks) {
+    var entry = item.entry;
+    var url = siteRoot + entry.u;
+    var ranked = bestSections(entry, marks, item.result);
+    var best = ranked[0];
+    var deep = best && best.score > 0 && best.section[0] ? best.section : null;
+    option(deep ? url + "#" + deep[0] : url, [
+      ["search-title", entry.t],
+      deep ? ["search-heading", deep[1]] : ["search-parent", entry.p],
+      ["search-snippet", snippet(best && best.score > 0 ? best.section : entry.m && hits(entry.m, marks) ? ["", "", entry.m, ""] : entry.s[0], marks)],
+    ]);
+    ranked.slice(1).filter(function (r) { return r.heading > 0 && r.section[0]; }).slice(0, 2).forEach(function (r) {
+      option(url + "#" + r.section[0], [["search-heading", r.section[1]], ["search-snippet", snippet(r.section, marks)]], true);
+    });
+  }
+
+  function showMore(count) {
+    var mine = generation;
+    var state = shown;
+    return engine.entries(state.result, state.next, count).then(function (got) {
+      if (mine !== generation) return;
+      var marks = marker(state.result);
+      got.entries.forEach(function (item) { item.result = state.result; addResult(item, marks); });
+      state.next = got.next;
+      footer();
+    });
+  }
+
+  // The "show all" button while there are results not drawn yet.
+  function footer() {
+    var old = panel.querySelector(".search-all");
+    if (old) old.parentNode.removeChild(old);
+    var total = shown.result.pages.length;
+    var empty = panel.querySelector(".search-empty");
+    if (empty) empty.parentNode.removeChild(empty);
+    if (!total) {
+      var p = document.createElement("p");
+      p.className = "search-empty";
+      p.textContent = panel.getAttribute("data-empty");
+      panel.appendChild(p);
+    }
+    listbox.hidden = !total;
+    // What the panel shows results for (the query may have moved on since).
+    panel.setAttribute("data-query", shown.query);
+    if (status) status.textContent = total ? panel.getAttribute("data-count").replace("{count}", total) : panel.getAttribute("data-empty");
+    if (shown.next < total) {
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "search-all";
+      button.textContent = panel.getAttribute("data-show-all").replace("{count}", total);
+      button.addEventListener("click", function () {
+        showMore(total).then(function () { input.focus(); });
+      });
+      panel.appendChild(button);
+    }
+  }
+
+  function render() {
+    var query = input.value.trim();
+    var mine = ++generation;
+    if (!query) { close(); return; }
+    engine.search(query).then(function (result) {
+      if (mine !== generation) return;
+      listbox.textContent = "";
+      activate(-1);
+      shown = { query: query, result: result, next: 0 };
+      open();
+      return showMore(PAGE);
+    }).catch(function () { /* no index: the page still reads */ });
+  }
+
+  var timer = null;
+  input.addEventListener("focus", function () { start().catch(function () {}); });
+  input.addEventListener("input", function () {
+    clearTimeout(timer);
+    timer = setTimeout(function () { start().then(render, function () {}); }, 80);
+  });
   form.addEventListener("submit", function (event) {
     event.preventDefault();
-    var first = links()[0];
-    if (first) location.href = first.href;
+    var all = options();
+    var chosen = all[active >= 0 ? active : 0];
+    if (chosen) location.href = chosen.querySelector("a").href;
   });
-  form.addEventListener("keydown", function (event) {
-    var all = links();
-    var at = all.indexOf(document.activeElement);
-    if (event.key === "ArrowDown" && all.length) {
+  input.addEventListener("keydown", function (event) {
+    var all = options();
+    if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+      if (!all.length) return;
       event.preventDefault();
-      all[Math.min(at + 1, all.length - 1)].focus();
-    } else if (event.key === "ArrowUp" && all.length) {
-      event.preventDefault();
-      if (at <= 0) input.focus(); else all[at - 1].focus();
+      if (panel.hidden) open();
+      var step = event.key === "ArrowDown" ? 1 : -1;
+      activate(active < 0 ? (step > 0 ? 0 : all.length - 1) : (active + step + all.length) % all.length);
     } else if (event.key === "Escape") {
-      close();
-      input.focus();
+      if (!panel.hidden) { event.preventDefault(); close(); }
+      else if (input.value) { event.preventDefault(); input.value = ""; }
     }
+  });
+  listbox.addEventListener("mousemove", function (event) {
+    var item = event.target.closest && event.target.closest("[role=option]");
+    if (item) activate(options().indexOf(item));
   });
   document.addEventListener("click", function (event) {
     if (!form.contains(event.target)) close();
   });
   document.addEventListener("keydown", function (event) {
     var target = event.target;
-    var typing = target && (target.tagName === "INPUT" || target.tagName === "TEXTAREA" || target.isContentEditable);
-    if (event.key === "/" && !typing) {
+    var typing = target && (target.tagName === "INPUT" || target.tagName === "TEXTAREA" || target.tagName === "SELECT" || target.isContentEditable);
+    if (event.key === "/" && !typing && !event.ctrlKey && !event.metaKey && !event.altKey) {
       event.preventDefault();
       input.focus();
     }

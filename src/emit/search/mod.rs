@@ -1,0 +1,417 @@
+//! The per-partner search index, in pieces a reader's browser fetches as it needs them:
+//!
+//! - `search/manifest.json`: the page count, the language, the first term of each chunk
+//!   and the first page of each fragment file: a few kilobytes.
+//! - `search/c/<n>.json`: the terms in one alphabetical range, each with the pages it
+//!   is on and how (title, heading, front matter, body, code; how often): a query
+//!   fetches the chunks its words fall in.
+//! - `search/f/<n>.json`: what results show (title, URL, headings with their text),
+//!   a few pages per file, one page per line: fetched for the results on screen only.
+//!
+//! Why our own format rather than Pagefind's: Pagefind indexes finished HTML, one site
+//! at a time, in 4 s for 5,000 pages; twenty partners would add over a minute to a
+//! ten-second build. Here the terms come from the text the pipeline already holds, and
+//! a query costs about what a Pagefind query costs (figures in docs/performance.md).
+//! A partner's index holds only its own pages: it is built from its site plan alone.
+
+pub mod words;
+
+use std::collections::BTreeMap;
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::site::personalize::SitePage;
+use crate::site::plan::SitePlan;
+use words::Language;
+
+/// Where the index lives in a partner's site.
+pub const DIR: &str = "search";
+pub const MANIFEST: &str = "search/manifest.json";
+
+/// Chunks and fragment files are cut where their content says, not at a fixed size,
+/// so that an edit of one page changes the files its terms and entry are in and not
+/// every file after them: a new chunk starts at a term whose hash is a multiple of
+/// `every` once the chunk holds `min` bytes (always at `max`), a new fragment file
+/// likewise at a page, by its URL. Eight results fetch at most eight fragment files.
+///
+/// A file's bounds, in bytes, and one key in how many starts a new file past the least.
+struct Cuts {
+    min: usize,
+    max: usize,
+    every: u64,
+}
+
+const CHUNK_CUTS: Cuts = Cuts { min: 12 * 1024, max: 40 * 1024, every: 4 };
+const FRAGMENT_CUTS: Cuts = Cuts { min: 3 * 1024, max: 10 * 1024, every: 2 };
+
+/// Whether a chunk or fragment file of `size` bytes ends before the next `key`.
+fn cut_before(key: &str, size: usize, cuts: &Cuts) -> bool {
+    size >= cuts.max
+        || (size >= cuts.min
+            && xxhash_rust::xxh3::xxh3_64(key.as_bytes()).is_multiple_of(cuts.every))
+}
+
+/// Text kept per heading section for snippets and phrase checks, and per page.
+const SECTION_TEXT_LIMIT: usize = 1_200;
+const SECTION_CODE_LIMIT: usize = 600;
+const PAGE_TEXT_LIMIT: usize = 6_000;
+/// Front matter is indexed as far as its fragment entry keeps it: pages show the
+/// rest of what is indexed, and the leak scan must read all of it somewhere.
+const META_LIMIT: usize = 2_000;
+
+/// Where a word was found on a page; a posting's low bits. Ranking weighs them
+/// title > heading > front matter > body > code.
+pub mod field {
+    pub const TITLE: u16 = 1;
+    pub const HEADING: u16 = 2;
+    pub const META: u16 = 4;
+    pub const BODY: u16 = 8;
+    pub const CODE: u16 = 16;
+}
+
+/// Front matter fields that say how to build a page rather than what it is about.
+const UNSEARCHED_FIELDS: [&str; 11] = [
+    "title",
+    "weight",
+    "template",
+    "draft",
+    "partners",
+    "exclude_partners",
+    "aliases",
+    "slug",
+    "url",
+    "last_reviewed",
+    "extra",
+];
+
+/// A file of the index and the page each of its entries comes from: a fragment
+/// file's page entries, a chunk's terms (traced to the first page holding the term).
+pub struct Traced {
+    pub path: String,
+    /// (plan index of the page, byte range of the entry).
+    pub entries: Vec<(usize, u32, u32)>,
+}
+
+/// The files of a partner's search index (paths relative to the site root), and where
+/// each page's entry is, so that a term found in one is traced to its page.
+pub struct Index {
+    pub files: Vec<(String, Vec<u8>)>,
+    pub traced: Vec<Traced>,
+}
+
+#[derive(Serialize)]
+struct Entry<'a> {
+    /// URL relative to the site root.
+    u: &'a str,
+    /// Title.
+    t: &'a str,
+    /// Title of the section the page is in ("" at the top).
+    p: &'a str,
+    /// The front matter it is found by (description, tags, owner, declared fields):
+    /// published here so that what the index holds is what the leak scan reads.
+    m: String,
+    /// Heading sections: [anchor, heading, text (one block per line), code words].
+    s: Vec<(&'a str, &'a str, &'a str, &'a str)>,
+}
+
+#[derive(Serialize)]
+struct Manifest<'a> {
+    /// Format version.
+    v: u32,
+    /// Stemmer and stop words: `en`, `de`, `fr`, or "" for none.
+    lang: &'a str,
+    pages: usize,
+    /// Average body length in words, for ranking.
+    avg: u32,
+    /// Each chunk's first term and a hash of its bytes (for caching).
+    chunks: Vec<(String, String)>,
+    /// Each fragment file's first page, as differences from the previous one, written
+    /// like a posting's page.
+    frags: String,
+    /// A hash of all fragment files (for caching).
+    fv: String,
+}
+
+/// The search index of `plan`'s partner.
+pub fn index(plan: &SitePlan) -> Index {
+    let language = Language::of(&plan.partner.language);
+    let pages: Vec<PageTerms> =
+        (0..plan.pages.len()).into_par_iter().map(|i| page_terms(plan, i, language)).collect();
+    let (fragment_files, fragments) = fragment_files(plan);
+    let chunks = chunks(&pages);
+    let lengths: u64 = pages.iter().map(|p| u64::from(p.length)).sum();
+    let fragment_hash = {
+        let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+        fragment_files.iter().for_each(|bytes| hasher.update(bytes));
+        format!("{:08x}", hasher.digest() as u32)
+    };
+    let manifest = Manifest {
+        v: 1,
+        lang: language.code(),
+        pages: plan.pages.len(),
+        avg: (lengths / plan.pages.len().max(1) as u64) as u32,
+        chunks: chunks.iter().map(|c| (c.first.clone(), short_hash(&c.bytes))).collect(),
+        frags: {
+            let mut starts = String::new();
+            let mut previous = 0;
+            for first in fragments.iter().map(|f| f.entries[0].0 as u32) {
+                push_number(&mut starts, first - previous);
+                previous = first;
+            }
+            starts
+        },
+        fv: fragment_hash,
+    };
+    let mut files = Vec::with_capacity(1 + chunks.len() + fragment_files.len());
+    files.push((
+        MANIFEST.to_owned(),
+        serde_json::to_vec(&manifest).expect("plain data always serializes"),
+    ));
+    let mut traced = fragments;
+    for (n, chunk) in chunks.into_iter().enumerate() {
+        let path = format!("{DIR}/c/{n}.json");
+        files.push((path.clone(), chunk.bytes));
+        traced.push(Traced { path, entries: chunk.entries });
+    }
+    files.extend(fragment_files.into_iter().zip(&traced).map(|(b, f)| (f.path.clone(), b)));
+    Index { files, traced }
+}
+
+fn short_hash(bytes: &[u8]) -> String {
+    format!("{:08x}", xxhash_rust::xxh3::xxh3_64(bytes) as u32)
+}
+
+/// A page's terms, each with its posting code, sorted by term.
+struct PageTerms {
+    terms: Vec<(String, u16)>,
+    /// Words of its body.
+    length: u32,
+}
+
+fn page_terms(plan: &SitePlan, i: usize, language: Language) -> PageTerms {
+    let page = &plan.pages[i];
+    // Term → (fields, occurrences in the body).
+    let mut found: BTreeMap<String, (u16, u16)> = BTreeMap::new();
+    let mut length = 0u32;
+    let mut add = |text: &str, field: u16, length: &mut u32| {
+        let folded = words::fold(text);
+        for word in words::words(&folded) {
+            if field == field::BODY {
+                *length += 1;
+            }
+            if let Some(term) = words::term(word, language) {
+                let entry = found.entry(term).or_default();
+                entry.0 |= field;
+                if field == field::BODY {
+                    entry.1 = entry.1.saturating_add(1);
+                }
+            }
+        }
+    };
+    add(&page.title, field::TITLE, &mut length);
+    add(&meta_text(page), field::META, &mut length);
+    for section in &page.content.sections {
+        add(&section.heading, field::HEADING, &mut length);
+        add(&section.text, field::BODY, &mut length);
+        add(&section.code, field::CODE, &mut length);
+    }
+    let bucket = length_bucket(length);
+    let terms = found
+        .into_iter()
+        .map(|(term, (fields, count))| (term, fields | (count.min(15) << 5) | (bucket << 9)))
+        .collect();
+    PageTerms { terms, length }
+}
+
+/// A page's length in 8 steps (0: empty, 1: ~50 words, 2: ~150 … 7: 6,000 and more):
+/// enough for ranking to favour the page about a word over a long one that names it.
+fn length_bucket(words: u32) -> u16 {
+    let steps = (words / 50 + 1).ilog2();
+    steps.min(7) as u16
+}
+
+/// The front matter a page is found by, one value per line, up to `META_LIMIT`: its
+/// description and every string (or list of strings) field but those that say how
+/// to build it.
+fn meta_text(page: &SitePage) -> String {
+    let mut texts: Vec<&str> = page.description.as_deref().into_iter().collect();
+    for field in page.page.fields.iter().filter(|f| !UNSEARCHED_FIELDS.contains(&f.key.as_str())) {
+        texts.extend(strings_of(&field.value));
+    }
+    clip(&texts.join("\n"), META_LIMIT).to_owned()
+}
+
+fn strings_of(value: &toml::Value) -> Vec<&str> {
+    match value {
+        toml::Value::String(text) => vec![text.as_str()],
+        toml::Value::Array(items) => items.iter().filter_map(|v| v.as_str()).collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// One chunk of terms: its first term, its bytes (a JSON object of `"term":"postings"`,
+/// one term per line), and each term's line with the first page holding it.
+struct Chunk {
+    first: String,
+    bytes: Vec<u8>,
+    entries: Vec<(usize, u32, u32)>,
+}
+
+/// The 64 characters postings are written in: none needs escaping in JSON.
+const DIGITS: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+/// A number in 5-bit digits, most significant first, all but the last flagged with 32.
+fn push_number(out: &mut String, number: u32) {
+    let mut groups = [0u8; 7];
+    let mut n = 0;
+    let mut rest = number;
+    loop {
+        groups[n] = (rest & 31) as u8;
+        n += 1;
+        rest >>= 5;
+        if rest == 0 {
+            break;
+        }
+    }
+    for i in (0..n).rev() {
+        let flag = if i > 0 { 32 } else { 0 };
+        out.push(DIGITS[usize::from(groups[i] | flag)] as char);
+    }
+}
+
+/// One posting, three characters for most: the page (as the difference from the
+/// previous posting's, five bits per character, the last without the 32 flag), then
+/// its code in two characters. A word on every page of a site of 5,000 costs 15 KB.
+fn push_posting(out: &mut String, delta: u32, code: u16) {
+    push_number(out, delta);
+    debug_assert!(code < 4096);
+    out.push(DIGITS[usize::from(code >> 6)] as char);
+    out.push(DIGITS[usize::from(code & 63)] as char);
+}
+
+fn chunks(pages: &[PageTerms]) -> Vec<Chunk> {
+    let mut postings: Vec<(&str, u32, u16)> = pages
+        .iter()
+        .enumerate()
+        .flat_map(|(page, terms)| {
+            terms.terms.iter().map(move |(t, code)| (t.as_str(), page as u32, *code))
+        })
+        .collect();
+    postings.par_sort_unstable();
+    let mut chunks: Vec<Chunk> = Vec::new();
+    let mut line = String::new();
+    let mut start = 0;
+    while start < postings.len() {
+        let term = postings[start].0;
+        let end = start + postings[start..].iter().take_while(|p| p.0 == term).count();
+        line.clear();
+        line.push_str(&serde_json::to_string(term).expect("a string always serializes"));
+        line.push_str(":\"");
+        let mut previous = 0;
+        for &(_, page, code) in &postings[start..end] {
+            push_posting(&mut line, page - previous, code);
+            previous = page;
+        }
+        line.push('"');
+        let open = chunks.last().is_some_and(|c| !c.bytes.ends_with(b"}"));
+        if !open || chunks.last().is_some_and(|c| cut_before(term, c.bytes.len(), &CHUNK_CUTS)) {
+            if let Some(last) = chunks.last_mut().filter(|_| open) {
+                last.bytes.extend_from_slice(b"\n}");
+            }
+            chunks.push(Chunk {
+                first: term.to_owned(),
+                bytes: b"{\n".to_vec(),
+                entries: Vec::new(),
+            });
+        }
+        let chunk = chunks.last_mut().expect("one is open");
+        if !chunk.entries.is_empty() {
+            chunk.bytes.extend_from_slice(b",\n");
+        }
+        let at = chunk.bytes.len() as u32;
+        chunk.bytes.extend_from_slice(line.as_bytes());
+        chunk.entries.push((postings[start].1 as usize, at, chunk.bytes.len() as u32));
+        start = end;
+    }
+    if let Some(last) = chunks.last_mut() {
+        last.bytes.extend_from_slice(b"\n}");
+    }
+    // The first chunk starts the alphabet, so that any term falls in one.
+    if let Some(first) = chunks.first_mut() {
+        first.first.clear();
+    }
+    chunks
+}
+
+/// The fragment files, a JSON array of page entries, one per line.
+fn fragment_files(plan: &SitePlan) -> (Vec<Vec<u8>>, Vec<Traced>) {
+    let entries: Vec<Vec<u8>> =
+        (0..plan.pages.len()).into_par_iter().map(|i| entry(plan, i)).collect();
+    let mut files: Vec<Vec<u8>> = Vec::new();
+    let mut fragments: Vec<Traced> = Vec::new();
+    for (page, entry) in entries.iter().enumerate() {
+        let url = &plan.pages[page].page.url;
+        let full = files.last().is_none_or(|bytes| cut_before(url, bytes.len(), &FRAGMENT_CUTS));
+        if full {
+            if let Some(bytes) = files.last_mut() {
+                bytes.extend_from_slice(b"\n]");
+            }
+            fragments.push(Traced {
+                path: format!("{DIR}/f/{}.json", fragments.len()),
+                entries: Vec::new(),
+            });
+            files.push(b"[\n".to_vec());
+        }
+        let bytes = files.last_mut().expect("one was just opened");
+        let entries = &mut fragments.last_mut().expect("one per file").entries;
+        if !entries.is_empty() {
+            bytes.extend_from_slice(b",\n");
+        }
+        let start = bytes.len() as u32;
+        bytes.extend_from_slice(entry);
+        entries.push((page, start, bytes.len() as u32));
+    }
+    if let Some(bytes) = files.last_mut() {
+        bytes.extend_from_slice(b"\n]");
+    }
+    (files, fragments)
+}
+
+fn entry(plan: &SitePlan, i: usize) -> Vec<u8> {
+    let page = &plan.pages[i];
+    let parent = plan.breadcrumbs(i).last().filter(|_| i > 0).map(|parent| parent.title.clone());
+    let mut budget = PAGE_TEXT_LIMIT;
+    let entry = Entry {
+        u: &page.page.url,
+        t: &page.title,
+        p: parent.as_deref().unwrap_or_default(),
+        m: meta_text(page),
+        s: page
+            .content
+            .sections
+            .iter()
+            .map(|section| {
+                let text = clip(&section.text, SECTION_TEXT_LIMIT.min(budget));
+                budget -= text.len();
+                let code = clip(&section.code, SECTION_CODE_LIMIT.min(budget));
+                budget -= code.len();
+                (section.anchor.as_deref().unwrap_or(""), section.heading.as_str(), text, code)
+            })
+            .collect(),
+    };
+    serde_json::to_vec(&entry).expect("plain data always serializes")
+}
+
+/// At most `limit` bytes of `text`, ending at a whole word.
+fn clip(text: &str, limit: usize) -> &str {
+    if text.len() <= limit {
+        return text;
+    }
+    let mut end = limit;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let cut = &text[..end];
+    cut.rfind([' ', '\n']).map_or("", |space| &cut[..space])
+}
