@@ -89,7 +89,9 @@ pub struct PartnerReport {
     pub written: usize,
     pub unchanged: usize,
     pub elapsed: Duration,
-    /// Time spent rendering pages in memory, and writing them to the staging folder.
+    /// Time spent building the search index, rendering pages in memory, and writing
+    /// them to the staging folder.
+    pub search_time: Duration,
     pub render_time: Duration,
     pub write_time: Duration,
     /// Site paths of the files this build changed (written, not kept).
@@ -127,6 +129,9 @@ pub(crate) struct Parsed {
     /// What the leak scan found clean in one partner's files, not searched again in
     /// the next partner's.
     pub(crate) clean_lines: crate::leaks::scan::CleanLines,
+    /// Each page's search terms, worked out for the first partner that carries it and
+    /// taken as they are by the others.
+    pub(crate) search_terms: crate::emit::search::TermsCache,
 }
 
 pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
@@ -517,7 +522,9 @@ fn build_partner(
             })
             .collect()
     });
-    let search = crate::emit::search::index(site);
+    let indexing = Instant::now();
+    let search = crate::emit::search::index(site, Some((&page_hashes, &parsed.search_terms)));
+    let search_time = indexing.elapsed();
     generated.extend(search.files);
     let pages = match (&changed, options.dev_server) {
         (None, _) => Pages::All,
@@ -572,6 +579,7 @@ fn build_partner(
         written: staged.written,
         unchanged: staged.unchanged,
         elapsed: Duration::ZERO,
+        search_time,
         render_time,
         write_time: writing.elapsed(),
         changed: staged.changed.clone(),
@@ -616,7 +624,7 @@ fn assemble_theme(
 /// every page, and only the rendered files show what the site would publish.
 pub(crate) fn render_problems(parsed: &Parsed, planned: &PlannedSite) -> Vec<Diagnostic> {
     let site = &planned.site;
-    let search = crate::emit::search::index(site);
+    let search = crate::emit::search::index(site, None);
     let mut generated = crate::emit::html::generated_files(site.partner, &parsed.highlight_css);
     generated.extend(search.files);
     let site_path = crate::emit::html::base_path(site.partner);
@@ -983,6 +991,7 @@ pub(crate) fn load_and_parse(
         terms,
         snippet_texts,
         clean_lines: Default::default(),
+        search_terms: Default::default(),
     })
 }
 

@@ -16,7 +16,8 @@
 
 pub mod words;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -43,7 +44,7 @@ struct Cuts {
 }
 
 const CHUNK_CUTS: Cuts = Cuts { min: 12 * 1024, max: 40 * 1024, every: 4 };
-const FRAGMENT_CUTS: Cuts = Cuts { min: 3 * 1024, max: 10 * 1024, every: 2 };
+const FRAGMENT_CUTS: Cuts = Cuts { min: 6 * 1024, max: 16 * 1024, every: 2 };
 
 /// Whether a chunk or fragment file of `size` bytes ends before the next `key`.
 fn cut_before(key: &str, size: usize, cuts: &Cuts) -> bool {
@@ -133,11 +134,31 @@ struct Manifest<'a> {
     fv: String,
 }
 
-/// The search index of `plan`'s partner.
-pub fn index(plan: &SitePlan) -> Index {
+/// Page terms by the page's content hash and language: the same for every partner
+/// that carries the page as it is.
+#[derive(Default)]
+pub struct TermsCache(Mutex<HashMap<(u64, Language), Arc<PageTerms>>>);
+
+/// The search index of `plan`'s partner. With `known` (each page's content hash, and
+/// the terms of pages seen before), a page's terms are worked out once per project.
+pub fn index(plan: &SitePlan, known: Option<(&[u64], &TermsCache)>) -> Index {
     let language = Language::of(&plan.partner.language);
-    let pages: Vec<PageTerms> =
-        (0..plan.pages.len()).into_par_iter().map(|i| page_terms(plan, i, language)).collect();
+    let known = known.filter(|(hashes, _)| hashes.len() == plan.pages.len());
+    let pages: Vec<Arc<PageTerms>> = (0..plan.pages.len())
+        .into_par_iter()
+        .map(|i| match known {
+            Some((hashes, cache)) => {
+                let key = (hashes[i], language);
+                let found = cache.0.lock().expect("never poisoned").get(&key).cloned();
+                found.unwrap_or_else(|| {
+                    let terms = Arc::new(page_terms(plan, i, language));
+                    cache.0.lock().expect("never poisoned").insert(key, terms.clone());
+                    terms
+                })
+            }
+            None => Arc::new(page_terms(plan, i, language)),
+        })
+        .collect();
     let (fragment_files, fragments) = fragment_files(plan);
     let chunks = chunks(&pages);
     let lengths: u64 = pages.iter().map(|p| u64::from(p.length)).sum();
@@ -183,7 +204,7 @@ fn short_hash(bytes: &[u8]) -> String {
 }
 
 /// A page's terms, each with its posting code, sorted by term.
-struct PageTerms {
+pub struct PageTerms {
     terms: Vec<(String, u16)>,
     /// Words of its body.
     length: u32,
@@ -191,37 +212,66 @@ struct PageTerms {
 
 fn page_terms(plan: &SitePlan, i: usize, language: Language) -> PageTerms {
     let page = &plan.pages[i];
-    // Term → (fields, occurrences in the body).
-    let mut found: BTreeMap<String, (u16, u16)> = BTreeMap::new();
+    // The page's text folded into one buffer, each piece with its field: words are
+    // then counted as slices of it, and each distinct word stemmed once.
+    let mut folded = String::new();
+    let mut pieces: Vec<(usize, usize, u16)> = Vec::new();
+    let mut push = |text: &str, field: u16| {
+        let start = folded.len();
+        folded.push_str(&words::fold(text));
+        pieces.push((start, folded.len(), field));
+        folded.push(' ');
+    };
+    push(&page.title, field::TITLE);
+    // "Cross-Site Request Forgery Prevention" is found by csrf, "Multi-factor
+    // authentication" by mfa: the initials of the title's first three to five words,
+    // weighed as front matter (below a title or heading that says the acronym).
+    push(&acronyms(&page.title), field::META);
+    push(&meta_text(page), field::META);
+    for section in &page.content.sections {
+        push(&section.heading, field::HEADING);
+        push(&section.text, field::BODY);
+        push(&section.code, field::CODE);
+    }
+    // Word → (fields, occurrences in the body).
+    let mut counted: HashMap<&str, (u16, u16)> = HashMap::new();
     let mut length = 0u32;
-    let mut add = |text: &str, field: u16, length: &mut u32| {
-        let folded = words::fold(text);
-        for word in words::words(&folded) {
+    for &(start, end, field) in &pieces {
+        for word in words::words(&folded[start..end]) {
+            let entry = counted.entry(word).or_default();
+            entry.0 |= field;
             if field == field::BODY {
-                *length += 1;
-            }
-            if let Some(term) = words::term(word, language) {
-                let entry = found.entry(term).or_default();
-                entry.0 |= field;
-                if field == field::BODY {
-                    entry.1 = entry.1.saturating_add(1);
-                }
+                length += 1;
+                entry.1 = entry.1.saturating_add(1);
             }
         }
-    };
-    add(&page.title, field::TITLE, &mut length);
-    add(&meta_text(page), field::META, &mut length);
-    for section in &page.content.sections {
-        add(&section.heading, field::HEADING, &mut length);
-        add(&section.text, field::BODY, &mut length);
-        add(&section.code, field::CODE, &mut length);
+    }
+    // Term → (fields, occurrences): words with one stem add up.
+    let mut found: BTreeMap<String, (u16, u16)> = BTreeMap::new();
+    for (word, (fields, count)) in counted {
+        if let Some(term) = words::term(word, language) {
+            let entry = found.entry(term).or_default();
+            entry.0 |= fields;
+            entry.1 = entry.1.saturating_add(count);
+        }
     }
     let bucket = length_bucket(length);
     let terms = found
         .into_iter()
-        .map(|(term, (fields, count))| (term, fields | (count.min(15) << 5) | (bucket << 9)))
+        .map(|(term, (fields, count))| (term, fields | (tf_step(count) << 5) | (bucket << 9)))
         .collect();
     PageTerms { terms, length }
+}
+
+/// How often a word is in a page's body, in 16 steps: exact up to 8, then each step
+/// about 1.3 times the one before (15: 56 and more). A page that names a term sixty
+/// times is about it; one that names it ten times may not be.
+fn tf_step(count: u16) -> u16 {
+    if count <= 8 {
+        return count;
+    }
+    let steps = (f64::from(count) / 8.0).log2() * 2.5;
+    (8 + steps.floor() as u16).min(15)
 }
 
 /// A page's length in 8 steps (0: empty, 1: ~50 words, 2: ~150 … 7: 6,000 and more):
@@ -229,6 +279,19 @@ fn page_terms(plan: &SitePlan, i: usize, language: Language) -> PageTerms {
 fn length_bucket(words: u32) -> u16 {
     let steps = (words / 50 + 1).ilog2();
     steps.min(7) as u16
+}
+
+/// The initials of a title's first 3, 4 and 5 words, when they are words of letters.
+fn acronyms(title: &str) -> String {
+    let folded = words::fold(title);
+    let initials: Vec<char> = words::words(&folded)
+        .take(5)
+        .map_while(|w| w.chars().next().filter(|c| c.is_alphabetic()))
+        .collect();
+    (3..=initials.len())
+        .map(|n| initials[..n].iter().collect::<String>())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// The front matter a page is found by, one value per line, up to `META_LIMIT`: its
@@ -290,26 +353,24 @@ fn push_posting(out: &mut String, delta: u32, code: u16) {
     out.push(DIGITS[usize::from(code & 63)] as char);
 }
 
-fn chunks(pages: &[PageTerms]) -> Vec<Chunk> {
-    let mut postings: Vec<(&str, u32, u16)> = pages
-        .iter()
-        .enumerate()
-        .flat_map(|(page, terms)| {
-            terms.terms.iter().map(move |(t, code)| (t.as_str(), page as u32, *code))
-        })
-        .collect();
-    postings.par_sort_unstable();
+fn chunks(pages: &[Arc<PageTerms>]) -> Vec<Chunk> {
+    let mut by_term: HashMap<&str, Vec<(u32, u16)>> = HashMap::new();
+    for (page, terms) in pages.iter().enumerate() {
+        for (term, code) in &terms.terms {
+            by_term.entry(term.as_str()).or_default().push((page as u32, *code));
+        }
+    }
+    let mut terms: Vec<(&str, Vec<(u32, u16)>)> = by_term.into_iter().collect();
+    terms.par_sort_unstable_by(|a, b| a.0.cmp(b.0));
     let mut chunks: Vec<Chunk> = Vec::new();
     let mut line = String::new();
-    let mut start = 0;
-    while start < postings.len() {
-        let term = postings[start].0;
-        let end = start + postings[start..].iter().take_while(|p| p.0 == term).count();
+    for (term, postings) in &terms {
+        let term = *term;
         line.clear();
         line.push_str(&serde_json::to_string(term).expect("a string always serializes"));
         line.push_str(":\"");
         let mut previous = 0;
-        for &(_, page, code) in &postings[start..end] {
+        for &(page, code) in postings {
             push_posting(&mut line, page - previous, code);
             previous = page;
         }
@@ -331,8 +392,7 @@ fn chunks(pages: &[PageTerms]) -> Vec<Chunk> {
         }
         let at = chunk.bytes.len() as u32;
         chunk.bytes.extend_from_slice(line.as_bytes());
-        chunk.entries.push((postings[start].1 as usize, at, chunk.bytes.len() as u32));
-        start = end;
+        chunk.entries.push((postings[0].0 as usize, at, chunk.bytes.len() as u32));
     }
     if let Some(last) = chunks.last_mut() {
         last.bytes.extend_from_slice(b"\n}");

@@ -13,7 +13,7 @@ use unicode_normalization::char::is_combining_mark;
 pub const MAX_WORD: usize = 40;
 
 /// The languages with a stemmer of their own; any other is searched unstemmed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Language {
     English,
     German,
@@ -66,6 +66,9 @@ impl Language {
 
 /// Lowercase, without accents (`Réseau` → `reseau`, `Straße` → `strasse`).
 pub fn fold(text: &str) -> String {
+    if text.is_ascii() {
+        return text.to_ascii_lowercase();
+    }
     let mut out = String::with_capacity(text.len());
     for c in text.chars().flat_map(char::to_lowercase).nfd() {
         match c {
