@@ -30,12 +30,12 @@ use words::Language;
 pub const DIR: &str = "search";
 pub const MANIFEST: &str = "search/manifest.json";
 
-/// Chunks and fragment files are cut where their content says, not at a fixed size,
-/// so that an edit of one page changes the files its terms and entry are in and not
-/// every file after them: a new chunk starts at a term whose hash is a multiple of
-/// `every` once the chunk holds `min` bytes (always at `max`), a new fragment file
-/// likewise at a page, by its URL. Eight results fetch at most eight fragment files.
-///
+// Chunks and fragment files are cut where their content says, not at a fixed size,
+// so that an edit of one page changes the files its terms and entry are in and not
+// every file after them: a new chunk starts at a term whose hash is a multiple of
+// `every` once the chunk holds `min` bytes (always at `max`), a new fragment file
+// likewise at a page, by its URL. Eight results fetch at most eight fragment files.
+
 /// A file's bounds, in bytes, and one key in how many starts a new file past the least.
 struct Cuts {
     min: usize,
