@@ -134,10 +134,14 @@ struct Manifest<'a> {
     fv: String,
 }
 
-/// Page terms by the page's content hash and language: the same for every partner
-/// that carries the page as it is.
+/// Page terms by the page's content hash and language, and fragment entries by its
+/// content hash and section title: the same for every partner that carries the page
+/// as it is.
 #[derive(Default)]
-pub struct TermsCache(Mutex<HashMap<(u64, Language), Arc<PageTerms>>>);
+pub struct TermsCache {
+    terms: Mutex<HashMap<(u64, Language), Arc<PageTerms>>>,
+    entries: Mutex<HashMap<(u64, String), Arc<[u8]>>>,
+}
 
 /// The search index of `plan`'s partner. With `known` (each page's content hash, and
 /// the terms of pages seen before), a page's terms are worked out once per project.
@@ -149,17 +153,17 @@ pub fn index(plan: &SitePlan, known: Option<(&[u64], &TermsCache)>) -> Index {
         .map(|i| match known {
             Some((hashes, cache)) => {
                 let key = (hashes[i], language);
-                let found = cache.0.lock().expect("never poisoned").get(&key).cloned();
+                let found = cache.terms.lock().expect("never poisoned").get(&key).cloned();
                 found.unwrap_or_else(|| {
                     let terms = Arc::new(page_terms(plan, i, language));
-                    cache.0.lock().expect("never poisoned").insert(key, terms.clone());
+                    cache.terms.lock().expect("never poisoned").insert(key, terms.clone());
                     terms
                 })
             }
             None => Arc::new(page_terms(plan, i, language)),
         })
         .collect();
-    let (fragment_files, fragments) = fragment_files(plan);
+    let (fragment_files, fragments) = fragment_files(plan, known);
     let chunks = chunks(&pages);
     let lengths: u64 = pages.iter().map(|p| u64::from(p.length)).sum();
     let fragment_hash = {
@@ -405,9 +409,25 @@ fn chunks(pages: &[Arc<PageTerms>]) -> Vec<Chunk> {
 }
 
 /// The fragment files, a JSON array of page entries, one per line.
-fn fragment_files(plan: &SitePlan) -> (Vec<Vec<u8>>, Vec<Traced>) {
-    let entries: Vec<Vec<u8>> =
-        (0..plan.pages.len()).into_par_iter().map(|i| entry(plan, i)).collect();
+fn fragment_files(
+    plan: &SitePlan,
+    known: Option<(&[u64], &TermsCache)>,
+) -> (Vec<Vec<u8>>, Vec<Traced>) {
+    let entries: Vec<Arc<[u8]>> = (0..plan.pages.len())
+        .into_par_iter()
+        .map(|i| match known {
+            Some((hashes, cache)) => {
+                let key = (hashes[i], parent_title(plan, i).unwrap_or_default());
+                let found = cache.entries.lock().expect("never poisoned").get(&key).cloned();
+                found.unwrap_or_else(|| {
+                    let entry: Arc<[u8]> = entry(plan, i).into();
+                    cache.entries.lock().expect("never poisoned").insert(key, entry.clone());
+                    entry
+                })
+            }
+            None => entry(plan, i).into(),
+        })
+        .collect();
     let mut files: Vec<Vec<u8>> = Vec::new();
     let mut fragments: Vec<Traced> = Vec::new();
     for (page, entry) in entries.iter().enumerate() {
@@ -438,9 +458,14 @@ fn fragment_files(plan: &SitePlan) -> (Vec<Vec<u8>>, Vec<Traced>) {
     (files, fragments)
 }
 
+/// The title of the section a page is in (None for the home page).
+fn parent_title(plan: &SitePlan, i: usize) -> Option<String> {
+    plan.breadcrumbs(i).last().filter(|_| i > 0).map(|parent| parent.title.clone())
+}
+
 fn entry(plan: &SitePlan, i: usize) -> Vec<u8> {
     let page = &plan.pages[i];
-    let parent = plan.breadcrumbs(i).last().filter(|_| i > 0).map(|parent| parent.title.clone());
+    let parent = parent_title(plan, i);
     let mut budget = PAGE_TEXT_LIMIT;
     let entry = Entry {
         u: &page.page.url,
