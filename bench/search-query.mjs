@@ -14,8 +14,8 @@ if (!dir || !partner || path === undefined || !queries.length) {
 const server = await serve(dir);
 const browser = await launch();
 try {
-  console.log("| query | pages found | pages drawn | bytes fetched | of which fragments | ms to results |");
-  console.log("|---|---|---|---|---|---|");
+  console.log("| query | pages found | pages drawn | bytes fetched | of which fragments | ms to results | first three |");
+  console.log("|---|---|---|---|---|---|---|");
   for (const query of queries) {
     const page = await openPage(browser);
     await page.goto(`${server.url}/${partner}/${path}`);
@@ -31,7 +31,8 @@ try {
     });
     const found = (await page.textContent(".search-status")).match(/\d+/)?.[0] ?? "0";
     const drawn = await page.locator("#search-listbox > [role=option]:not(.search-sub)").count();
-    console.log(`| ${query} | ${found} | ${drawn} | ${all} | ${fragments} | ${elapsed} |`);
+    const top = await page.locator("#search-listbox > [role=option]:not(.search-sub) .search-title").allTextContents();
+    console.log(`| ${query} | ${found} | ${drawn} | ${all} | ${fragments} | ${elapsed} | ${top.slice(0, 3).join("; ")} |`);
     if (page.errors.length) console.log(`errors: ${page.errors.join("; ")}`);
     await closePages();
   }
