@@ -170,7 +170,8 @@ fn front_matter_partner_lists_choose_who_carries_a_page() {
     assert!(project.exists("public/alpha/runbooks/not-beta/index.html"));
     assert!(!project.exists("public/beta/runbooks/alpha-only"));
     assert!(!project.exists("public/beta/runbooks/not-beta"));
-    let beta_nav = select_text(&project.html("public/beta/runbooks/index.html"), ".sidebar a");
+    let beta_nav =
+        select_text(&project.html("public/beta/runbooks/index.html"), ".sidebar .nav-list a");
     assert!(!beta_nav.iter().any(|t| t == "Alpha only" || t == "Not beta"), "{beta_nav:?}");
     let beta_listing =
         select_text(&project.html("public/beta/runbooks/index.html"), ".cards .card-title");
@@ -256,7 +257,7 @@ fn partner_content_adds_pages_and_replaces_shared_ones_for_that_partner_only() {
         ["Restore a backup"]
     );
     assert!(project.exists("public/alpha/services/index.html"));
-    let alpha_nav = select_text(&project.html("public/alpha/index.html"), ".sidebar a");
+    let alpha_nav = select_text(&project.html("public/alpha/index.html"), ".sidebar .nav-list a");
     assert!(alpha_nav.contains(&"Alpha services".to_owned()), "{alpha_nav:?}");
 }
 

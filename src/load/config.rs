@@ -8,6 +8,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::error::Diagnostic;
+use crate::load::colour::{MIN_FOCUS_CONTRAST, contrast_ratio, focus_colours};
 use crate::model::identity::Identity;
 use crate::model::identity::IdentityTerm;
 use crate::model::identity::TermKind;
@@ -568,7 +569,11 @@ impl PartnerDraft {
         if !problems.is_empty() {
             return Err(problems);
         }
+        let (focus, focus_dark) = focus_colours(&accent, &primary, &background, &text)
+            .unwrap_or_else(|| (accent.clone(), accent.clone()));
         let brand = Brand {
+            focus,
+            focus_dark,
             logo,
             favicon,
             primary,
@@ -688,21 +693,34 @@ pub fn contrast_warnings(partner: &Partner) -> Vec<Diagnostic> {
                 .warning()
             })
         })
+        .chain(focus_warning(partner, &path))
         .collect()
 }
 
-/// The WCAG contrast ratio of two CSS colours (alpha ignored), or None if one is unparsable.
-pub fn contrast_ratio(a: &str, b: &str) -> Option<f64> {
-    let luminance = |css: &str| -> Option<f64> {
-        let colour = csscolorparser::parse(css).ok()?;
-        let channel = |c: f32| {
-            let c = f64::from(c);
-            if c <= 0.03928 { c / 12.92 } else { ((c + 0.055) / 1.055).powf(2.4) }
-        };
-        Some(0.2126 * channel(colour.r) + 0.7152 * channel(colour.g) + 0.0722 * channel(colour.b))
+/// A warning when neither brand colour reaches 3:1 for focus rings, so livery drew them
+/// in a colour of its own (a pale accent with a usable primary needs nothing: the rings
+/// take the primary).
+fn focus_warning(partner: &Partner, path: &Path) -> Option<Diagnostic> {
+    let brand = &partner.brand;
+    let usable = |colour: &str| {
+        contrast_ratio(colour, &brand.background).is_some_and(|r| r >= MIN_FOCUS_CONTRAST)
     };
-    let (la, lb) = (luminance(a)?, luminance(b)?);
-    Some((la.max(lb) + 0.05) / (la.min(lb) + 0.05))
+    if usable(&brand.accent) || usable(&brand.primary) {
+        return None;
+    }
+    let ratio = contrast_ratio(&brand.accent, &brand.background)?;
+    Some(
+        Diagnostic::new(
+            path,
+            format!(
+                "brand.accent {} on background {} has a contrast of {ratio:.1}:1, and brand.primary does not reach 3:1 either; focus rings need {MIN_FOCUS_CONTRAST}:1, so they use {}",
+                brand.accent, brand.background, brand.focus
+            ),
+        )
+        .for_partner(&partner.id)
+        .help("darken brand.accent or brand.primary until one reaches 3:1 to have focus rings in a brand colour")
+        .warning(),
+    )
 }
 
 fn merge_brand(defaults: &BrandFile, partner: &BrandFile) -> BrandFile {
@@ -821,13 +839,6 @@ mod tests {
     use crate::model::partner::tests::partner;
 
     #[test]
-    fn contrast_ratios_follow_wcag() {
-        assert!((contrast_ratio("#000", "#fff").unwrap() - 21.0).abs() < 0.01);
-        assert!((contrast_ratio("#777777", "white").unwrap() - 4.48).abs() < 0.01);
-        assert_eq!(contrast_ratio("nope", "#fff"), None);
-    }
-
-    #[test]
     fn low_contrast_brand_colours_warn_naming_partner_and_token() {
         let mut pale = partner("pale");
         pale.brand.primary = "#9ab8ff".into();
@@ -841,6 +852,22 @@ mod tests {
             warnings[0].message
         );
         assert!(contrast_warnings(&partner("fine")).is_empty());
+    }
+
+    #[test]
+    fn focus_rings_warn_only_when_no_brand_colour_reaches_three_to_one() {
+        let mut pale_accent = partner("gold");
+        pale_accent.brand.accent = "#e0b000".into();
+        pale_accent.brand.primary = "#14532d".into();
+        assert!(contrast_warnings(&pale_accent).is_empty(), "the rings take the primary");
+        let mut pale = partner("pastel");
+        pale.brand.accent = "#e0b000".into();
+        pale.brand.primary = "#8fd3ff".into();
+        pale.brand.focus = "#5f4b00".into();
+        let warnings = contrast_warnings(&pale);
+        let focus: Vec<_> = warnings.iter().filter(|w| w.message.contains("focus rings")).collect();
+        assert_eq!(focus.len(), 1, "{warnings:?}");
+        assert!(focus[0].message.contains("so they use #5f4b00"), "{}", focus[0].message);
     }
 
     #[test]

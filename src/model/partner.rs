@@ -52,6 +52,9 @@ pub struct Brand {
     pub font: String,
     pub heading_font: String,
     pub mono_font: String,
+    /// Derived, not set: focus-ring colours reaching 3:1 on the light and dark backgrounds.
+    pub focus: String,
+    pub focus_dark: String,
 }
 
 impl Brand {
@@ -65,6 +68,8 @@ impl Brand {
             ("--brand-font", &self.font),
             ("--brand-heading-font", &self.heading_font),
             ("--brand-mono-font", &self.mono_font),
+            ("--brand-focus", &self.focus),
+            ("--brand-focus-dark", &self.focus_dark),
         ]
     }
 }
@@ -119,6 +124,8 @@ pub(crate) mod tests {
                 font: "serif".into(),
                 heading_font: "serif".into(),
                 mono_font: "monospace".into(),
+                focus: "#000".into(),
+                focus_dark: "#fff".into(),
             },
             contact: Contact::default(),
             vars: toml::Table::new(),

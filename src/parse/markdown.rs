@@ -69,8 +69,15 @@ pub fn convert(input: &Input, highlighter: &Highlighter) -> Converted {
     let mut is_first_event = true;
 
     let mut depth = 0usize;
+    // A task item's checkbox and the text after it sit in one <label>, so the box is
+    // named by its item and a tap on the text ticks it; the label ends with the inline run.
+    let mut task_label_open = false;
     while let Some((event, range)) = parser.next() {
         let first_block = std::mem::take(&mut is_first_event);
+        if task_label_open && ends_inline_run(&event) {
+            converter.events.push(Event::Html("</label>".into()));
+            task_label_open = false;
+        }
         match &event {
             Event::Start(Tag::List(_) | Tag::BlockQuote(_)) => {
                 depth += 1;
@@ -142,14 +149,11 @@ pub fn convert(input: &Input, highlighter: &Highlighter) -> Converted {
                 converter.events.push(event);
             }
             Event::TaskListMarker(done) => {
-                let (checked, label) = if done {
-                    (" checked", i18n::placeholder("task_done"))
-                } else {
-                    ("", i18n::placeholder("task_open"))
-                };
+                let checked = if done { " checked" } else { "" };
                 converter.events.push(Event::Html(
-                    format!("<input type=\"checkbox\" class=\"task\" disabled{checked} aria-label=\"{label}\"> ").into(),
+                    format!("<label class=\"task-label\"><input type=\"checkbox\" class=\"task\" disabled{checked}> ").into(),
                 ));
+                task_label_open = true;
             }
             Event::Html(ref html) | Event::InlineHtml(ref html) => {
                 for id in html_ids(html) {
@@ -399,6 +403,35 @@ fn normalize(path: &Path) -> Option<PathBuf> {
 }
 
 /// The CSS class of a GFM alert, also the key of its title among the UI strings.
+/// Whether an event ends a run of inline content (a block starts or ends), which
+/// closes an open task label: a <label> may hold phrasing content only.
+fn ends_inline_run(event: &Event) -> bool {
+    match event {
+        Event::Start(tag) => !matches!(
+            tag,
+            Tag::Emphasis
+                | Tag::Strong
+                | Tag::Strikethrough
+                | Tag::Link { .. }
+                | Tag::Image { .. }
+                | Tag::Superscript
+                | Tag::Subscript
+        ),
+        Event::End(tag) => !matches!(
+            tag,
+            TagEnd::Emphasis
+                | TagEnd::Strong
+                | TagEnd::Strikethrough
+                | TagEnd::Link
+                | TagEnd::Image
+                | TagEnd::Superscript
+                | TagEnd::Subscript
+        ),
+        Event::Html(_) | Event::Rule => true,
+        _ => false,
+    }
+}
+
 fn alert_class(kind: BlockQuoteKind) -> &'static str {
     match kind {
         BlockQuoteKind::Note => "note",
@@ -768,5 +801,23 @@ mod tests {
         assert!(out.html.contains("<div class=\"callout callout-warning\" role=\"note\"><p class=\"callout-title\">\u{E000}warning\u{E001}</p>"));
         assert!(out.html.contains("<table>"));
         assert!(out.html.contains("type=\"checkbox\" class=\"task\" disabled checked"));
+    }
+
+    #[test]
+    fn a_task_box_and_its_text_share_a_label_that_ends_with_the_inline_run() {
+        let tight = convert_body(
+            "a.md",
+            "- [ ] Check **the** [dashboard](https://x.test)\n  ```\n  kubectl get pods\n  ```\n- [x] Done\n",
+        );
+        assert!(
+            tight.html.contains("<li><label class=\"task-label\"><input type=\"checkbox\" class=\"task\" disabled> Check <strong>the</strong> <a href=\"https://x.test\">dashboard</a></label>"),
+            "{}",
+            tight.html
+        );
+        assert!(tight.html.contains("<label class=\"task-label\"><input type=\"checkbox\" class=\"task\" disabled checked> Done</label></li>"), "{}", tight.html);
+        // In a loose list the label closes with the paragraph, never around a block.
+        let loose = convert_body("a.md", "- [ ] First\n\n  More text.\n\n- [ ] Second\n");
+        assert!(loose.html.contains("<p><label class=\"task-label\"><input type=\"checkbox\" class=\"task\" disabled> First</label></p>"), "{}", loose.html);
+        assert_eq!(loose.html.matches("<label").count(), loose.html.matches("</label>").count());
     }
 }

@@ -1,5 +1,5 @@
 // The example sites in a real headless Chromium: search, checklists, dark mode,
-// mobile navigation, copy buttons, JavaScript errors, accessibility (axe-core) and
+// copy buttons, JavaScript errors, accessibility (axe-core) and
 // HTML validity (the W3C checker, vnu-jar).
 import { test, before, after, afterEach } from "node:test";
 import assert from "node:assert/strict";
@@ -101,17 +101,6 @@ test("the dark-mode toggle is remembered", async () => {
   assert.equal(await page.getAttribute("html", "data-theme"), "dark");
   assert.notEqual(await background(), light);
   assert.equal(await page.getAttribute(".theme-toggle", "aria-pressed"), "true");
-});
-
-test("the mobile navigation opens from its button", async () => {
-  const page = await openPage(browser, { viewport: { width: 390, height: 844 } });
-  await page.goto(`${server.url}/helios/runbooks/`);
-  const link = page.locator(".sidebar nav a").first();
-  assert.equal(await link.isVisible(), false, "folded on a phone");
-  await page.locator(".sidebar > summary").click();
-  assert.equal(await link.isVisible(), true);
-  const width = await page.evaluate(() => document.documentElement.scrollWidth);
-  assert.ok(width <= 390, `no sideways scrolling on a phone (page is ${width}px wide)`);
 });
 
 test("code blocks have a working copy button", async () => {

@@ -134,13 +134,16 @@ struct Manifest<'a> {
     fv: String,
 }
 
+/// A page's serialized fragment entry by (content hash, section title).
+type EntryCache = HashMap<(u64, String), Arc<[u8]>>;
+
 /// Page terms by the page's content hash and language, and fragment entries by its
 /// content hash and section title: the same for every partner that carries the page
 /// as it is.
 #[derive(Default)]
 pub struct TermsCache {
     terms: Mutex<HashMap<(u64, Language), Arc<PageTerms>>>,
-    entries: Mutex<HashMap<(u64, String), Arc<[u8]>>>,
+    entries: Mutex<EntryCache>,
 }
 
 /// The search index of `plan`'s partner. With `known` (each page's content hash, and

@@ -16,13 +16,99 @@
     try { return localStorage.getItem(key); } catch (e) { return null; }
   }
 
-  // Small screens: the sidebar starts folded behind its "Browse" button.
+  var header = document.querySelector(".site-header");
+  var narrow = window.matchMedia("(max-width: 60rem)");
+  var announcer = document.getElementById("announcer");
+  function announce(text) {
+    if (!announcer) return;
+    announcer.textContent = "";
+    setTimeout(function () { announcer.textContent = text; }, 50);
+  }
+  // Drawers and the results panel open below the header, whatever its height.
+  function measureHeader() {
+    if (header) root.style.setProperty("--header-height", header.offsetHeight + "px");
+  }
+  measureHeader();
+  window.addEventListener("resize", measureHeader);
+
+  // Navigation: a sidebar on wide screens; on narrow ones a drawer opened from the
+  // header's menu button (without JavaScript, a folding list above the page).
   var sidebar = document.querySelector("details.sidebar");
+  var menuButton = document.querySelector(".menu-button");
   if (sidebar) {
-    var narrow = window.matchMedia("(max-width: 60rem)");
-    var fit = function () { sidebar.open = !narrow.matches; };
+    var current = sidebar.querySelector("[aria-current=page]");
+    // The current page in view within the sidebar, without scrolling the page.
+    var reveal = function () {
+      if (current && sidebar.open) sidebar.scrollTop = Math.max(0, current.offsetTop - sidebar.clientHeight / 2);
+    };
+    var setDrawer = function (open, focus) {
+      sidebar.open = open;
+      if (menuButton) menuButton.setAttribute("aria-expanded", String(open && narrow.matches));
+      if (open) {
+        measureHeader();
+        reveal();
+        if (focus) (current || sidebar.querySelector("a") || sidebar).focus({ preventScroll: true });
+      }
+    };
+    var fit = function () { setDrawer(!narrow.matches, false); };
     fit();
     narrow.addEventListener("change", fit);
+    if (menuButton) {
+      menuButton.hidden = false;
+      menuButton.addEventListener("click", function () { setDrawer(!sidebar.open, true); });
+      document.addEventListener("keydown", function (event) {
+        if (event.key === "Escape" && narrow.matches && sidebar.open) {
+          setDrawer(false);
+          menuButton.focus();
+        }
+      });
+      document.addEventListener("click", function (event) {
+        var inside = sidebar.contains(event.target) && !(event.target.closest && event.target.closest("a"));
+        if (narrow.matches && sidebar.open && !inside && !menuButton.contains(event.target)) setDrawer(false);
+      });
+    }
+  }
+
+  // "On this page": beside the page on wide screens, a folded box above it otherwise;
+  // the section being read is marked as the reader scrolls.
+  var toc = document.querySelector(".toc-details");
+  if (toc) {
+    var midWidth = window.matchMedia("(max-width: 75rem)");
+    var fitToc = function () { toc.open = !midWidth.matches; };
+    fitToc();
+    midWidth.addEventListener("change", fitToc);
+    toc.addEventListener("click", function (event) {
+      if (midWidth.matches && event.target.closest && event.target.closest("a")) toc.open = false;
+    });
+    var tocLinks = Array.prototype.slice.call(toc.querySelectorAll("a[href^='#']"));
+    var targets = tocLinks.map(function (a) { return document.getElementById(decodeURIComponent(a.getAttribute("href").slice(1))); });
+    var marked = null;
+    var mark = function () {
+      var line = (header ? header.offsetHeight : 0) + 32;
+      var at = -1;
+      targets.forEach(function (target, i) { if (target && target.getBoundingClientRect().top <= line) at = i; });
+      // At the bottom of the page, the headings below the line can no longer reach it:
+      // the one just followed, else the last one shown.
+      var bottom = window.innerHeight + window.scrollY >= document.documentElement.scrollHeight - 2;
+      if (bottom) {
+        var followed = targets.indexOf(location.hash ? document.getElementById(decodeURIComponent(location.hash.slice(1))) : null);
+        if (followed >= 0) at = followed;
+        else targets.forEach(function (target, i) { if (target && target.getBoundingClientRect().top < window.innerHeight) at = i; });
+      }
+      var link = tocLinks[at] || null;
+      if (link === marked) return;
+      if (marked) marked.removeAttribute("aria-current");
+      if (link) link.setAttribute("aria-current", "location");
+      marked = link;
+    };
+    var pending = false;
+    window.addEventListener("scroll", function () {
+      if (pending) return;
+      pending = true;
+      requestAnimationFrame(function () { pending = false; mark(); });
+    }, { passive: true });
+    window.addEventListener("hashchange", mark);
+    mark();
   }
 
   // Dark mode: follows the system until the reader picks, then remembers the pick.
@@ -55,12 +141,24 @@
         store(key, boxes.map(function (b) { return b.checked ? "1" : "0"; }).join(""));
       });
     });
-    var reset = document.querySelector(".checklist-reset");
-    if (reset) {
-      reset.hidden = false;
-      reset.addEventListener("click", function () {
+    // Progress and the reset button sit after the last checklist.
+    var bar = document.querySelector(".checklist-bar");
+    var progress = function () {
+      if (!bar) return;
+      var done = boxes.filter(function (b) { return b.checked; }).length;
+      bar.querySelector(".checklist-progress").textContent = bar.getAttribute("data-progress")
+        .replace("{done}", done).replace("{total}", boxes.length);
+    };
+    boxes.forEach(function (box) { box.addEventListener("change", progress); });
+    if (bar) {
+      var last = boxes[boxes.length - 1].closest(".prose > *");
+      if (last) last.parentNode.insertBefore(bar, last.nextSibling);
+      bar.hidden = false;
+      progress();
+      bar.querySelector(".checklist-reset").addEventListener("click", function () {
         boxes.forEach(function (b) { b.checked = b.defaultChecked; });
         store(key, null);
+        progress();
       });
     }
   }
@@ -78,6 +176,7 @@
       var text = (code || pre).innerText;
       var done = function () {
         button.textContent = copiedLabel;
+        announce(copiedLabel);
         setTimeout(function () { button.textContent = copyLabel; }, 1500);
       };
       if (navigator.clipboard && window.isSecureContext) {
@@ -91,11 +190,18 @@
         body.removeChild(area);
       }
     });
+    var bar = document.createElement("div");
+    bar.className = "code-bar";
+    var lang = document.createElement("span");
+    lang.className = "code-lang";
+    lang.textContent = pre.getAttribute("data-lang") || "";
+    bar.appendChild(lang);
+    bar.appendChild(button);
     var wrap = document.createElement("div");
     wrap.className = "code-block";
     pre.parentNode.insertBefore(wrap, pre);
+    wrap.appendChild(bar);
     wrap.appendChild(pre);
-    wrap.appendChild(button);
   });
 
   // Search: a combobox over the partner's index, which search.js reads in pieces.
@@ -113,6 +219,25 @@
   var generation = 0;
   var PAGE = 8;
   form.hidden = false;
+
+  // Narrow screens: a search button in the header opens the search field over it.
+  var searchOpen = document.querySelector(".search-open");
+  var searchClose = form.querySelector(".search-close");
+  function openSearchBar(open) {
+    if (!header || !searchOpen) return;
+    header.classList.toggle("is-searching", open);
+    searchOpen.setAttribute("aria-expanded", String(open));
+    if (open) input.focus();
+    else { close(); searchOpen.focus(); }
+  }
+  if (searchOpen) {
+    searchOpen.hidden = false;
+    searchOpen.addEventListener("click", function () { openSearchBar(true); });
+  }
+  if (searchClose) searchClose.addEventListener("click", function () { openSearchBar(false); });
+  narrow.addEventListener("change", function () {
+    if (!narrow.matches && header) header.classList.remove("is-searching");
+  });
 
   function start() {
     if (!starting) {
@@ -363,6 +488,7 @@
     } else if (event.key === "Escape") {
       if (!panel.hidden) { event.preventDefault(); close(); }
       else if (input.value) { event.preventDefault(); input.value = ""; }
+      else if (header && header.classList.contains("is-searching")) { event.preventDefault(); openSearchBar(false); }
     }
   });
   listbox.addEventListener("mousemove", function (event) {
@@ -377,7 +503,7 @@
     var typing = target && (target.tagName === "INPUT" || target.tagName === "TEXTAREA" || target.tagName === "SELECT" || target.isContentEditable);
     if (event.key === "/" && !typing && !event.ctrlKey && !event.metaKey && !event.altKey) {
       event.preventDefault();
-      input.focus();
+      if (narrow.matches && searchOpen) openSearchBar(true); else input.focus();
     }
   });
 })();
