@@ -118,7 +118,8 @@ fn literal_ranges(body: &str) -> Vec<Range<usize>> {
     let mut literal = code.clone();
     let mut cursor = 0;
     while let Some(open) = body[cursor..].find("{%").map(|i| cursor + i) {
-        let Some(close) = body[open..].find("%}").map(|i| open + i + 2) else { break };
+        // `{%}` is an opener, not a tag: its `%` may not also close it.
+        let Some(close) = body[open + 2..].find("%}").map(|i| open + 2 + i + 2) else { break };
         let words = body[open + 2..close - 2].trim_matches(|c: char| c == '-' || c.is_whitespace());
         cursor = close;
         if words == "raw" && !in_code(open) {
@@ -625,6 +626,14 @@ mod tests {
 
     fn none_in(body: &str) {
         assert!(find(body).is_empty(), "{body:?}: {:?}", find(body));
+    }
+
+    #[test]
+    fn an_opener_whose_percent_looks_like_a_closer_is_no_tag() {
+        // Found by the fuzz test: `{%}` made the tag's inside an inverted slice.
+        assert_eq!(literal_ranges("{%}"), Vec::<Range<usize>>::new());
+        assert_eq!(literal_ranges("{% raw %}x{% endraw %} {%}").len(), 1);
+        let _ = find("{%}𑍇 {%}");
     }
 
     #[test]
