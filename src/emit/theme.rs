@@ -17,7 +17,8 @@ use crate::support::tera_errors::error_chain;
 use crate::support::tera_errors::quoted_names;
 
 /// Templates whose output depends only on the partner: rendered once per site.
-pub const PARTNER_FRAGMENTS: [&str; 2] = ["partials/header.html", "partials/footer.html"];
+pub const PARTNER_FRAGMENTS: [&str; 3] =
+    ["partials/header.html", "partials/footer.html", "partials/support_links.html"];
 
 /// Context variables that differ from page to page, which `PARTNER_FRAGMENTS` cannot use.
 const PAGE_VARIABLES: [&str; 9] =

@@ -402,7 +402,6 @@ fn normalize(path: &Path) -> Option<PathBuf> {
     Some(parts.iter().collect())
 }
 
-/// The CSS class of a GFM alert, also the key of its title among the UI strings.
 /// Whether an event ends a run of inline content (a block starts or ends), which
 /// closes an open task label: a <label> may hold phrasing content only.
 fn ends_inline_run(event: &Event) -> bool {
@@ -432,6 +431,7 @@ fn ends_inline_run(event: &Event) -> bool {
     }
 }
 
+/// The CSS class of a GFM alert, also the key of its title among the UI strings.
 fn alert_class(kind: BlockQuoteKind) -> &'static str {
     match kind {
         BlockQuoteKind::Note => "note",

@@ -1,35 +1,20 @@
 // The example sites in a real headless Chromium: search, checklists, dark mode,
 // copy buttons, JavaScript errors, accessibility (axe-core) and
 // HTML validity (the W3C checker, vnu-jar).
-import { test, before, after, afterEach } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { readdirSync, readFileSync, rmSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { createRequire } from "node:module";
-import { buildExample, serve, launch, openPage, partners, repo } from "./harness.mjs";
-import { closePages } from "./harness.mjs";
-
-afterEach(closePages);
+import { exampleSites, openPage, partners } from "./harness.mjs";
 
 const require = createRequire(import.meta.url);
-let out, server, browser;
-
-before(async () => {
-  out = buildExample();
-  server = await serve(out);
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  server?.close();
-  if (out) rmSync(out, { recursive: true, force: true });
-});
+const site = exampleSites();
 
 test("search finds a known page and opens it from the keyboard", async () => {
-  const page = await openPage(browser);
-  await page.goto(`${server.url}/acme/`);
+  const page = await openPage(site.browser);
+  await page.goto(`${site.url}/acme/`);
   await page.keyboard.press("/");
   assert.equal(await page.evaluate(() => document.activeElement.id), "search-input");
   await page.keyboard.type("restore backup");
@@ -44,8 +29,8 @@ test("search finds a known page and opens it from the keyboard", async () => {
 });
 
 test("search finds a command written only in a code block and links to its heading", async () => {
-  const page = await openPage(browser);
-  await page.goto(`${server.url}/acme/`);
+  const page = await openPage(site.browser);
+  await page.goto(`${site.url}/acme/`);
   await page.locator("#search-input").fill("pg_wal_replay_resume");
   const first = page.locator(".search-results a").first();
   await first.waitFor();
@@ -57,21 +42,21 @@ test("search finds a command written only in a code block and links to its headi
 });
 
 test("search only knows the partner's own pages", async () => {
-  const page = await openPage(browser);
-  await page.goto(`${server.url}/helios/`);
+  const page = await openPage(site.browser);
+  await page.goto(`${site.url}/helios/`);
   await page.locator("#search-input").fill("EDI trading partner");
   await page.locator(".search-empty, .search-results a").first().waitFor();
   const titles = await page.locator(".search-results .search-title").allTextContents();
   assert.ok(!titles.includes("EDI for wholesale merchants"), `helios does not carry the EDI page: ${titles}`);
-  await page.goto(`${server.url}/acme/`);
+  await page.goto(`${site.url}/acme/`);
   await page.locator("#search-input").fill("EDI trading partner");
   await page.locator(".search-results a").first().waitFor();
   assert.equal(await page.locator(".search-results .search-title").first().textContent(), "EDI for wholesale merchants");
 });
 
 test("a checked box survives a reload, per partner, until the checklist is reset", async () => {
-  const page = await openPage(browser);
-  const url = `${server.url}/acme/runbooks/release-rollback/`;
+  const page = await openPage(site.browser);
+  const url = `${site.url}/acme/runbooks/release-rollback/`;
   await page.goto(url);
   const box = page.locator(".prose input.task").first();
   assert.equal(await box.isDisabled(), false);
@@ -80,7 +65,7 @@ test("a checked box survives a reload, per partner, until the checklist is reset
   await page.reload();
   assert.equal(await page.locator(".prose input.task").first().isChecked(), true);
 
-  await page.goto(`${server.url}/globex/runbooks/release-rollback/`);
+  await page.goto(`${site.url}/globex/runbooks/release-rollback/`);
   assert.equal(await page.locator(".prose input.task").first().isChecked(), false, "another partner's checklist is separate");
 
   await page.goto(url);
@@ -91,8 +76,8 @@ test("a checked box survives a reload, per partner, until the checklist is reset
 });
 
 test("the dark-mode toggle is remembered", async () => {
-  const page = await openPage(browser, { colorScheme: "light" });
-  await page.goto(`${server.url}/globex/`);
+  const page = await openPage(site.browser, { colorScheme: "light" });
+  await page.goto(`${site.url}/globex/`);
   const background = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
   const light = await background();
   await page.locator(".theme-toggle").click();
@@ -104,8 +89,8 @@ test("the dark-mode toggle is remembered", async () => {
 });
 
 test("code blocks have a working copy button", async () => {
-  const page = await openPage(browser, { permissions: ["clipboard-read", "clipboard-write"] });
-  await page.goto(`${server.url}/acme/runbooks/backup-restore/`);
+  const page = await openPage(site.browser, { permissions: ["clipboard-read", "clipboard-write"] });
+  await page.goto(`${site.url}/acme/runbooks/backup-restore/`);
   const button = page.locator(".code-block .copy-button").first();
   await button.click();
   // The clipboard write is asynchronous; the label says so once it is done.
@@ -120,9 +105,9 @@ test("no page logs a JavaScript error or asks for anything off the machine", asy
   // server (every partner under /<id>/) does not reproduce.
   const paths = ["", "playbooks/", "playbooks/incident-response/", "runbooks/database/database-failover/", "onboarding/training-plan/", "security/access-review/"];
   for (const partner of partners) {
-    const page = await openPage(browser);
+    const page = await openPage(site.browser);
     for (const path of paths) {
-      await page.goto(`${server.url}/${partner}/${path}`);
+      await page.goto(`${site.url}/${partner}/${path}`);
       await page.waitForLoadState("load");
     }
     assert.deepEqual(page.errors, [], `${partner}: JavaScript errors`);
@@ -135,9 +120,9 @@ test("pages have no serious or critical accessibility violations, light and dark
   const paths = ["", "runbooks/", "runbooks/backup-restore/", "playbooks/incident-response/", "404.html"];
   for (const colorScheme of ["light", "dark"]) {
     for (const partner of partners) {
-      const page = await openPage(browser, { colorScheme });
+      const page = await openPage(site.browser, { colorScheme });
       for (const path of paths) {
-        await page.goto(`${server.url}/${partner}/${path}`);
+        await page.goto(`${site.url}/${partner}/${path}`);
         await page.addScriptTag({ content: axe });
         const violations = await page.evaluate(async () => {
           const result = await window.axe.run(document, { runOnly: ["wcag2a", "wcag2aa", "best-practice"] });
@@ -161,7 +146,7 @@ test("every page is valid HTML (W3C Nu checker)", () => {
       else if (entry.name.endsWith(".html")) files.push(path);
     }
   };
-  walk(out);
+  walk(site.out);
   assert.ok(files.length > 100, `found ${files.length} pages`);
   let report;
   try {

@@ -1,8 +1,9 @@
 // Shared setup for the browser tests: build the example once, serve it on loopback,
 // and drive the machine's Debian Chromium (never a downloaded browser).
+import { before, after, afterEach } from "node:test";
 import { execFileSync } from "node:child_process";
 import { createServer } from "node:http";
-import { mkdtempSync, readFileSync, statSync, existsSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, statSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, extname, resolve, sep } from "node:path";
 import { chromium } from "playwright-core";
@@ -18,6 +19,29 @@ export function buildExample() {
     stdio: ["ignore", "inherit", "inherit"],
   });
   return out;
+}
+
+/**
+ * The hooks of a test file over the example sites: built into a fresh folder, served on
+ * loopback, one browser; pages close after each test. The returned object fills in
+ * before the first test: `out` (the folder), `url` (the server's) and `browser`.
+ */
+export function exampleSites() {
+  const site = {};
+  let server;
+  afterEach(closePages);
+  before(async () => {
+    site.out = buildExample();
+    server = await serve(site.out);
+    site.url = server.url;
+    site.browser = await launch();
+  });
+  after(async () => {
+    await site.browser?.close();
+    server?.close();
+    if (site.out) rmSync(site.out, { recursive: true, force: true });
+  });
+  return site;
 }
 
 const types = {

@@ -1,29 +1,15 @@
 // The default theme's reading experience, measured in Chromium at 390 px (a phone) and
 // 1440 px, light and dark: header height, sideways overflow, the navigation drawer, the
 // table of contents, text sizes, focus-ring contrast, checklists, code blocks, print.
-import { test, before, after, afterEach } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readdirSync, rmSync } from "node:fs";
+import { readdirSync } from "node:fs";
 import { join, relative, sep } from "node:path";
-import { buildExample, serve, launch, openPage, partners, closePages } from "./harness.mjs";
-
-afterEach(closePages);
+import { exampleSites, openPage, partners } from "./harness.mjs";
 
 const phone = { viewport: { width: 390, height: 844 } };
 const desktop = { viewport: { width: 1440, height: 900 } };
-let out, server, browser;
-
-before(async () => {
-  out = buildExample();
-  server = await serve(out);
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  server?.close();
-  if (out) rmSync(out, { recursive: true, force: true });
-});
+const site = exampleSites();
 
 /** Every page of a partner's site, as paths below the partner's root. */
 function pagesOf(partner) {
@@ -32,10 +18,10 @@ function pagesOf(partner) {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
       const path = join(dir, entry.name);
       if (entry.isDirectory()) walk(path);
-      else if (entry.name === "index.html") found.push(relative(join(out, partner), dir).split(sep).join("/"));
+      else if (entry.name === "index.html") found.push(relative(join(site.out, partner), dir).split(sep).join("/"));
     }
   };
-  walk(join(out, partner));
+  walk(join(site.out, partner));
   return found.map((p) => (p ? p + "/" : ""));
 }
 
@@ -63,9 +49,9 @@ function contrastInPage(page, a, b) {
 test("on a phone the header is at most 64 px tall, for every partner, light and dark", async () => {
   for (const colorScheme of ["light", "dark"]) {
     for (const partner of partners) {
-      const page = await openPage(browser, { ...phone, colorScheme });
+      const page = await openPage(site.browser, { ...phone, colorScheme });
       for (const path of ["", "runbooks/backup-restore/"]) {
-        await page.goto(`${server.url}/${partner}/${path}`);
+        await page.goto(`${site.url}/${partner}/${path}`);
         const height = await page.evaluate(() => document.querySelector(".site-header").getBoundingClientRect().height);
         assert.ok(height <= 64, `${partner}/${path} (${colorScheme}): header is ${height}px tall`);
         // The partner stays recognisable: its logo or name is shown.
@@ -78,12 +64,12 @@ test("on a phone the header is at most 64 px tall, for every partner, light and 
 
 test("no page of any partner scrolls sideways on a 390 px phone", async () => {
   for (const partner of partners) {
-    const page = await openPage(browser, phone);
+    const page = await openPage(site.browser, phone);
     const paths = pagesOf(partner);
     assert.ok(paths.length > 20, `${partner} has ${paths.length} pages`);
     const wide = [];
     for (const path of paths) {
-      await page.goto(`${server.url}/${partner}/${path}`);
+      await page.goto(`${site.url}/${partner}/${path}`);
       const width = await page.evaluate(() => document.documentElement.scrollWidth);
       if (width > 390) wide.push(`${path} (${width}px)`);
     }
@@ -92,8 +78,8 @@ test("no page of any partner scrolls sideways on a 390 px phone", async () => {
 });
 
 test("on a phone the navigation is a drawer: the menu button opens it at the current page, Esc closes it", async () => {
-  const page = await openPage(browser, phone);
-  await page.goto(`${server.url}/helios/runbooks/database/replication-lag/`);
+  const page = await openPage(site.browser, phone);
+  await page.goto(`${site.url}/helios/runbooks/database/replication-lag/`);
   const menu = page.locator(".menu-button");
   const current = page.locator(".sidebar nav a[aria-current=page]");
   assert.equal(await current.isVisible(), false, "folded on a phone");
@@ -125,9 +111,25 @@ test("on a phone the navigation is a drawer: the menu button opens it at the cur
   assert.deepEqual(page.errors, []);
 });
 
+test("without JavaScript a phone still navigates: the sidebar is a folding list above the page", async () => {
+  const page = await openPage(site.browser, { ...phone, javaScriptEnabled: false });
+  await page.goto(`${site.url}/globex/runbooks/database/replication-lag/`);
+  assert.equal(await page.locator(".menu-button").isVisible(), false, "no button that could not work");
+  // Open at first (the page cannot fold it), with the support links; its summary folds it.
+  assert.equal(await page.locator(".sidebar .drawer-links a").first().isVisible(), true, "the support links are reachable");
+  const link = page.locator(".sidebar nav a", { hasText: "Slow queries" });
+  assert.equal(await link.isVisible(), true);
+  await page.locator(".sidebar > summary").click();
+  assert.equal(await link.isVisible(), false, "the summary folds the list");
+  await page.locator(".sidebar > summary").click();
+  await link.click();
+  await page.waitForURL(/slow-queries\/$/);
+  assert.ok((await page.evaluate(() => document.documentElement.scrollWidth)) <= 390);
+});
+
 test("on a phone search opens over the header and its results fit the screen", async () => {
-  const page = await openPage(browser, phone);
-  await page.goto(`${server.url}/acme/runbooks/`);
+  const page = await openPage(site.browser, phone);
+  await page.goto(`${site.url}/acme/runbooks/`);
   assert.equal(await page.locator("#search-input").isVisible(), false);
   await page.locator(".search-open").click();
   assert.equal(await page.evaluate(() => document.activeElement.id), "search-input");
@@ -144,9 +146,9 @@ test("on a phone search opens over the header and its results fit the screen", a
 });
 
 test("'On this page' folds above the page below 1200 px and marks the section being read on a desktop", async () => {
-  const url = `${server.url}/acme/runbooks/backup-restore/`;
+  const url = `${site.url}/acme/runbooks/backup-restore/`;
   for (const viewport of [{ width: 390, height: 844 }, { width: 1024, height: 800 }]) {
-    const page = await openPage(browser, { viewport });
+    const page = await openPage(site.browser, { viewport });
     await page.goto(url);
     const toc = page.locator(".toc-details");
     assert.equal(await toc.isVisible(), true, `${viewport.width}px: the table of contents is there`);
@@ -165,7 +167,7 @@ test("'On this page' folds above the page below 1200 px and marks the section be
     assert.ok(headingTop >= headerBottom, `the heading lands below the sticky header (${headingTop} < ${headerBottom})`);
   }
 
-  const page = await openPage(browser, desktop);
+  const page = await openPage(site.browser, desktop);
   await page.goto(url);
   assert.equal(await page.locator(".toc-details").getAttribute("open"), "", "open beside the page");
   for (const [id, title] of [["verify", "Verify the restore"], ["step-2-check-that-a-backup-covers-it", "Step 2: Check that a backup covers it"]]) {
@@ -178,8 +180,8 @@ test("'On this page' folds above the page below 1200 px and marks the section be
 
 test("code is at least 0.875 of body text, and h4 to h6 are never smaller than it", async () => {
   for (const [name, options] of [["phone", phone], ["desktop", desktop]]) {
-    const page = await openPage(browser, options);
-    await page.goto(`${server.url}/globex/runbooks/backup-restore/`);
+    const page = await openPage(site.browser, options);
+    await page.goto(`${site.url}/globex/runbooks/backup-restore/`);
     const sizes = await page.evaluate(() => {
       const size = (el) => parseFloat(getComputedStyle(el).fontSize);
       const prose = document.querySelector(".prose");
@@ -205,8 +207,8 @@ test("code is at least 0.875 of body text, and h4 to h6 are never smaller than i
 test("focus rings reach 3:1 against the page for every partner, light and dark", async () => {
   for (const colorScheme of ["light", "dark"]) {
     for (const partner of partners) {
-      const page = await openPage(browser, { ...desktop, colorScheme });
-      await page.goto(`${server.url}/${partner}/runbooks/backup-restore/`);
+      const page = await openPage(site.browser, { ...desktop, colorScheme });
+      await page.goto(`${site.url}/${partner}/runbooks/backup-restore/`);
       // Keyboard focus, as a keyboard user gets it: the skip link, then the header's links.
       for (let i = 0; i < 3; i++) {
         await page.keyboard.press("Tab");
@@ -229,8 +231,8 @@ test("focus rings reach 3:1 against the page for every partner, light and dark",
 });
 
 test("a checklist box is named by its item, a tap on the text ticks it, and progress is counted", async () => {
-  const page = await openPage(browser, phone);
-  await page.goto(`${server.url}/acme/runbooks/release-rollback/`);
+  const page = await openPage(site.browser, phone);
+  await page.goto(`${site.url}/acme/runbooks/release-rollback/`);
   const boxes = page.locator(".prose input.task");
   const total = await boxes.count();
   assert.ok(total >= 5);
@@ -252,8 +254,8 @@ test("a checklist box is named by its item, a tap on the text ticks it, and prog
 });
 
 test("a code block shows its language and a copy button above the code, and 'Copied' is announced", async () => {
-  const page = await openPage(browser, { ...phone, permissions: ["clipboard-read", "clipboard-write"] });
-  await page.goto(`${server.url}/acme/runbooks/backup-restore/`);
+  const page = await openPage(site.browser, { ...phone, permissions: ["clipboard-read", "clipboard-write"] });
+  await page.goto(`${site.url}/acme/runbooks/backup-restore/`);
   const block = page.locator(".code-block").first();
   const button = (await block.locator(".copy-button").boundingBox());
   const code = (await block.locator("pre").boundingBox());
@@ -265,8 +267,8 @@ test("a code block shows its language and a copy button above the code, and 'Cop
 });
 
 test("print is light, starts with the partner's name, and keeps code blocks whole", async () => {
-  const page = await openPage(browser, { ...desktop, colorScheme: "dark" });
-  await page.goto(`${server.url}/helios/runbooks/backup-restore/`);
+  const page = await openPage(site.browser, { ...desktop, colorScheme: "dark" });
+  await page.goto(`${site.url}/helios/runbooks/backup-restore/`);
   await page.emulateMedia({ media: "print", colorScheme: "dark" });
   const printed = await page.evaluate(() => ({
     background: getComputedStyle(document.body).backgroundColor,

@@ -91,7 +91,7 @@
       // the one just followed, else the last one shown.
       var bottom = window.innerHeight + window.scrollY >= document.documentElement.scrollHeight - 2;
       if (bottom) {
-        var followed = targets.indexOf(location.hash ? document.getElementById(decodeURIComponent(location.hash.slice(1))) : null);
+        var followed = location.hash ? targets.indexOf(document.getElementById(decodeURIComponent(location.hash.slice(1)))) : -1;
         if (followed >= 0) at = followed;
         else targets.forEach(function (target, i) { if (target && target.getBoundingClientRect().top < window.innerHeight) at = i; });
       }
