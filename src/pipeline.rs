@@ -344,7 +344,7 @@ fn plan_site<'a>(
     });
     let ui = problems.take(ui)?;
     problems.extend(
-        crate::load::config::contrast_warnings(partner)
+        crate::load::brand::contrast_warnings(partner)
             .into_iter()
             .map(|d| d.or_rule(Rule::Contrast)),
     );
@@ -376,6 +376,7 @@ fn plan_site<'a>(
     problems.extend(crate::site::links::check(&site, &known, parsed.project.broken_links));
     problems.extend(site.collisions(&assets, &parsed.project.root));
     problems.extend(site.duplicate_urls());
+    problems.extend(site.missing_featured());
     problems.extend(alias_problems(parsed, &site, &assets));
     Some(PlannedSite {
         site,
@@ -489,7 +490,8 @@ fn build_partner(
         crate::emit::html::base_path(partner)
     };
     let site_path = site_path.as_str();
-    let mut generated = crate::emit::html::generated_files(partner, &parsed.highlight_css);
+    let mut generated =
+        crate::emit::html::generated_files(partner, &highlight_css(parsed, partner));
     let structure = structure_hash(parsed, site, ui, &generated, site_path);
     let page_hashes: Vec<u64> = site.pages.par_iter().map(content_hash).collect();
     let asset_paths: BTreeSet<String> =
@@ -583,7 +585,7 @@ fn build_partner(
         render_time,
         write_time: writing.elapsed(),
         changed: staged.changed.clone(),
-        logo: partner.brand.logo.clone(),
+        logo: partner.brand.values.get("logo").cloned(),
     };
     Ok((staged, report, new_memo))
 }
@@ -625,7 +627,8 @@ fn assemble_theme(
 pub(crate) fn render_problems(parsed: &Parsed, planned: &PlannedSite) -> Vec<Diagnostic> {
     let site = &planned.site;
     let search = crate::emit::search::index(site, None);
-    let mut generated = crate::emit::html::generated_files(site.partner, &parsed.highlight_css);
+    let mut generated =
+        crate::emit::html::generated_files(site.partner, &highlight_css(parsed, site.partner));
     generated.extend(search.files);
     let site_path = crate::emit::html::base_path(site.partner);
     let render = Render {
@@ -993,6 +996,20 @@ pub(crate) fn load_and_parse(
         clean_lines: Default::default(),
         search_terms: Default::default(),
     })
+}
+
+/// The partner's code colours: its `code_theme`s where it sets them, else the project's.
+fn highlight_css<'p>(parsed: &'p Parsed, partner: &Partner) -> std::borrow::Cow<'p, str> {
+    let (light, dark) = (partner.brand.get("code_theme"), partner.brand.get("code_theme_dark"));
+    if light.is_empty() && dark.is_empty() {
+        return std::borrow::Cow::Borrowed(&parsed.highlight_css);
+    }
+    let project = &parsed.project;
+    let light = if light.is_empty() { project.highlight_light.get_ref() } else { light };
+    let dark = if dark.is_empty() { project.highlight_dark.get_ref() } else { dark };
+    // Both names were checked when the partner was loaded.
+    crate::parse::highlight::stylesheet(light, dark)
+        .map_or(std::borrow::Cow::Borrowed(&parsed.highlight_css), std::borrow::Cow::Owned)
 }
 
 fn highlight_stylesheet(project: &ProjectConfig) -> Result<String, Diagnostic> {

@@ -259,6 +259,16 @@ accent = "{accent}"                           # the header stripe and focus ring
 # text = "#1c2330"
 # font = "system-ui, sans-serif"
 # heading_font = "Georgia, serif"
+# radius = "8px"                             # corners: 0 to 2rem
+# density = "comfortable"                    # compact, comfortable or roomy
+# header = "light"                           # light, brand (a bar in primary) or dark
+# home = "cards"                             # cards, or hero (search first, [home] featured)
+
+# [home]
+# featured = ["guides/getting-started.md"]   # pages the home page features
+
+# [announcement]                             # a banner over every page
+# text = "Planned maintenance on Sunday."
 
 [contact]
 support_email = "support@{id}.example"

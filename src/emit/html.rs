@@ -105,6 +105,8 @@ struct PageScope<'a> {
     page: PageContext<'a>,
     /// A section's pages and subsections, in navigation order.
     children: Vec<PageRef>,
+    /// On the home page, the pages the partner features (`[home] featured`).
+    featured: Vec<PageRef>,
     /// The sidebar as items, for themes that build their own (empty when no template
     /// reads it).
     nav: Vec<NavItem>,
@@ -260,6 +262,7 @@ fn render_page(
         root,
         page: page_context(plan.partner, site_page, ui),
         children: plan.children(index),
+        featured: if index == 0 { plan.featured() } else { Vec::new() },
         breadcrumbs: plan.breadcrumbs(index),
         previous: plan.previous(index),
         next: plan.next(index),
@@ -308,6 +311,7 @@ fn render_not_found(
             source: String::new(),
         },
         children: plan.children(0),
+        featured: Vec::new(),
         nav_html: nav_html(&nav, site_path, ui),
         nav: if theme.reads_nav { nav } else { Vec::new() },
         breadcrumbs: Vec::new(),

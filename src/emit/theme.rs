@@ -17,12 +17,27 @@ use crate::support::tera_errors::error_chain;
 use crate::support::tera_errors::quoted_names;
 
 /// Templates whose output depends only on the partner: rendered once per site.
-pub const PARTNER_FRAGMENTS: [&str; 3] =
-    ["partials/header.html", "partials/footer.html", "partials/support_links.html"];
+pub const PARTNER_FRAGMENTS: [&str; 5] = [
+    "partials/header.html",
+    "partials/footer.html",
+    "partials/support_links.html",
+    "partials/announcement.html",
+    "partials/feedback.html",
+];
 
 /// Context variables that differ from page to page, which `PARTNER_FRAGMENTS` cannot use.
-const PAGE_VARIABLES: [&str; 9] =
-    ["page", "nav", "nav_html", "toc", "children", "breadcrumbs", "previous", "next", "section"];
+const PAGE_VARIABLES: [&str; 10] = [
+    "page",
+    "nav",
+    "nav_html",
+    "toc",
+    "children",
+    "featured",
+    "breadcrumbs",
+    "previous",
+    "next",
+    "section",
+];
 
 /// Stands for the path back to the site root in partner-wide fragments; replaced per
 /// page. Private-use characters, so no text of a page can contain it by accident.

@@ -39,38 +39,63 @@ pub struct Contact {
     pub status_page: Option<String>,
 }
 
-/// A partner's resolved brand: theme defaults with the partner's tokens on top.
+/// The home page's featured pages, as content paths (`playbooks/incident-response.md`),
+/// with the line of partner.toml that names each, for errors.
+#[derive(Serialize, Debug, Clone, Default)]
+pub struct Home {
+    pub featured: Vec<Featured>,
+    /// The hero's heading and lead, in place of the home page's own.
+    pub heading: Option<String>,
+    pub lead: Option<String>,
+}
+
 #[derive(Serialize, Debug, Clone)]
-pub struct Brand {
-    /// Paths relative to the site root, after static files are merged.
-    pub logo: Option<String>,
-    pub favicon: Option<String>,
-    pub primary: String,
-    pub accent: String,
-    pub background: String,
+pub struct Featured {
+    pub path: String,
+    #[serde(skip)]
+    pub line: usize,
+}
+
+/// A notice shown over every page until a reader dismisses it (maintenance, a release).
+#[derive(Serialize, Debug, Clone)]
+pub struct Announcement {
     pub text: String,
-    pub font: String,
-    pub heading_font: String,
-    pub mono_font: String,
-    /// Derived, not set: focus-ring colours reaching 3:1 on the light and dark backgrounds.
-    pub focus: String,
-    pub focus_dark: String,
+    pub url: Option<String>,
+    pub link_text: Option<String>,
+    /// Changes with the text, so a new notice shows again to readers who closed the last.
+    pub id: String,
+}
+
+/// Where "Was this page helpful?" answers go; the widget is off without it.
+#[derive(Serialize, Debug, Clone)]
+pub struct Feedback {
+    pub url: String,
+}
+
+/// A partner's resolved brand: every token of its theme's `[brand]` with the partner's
+/// values on top, and the values livery derives from them (`focus`, `callout_*`,
+/// `header_background` …). Templates read `partner.brand.<token>`.
+#[derive(Serialize, Debug, Clone, Default)]
+pub struct Brand {
+    #[serde(flatten)]
+    pub values: std::collections::BTreeMap<&'static str, String>,
+    /// The names brand.css sets as `--brand-<name>`, in order.
+    #[serde(skip)]
+    pub css: Vec<&'static str>,
 }
 
 impl Brand {
-    /// The tokens as CSS custom properties, in a fixed order.
-    pub fn css_properties(&self) -> Vec<(&'static str, &str)> {
-        vec![
-            ("--brand-primary", &self.primary),
-            ("--brand-accent", &self.accent),
-            ("--brand-background", &self.background),
-            ("--brand-text", &self.text),
-            ("--brand-font", &self.font),
-            ("--brand-heading-font", &self.heading_font),
-            ("--brand-mono-font", &self.mono_font),
-            ("--brand-focus", &self.focus),
-            ("--brand-focus-dark", &self.focus_dark),
-        ]
+    /// A token's value; empty when the brand leaves it unset (`logo`, `code_theme`).
+    pub fn get(&self, name: &str) -> &str {
+        self.values.get(name).map_or("", String::as_str)
+    }
+
+    /// The CSS custom properties brand.css defines, in a fixed order.
+    pub fn css_properties(&self) -> Vec<(String, &str)> {
+        self.css
+            .iter()
+            .map(|name| (format!("--brand-{}", name.replace('_', "-")), self.get(name)))
+            .collect()
     }
 }
 
@@ -95,6 +120,9 @@ pub struct Partner {
     /// Other names the partner goes by (a short name, a product): `livery check`
     /// reports them, like the name, on other partners' sites.
     pub also_known_as: Vec<String>,
+    pub home: Home,
+    pub announcement: Option<Announcement>,
+    pub feedback: Option<Feedback>,
     #[serde(skip)]
     pub content: ContentRules,
     /// `partners/<id>`, absolute.
@@ -115,17 +143,21 @@ pub(crate) mod tests {
             language: "en".into(),
             theme: "default".into(),
             brand: Brand {
-                logo: None,
-                favicon: None,
-                primary: "#000".into(),
-                accent: "#000".into(),
-                background: "#fff".into(),
-                text: "#000".into(),
-                font: "serif".into(),
-                heading_font: "serif".into(),
-                mono_font: "monospace".into(),
-                focus: "#000".into(),
-                focus_dark: "#fff".into(),
+                values: [
+                    ("primary", "#000"),
+                    ("accent", "#000"),
+                    ("background", "#fff"),
+                    ("text", "#000"),
+                    ("font", "serif"),
+                    ("heading_font", "serif"),
+                    ("mono_font", "monospace"),
+                    ("focus", "#000"),
+                    ("focus_dark", "#fff"),
+                ]
+                .into_iter()
+                .map(|(k, v)| (k, v.to_owned()))
+                .collect(),
+                css: vec!["primary", "accent", "background", "text"],
             },
             contact: Contact::default(),
             vars: toml::Table::new(),
@@ -133,6 +165,9 @@ pub(crate) mod tests {
             menu: vec![],
             powered_by: false,
             also_known_as: vec![],
+            home: Home::default(),
+            announcement: None,
+            feedback: None,
             content: ContentRules::default(),
             dir: PathBuf::new(),
         }

@@ -132,7 +132,8 @@ impl<'a> SitePlan<'a> {
         self.children[index].iter().map(|&i| self.page_ref(i)).collect()
     }
 
-    /// From the home page down to the page's parent.
+    /// From the home page down to the page's parent. The home page is named for the
+    /// partner ("Acme Cloud"), not by the shared content's own title.
     pub fn breadcrumbs(&self, index: usize) -> Vec<PageRef> {
         let mut trail = Vec::new();
         let mut current = self.parent[index];
@@ -141,7 +142,38 @@ impl<'a> SitePlan<'a> {
             current = self.parent[i];
         }
         trail.reverse();
+        if let Some(home) = trail.first_mut().filter(|_| self.parent[0].is_none()) {
+            home.title.clone_from(&self.partner.name);
+        }
         trail
+    }
+
+    /// The pages `[home] featured` names, in its order, those the site carries.
+    pub fn featured(&self) -> Vec<PageRef> {
+        let featured = &self.partner.home.featured;
+        featured
+            .iter()
+            .filter_map(|f| self.by_source.get(Path::new(&f.path)))
+            .map(|&i| self.page_ref(i))
+            .collect()
+    }
+
+    /// `[home] featured` entries that name no page of this site.
+    pub fn missing_featured(&self) -> Vec<Diagnostic> {
+        let path =
+            Path::new("partners").join(&self.partner.id).join(crate::model::project::PARTNER_FILE);
+        self.partner
+            .home
+            .featured
+            .iter()
+            .filter(|f| !self.by_source.contains_key(Path::new(&f.path)))
+            .map(|f| {
+                Diagnostic::new(&path, format!("home.featured `{}` is not a page of this site", f.path))
+                    .at_line(f.line, None)
+                    .for_partner(&self.partner.id)
+                    .help("give the path of a page under content/ (or the partner's content/) that the partner publishes, e.g. \"playbooks/incident-response.md\"")
+            })
+            .collect()
     }
 
     pub fn previous(&self, index: usize) -> Option<PageRef> {

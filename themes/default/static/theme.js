@@ -111,21 +111,119 @@
     mark();
   }
 
-  // Dark mode: follows the system until the reader picks, then remembers the pick.
+  // Dark mode: follows the system until the reader picks the other scheme; picking
+  // back the system's own scheme follows the system again (and its later changes).
   var toggle = document.querySelector(".theme-toggle");
   if (toggle) {
+    var systemDark = window.matchMedia("(prefers-color-scheme: dark)");
     var isDark = function () {
       var forced = root.getAttribute("data-theme");
-      return forced ? forced === "dark" : window.matchMedia("(prefers-color-scheme: dark)").matches;
+      return forced ? forced === "dark" : systemDark.matches;
     };
-    var show = function () { toggle.setAttribute("aria-pressed", String(isDark())); };
+    var show = function () {
+      var forced = root.getAttribute("data-theme");
+      toggle.setAttribute("aria-pressed", String(isDark()));
+      toggle.title = (toggle.getAttribute("data-label") || "{scheme}")
+        .replace("{scheme}", toggle.getAttribute("data-" + (forced || "system")) || "");
+    };
     toggle.hidden = false;
     show();
     toggle.addEventListener("click", function () {
       var next = isDark() ? "light" : "dark";
-      root.setAttribute("data-theme", next);
-      store("kb-theme", next);
+      if ((next === "dark") === systemDark.matches) {
+        root.removeAttribute("data-theme");
+        store("kb-theme", null);
+      } else {
+        root.setAttribute("data-theme", next);
+        store("kb-theme", next);
+      }
       show();
+    });
+    systemDark.addEventListener("change", show);
+  }
+
+  // The announcement stays closed once dismissed, until its text changes.
+  var banner = document.querySelector(".announcement");
+  var bannerClose = banner && banner.querySelector(".announcement-close");
+  if (bannerClose) {
+    bannerClose.hidden = false;
+    bannerClose.addEventListener("click", function () {
+      store("kb-announcement", banner.getAttribute("data-id"));
+      root.classList.add("announcement-dismissed");
+      measureHeader();
+      var brand = document.querySelector(".site-header .brand");
+      if (brand) brand.focus({ preventScroll: true });
+    });
+  }
+
+  // The home hero's search field opens the header's search.
+  var heroSearch = document.querySelector(".hero-search-button");
+  if (heroSearch) {
+    heroSearch.hidden = false;
+    heroSearch.addEventListener("click", function () {
+      var opener = document.querySelector(".search-open");
+      if (opener && narrow.matches) opener.click();
+      var input = document.getElementById("search-input");
+      if (input) input.focus();
+    });
+  }
+
+  // Was this page helpful? One answer per page, sent to the partner's address as
+  // plain text (a simple request: no preflight), nothing else about the reader.
+  var feedback = document.querySelector(".feedback");
+  if (feedback && window.fetch) {
+    feedback.hidden = false;
+    feedback.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var answer = event.submitter ? event.submitter.value : "yes";
+      var body = JSON.stringify({ page: location.pathname, helpful: answer === "yes" });
+      fetch(feedback.getAttribute("action"), {
+        method: "POST", mode: "no-cors", keepalive: true, credentials: "omit",
+        headers: { "Content-Type": "text/plain" }, body: body
+      }).catch(function () { /* the answer is lost; reading goes on */ });
+      Array.prototype.forEach.call(feedback.querySelectorAll("button"), function (b) { b.disabled = true; });
+      feedback.querySelector(".feedback-status").textContent = feedback.getAttribute("data-thanks");
+    });
+  }
+
+  // Sidebar groups: the open section's pages fold away under a toggle.
+  Array.prototype.forEach.call(document.querySelectorAll(".sidebar .nav-section"), function (item) {
+    var list = item.querySelector(":scope > .nav-list");
+    var link = item.querySelector(":scope > a");
+    if (!list || !link) return;
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "nav-toggle";
+    button.setAttribute("aria-expanded", "true");
+    button.setAttribute("aria-label", (body.getAttribute("data-nav-group") || "{section}").replace("{section}", link.textContent));
+    item.insertBefore(button, list);
+    button.addEventListener("click", function () {
+      var open = button.getAttribute("aria-expanded") !== "true";
+      button.setAttribute("aria-expanded", String(open));
+      item.classList.toggle("is-collapsed", !open);
+    });
+  });
+
+  // A long section listing gets a filter over its titles and descriptions.
+  var filter = document.querySelector(".listing-filter");
+  if (filter) {
+    var cards = Array.prototype.slice.call(document.querySelectorAll(".cards .card"));
+    var empty = document.createElement("p");
+    empty.className = "filter-empty";
+    empty.setAttribute("role", "status");
+    filter.insertAdjacentElement("afterend", empty);
+    var fold = function (text) { return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase(); };
+    var texts = cards.map(function (card) { return fold(card.textContent); });
+    filter.hidden = false;
+    filter.addEventListener("input", function () {
+      var words = fold(filter.value).split(/\s+/).filter(Boolean);
+      var shown = 0;
+      cards.forEach(function (card, i) {
+        var match = words.every(function (w) { return texts[i].indexOf(w) !== -1; });
+        card.hidden = !match;
+        if (match) shown++;
+      });
+      empty.textContent = shown ? "" : filter.getAttribute("data-empty");
     });
   }
 

@@ -1,0 +1,148 @@
+// Brands that look like themselves, in Chromium: the three example partners differ in
+// header, corners, type and home layout; the announcement, the hero search, the
+// feedback widget, sidebar groups and the colour-scheme toggle work as a reader uses them.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { exampleSites, openPage, partners } from "./harness.mjs";
+
+const phone = { viewport: { width: 390, height: 844 } };
+const desktop = { viewport: { width: 1440, height: 900 } };
+const site = exampleSites();
+
+test("the three partners differ at a glance: header bar, corners, type and home layout", async () => {
+  const looks = {};
+  for (const partner of partners) {
+    const page = await openPage(site.browser, { ...desktop, colorScheme: "light" });
+    await page.goto(`${site.url}/${partner}/`);
+    looks[partner] = await page.evaluate(() => {
+      const header = getComputedStyle(document.querySelector(".site-header"));
+      return {
+        header: header.backgroundColor,
+        headerText: getComputedStyle(document.querySelector(".site-header .brand")).color,
+        radius: getComputedStyle(document.documentElement).getPropertyValue("--radius").trim(),
+        font: getComputedStyle(document.body).fontFamily,
+        home: document.querySelector(".hero-search") ? "hero" : document.querySelector(".cards") ? "cards" : "other",
+        navPadding: getComputedStyle(document.querySelector(".nav-list a")).paddingTop,
+      };
+    });
+    assert.deepEqual(page.errors, []);
+  }
+  const [a, b, c] = partners.map((p) => looks[p]);
+  for (const key of ["header", "radius", "font", "navPadding"]) {
+    assert.equal(new Set([a[key], b[key], c[key]]).size, 3, `${key} should differ: ${JSON.stringify(looks)}`);
+  }
+  assert.deepEqual([a.home, b.home, c.home], ["hero", "cards", "hero"]);
+});
+
+test("a callout's colour comes from its partner's brand: the same note differs per partner", async () => {
+  const colours = [];
+  for (const partner of partners) {
+    const page = await openPage(site.browser, desktop);
+    await page.goto(`${site.url}/${partner}/`);
+    colours.push(await page.evaluate(() => {
+      const probe = document.createElement("div");
+      probe.className = "callout callout-important";
+      document.querySelector(".content").append(probe);
+      return getComputedStyle(probe).borderLeftColor;
+    }));
+  }
+  assert.equal(new Set(colours).size, 3, colours.join(" "));
+});
+
+test("the announcement can be dismissed and stays dismissed, without a flash on the next page", async () => {
+  const page = await openPage(site.browser, phone);
+  await page.goto(`${site.url}/acme/runbooks/backup-restore/`);
+  const banner = page.locator(".announcement");
+  assert.ok(await banner.isVisible());
+  assert.match(await banner.innerText(), /Planned maintenance/);
+  await page.locator(".announcement-close").click();
+  assert.ok(!(await banner.isVisible()));
+  await page.goto(`${site.url}/acme/`);
+  // Hidden by the head script before the first paint, so the page does not jump.
+  assert.equal(await page.evaluate(() => document.documentElement.classList.contains("announcement-dismissed")), true);
+  assert.ok(!(await page.locator(".announcement").isVisible()));
+  // Header still at most 64 px on a phone with the banner gone.
+  const height = await page.evaluate(() => document.querySelector(".site-header").getBoundingClientRect().height);
+  assert.ok(height <= 64, `header ${height}px`);
+  assert.deepEqual(page.errors, []);
+});
+
+test("the hero's search field opens search, on a desktop and on a phone", async () => {
+  for (const options of [desktop, phone]) {
+    const page = await openPage(site.browser, options);
+    await page.goto(`${site.url}/acme/`);
+    await page.locator(".hero-search-button").click();
+    assert.equal(await page.evaluate(() => document.activeElement.id), "search-input");
+    await page.keyboard.type("rollback");
+    await page.locator(".search-results a").first().waitFor();
+    assert.match(await page.locator(".search-results a").first().innerText(), /rollback/i);
+    assert.deepEqual(page.errors, []);
+  }
+});
+
+test("'Was this page helpful?' posts one answer to the partner's address and thanks the reader", async () => {
+  const page = await openPage(site.browser, desktop);
+  const posts = [];
+  await page.route("https://feedback.acme.example/**", (route) => {
+    posts.push({ method: route.request().method(), body: route.request().postData() });
+    route.fulfill({ status: 204 });
+  });
+  await page.goto(`${site.url}/acme/runbooks/backup-restore/`);
+  await page.locator(".feedback button", { hasText: "Yes" }).click();
+  await page.locator(".feedback-status", { hasText: "Thank you" }).waitFor();
+  await page.waitForTimeout(200);
+  assert.equal(posts.length, 1);
+  assert.equal(posts[0].method, "POST");
+  assert.deepEqual(JSON.parse(posts[0].body), { page: "/acme/runbooks/backup-restore/", helpful: true });
+  assert.equal(await page.locator(".feedback button").first().isDisabled(), true);
+  // Partners without a feedback address show no widget, and send nothing.
+  await page.goto(`${site.url}/globex/runbooks/backup-restore/`);
+  assert.equal(await page.locator(".feedback").count(), 0);
+});
+
+test("the open section in the sidebar folds away under its toggle", async () => {
+  const page = await openPage(site.browser, desktop);
+  await page.goto(`${site.url}/helios/runbooks/backup-restore/`);
+  const toggle = page.locator(".sidebar .nav-section.is-open > .nav-toggle").first();
+  assert.equal(await toggle.getAttribute("aria-expanded"), "true");
+  assert.equal(await toggle.getAttribute("aria-label"), "Pages in Runbooks");
+  const current = page.locator(".sidebar a[aria-current=page]");
+  assert.ok(await current.isVisible());
+  await toggle.click();
+  assert.equal(await toggle.getAttribute("aria-expanded"), "false");
+  assert.ok(!(await current.isVisible()));
+  await toggle.click();
+  assert.ok(await current.isVisible());
+  assert.deepEqual(page.errors, []);
+});
+
+test("the colour-scheme toggle goes back to following the system", async () => {
+  const page = await openPage(site.browser, { ...desktop, colorScheme: "dark" });
+  await page.goto(`${site.url}/globex/`);
+  const background = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+  const dark = await background();
+  const toggle = page.locator(".theme-toggle");
+  assert.match(await toggle.getAttribute("title"), /follows the system/);
+  await toggle.click();
+  assert.equal(await page.getAttribute("html", "data-theme"), "light");
+  assert.notEqual(await background(), dark);
+  // Back to the system's own scheme: nothing forced, nothing stored.
+  await toggle.click();
+  assert.equal(await page.getAttribute("html", "data-theme"), null);
+  assert.equal(await page.evaluate(() => localStorage.getItem("kb-theme")), null);
+  assert.equal(await background(), dark);
+  // And it follows the system when that changes.
+  await page.emulateMedia({ colorScheme: "light" });
+  assert.notEqual(await background(), dark);
+  await page.waitForFunction(() => document.querySelector(".theme-toggle").getAttribute("aria-pressed") === "false");
+  assert.deepEqual(page.errors, []);
+});
+
+test("the breadcrumb trail starts at the partner's help center", async () => {
+  for (const [partner, name] of [["acme", "Acme Cloud"], ["globex", "Globex Commerce Services"]]) {
+    const page = await openPage(site.browser, desktop);
+    await page.goto(`${site.url}/${partner}/runbooks/database/database-failover/`);
+    const crumbs = await page.locator(".breadcrumbs a").allInnerTexts();
+    assert.equal(crumbs[0], name);
+  }
+});
