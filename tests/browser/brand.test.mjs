@@ -3,7 +3,12 @@
 // feedback widget, sidebar groups and the colour-scheme toggle work as a reader uses them.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { exampleSites, openPage, partners } from "./harness.mjs";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { exampleSites, fileWriter, openPage, partners, serve } from "./harness.mjs";
+import { releaseBinary } from "./cargo.mjs";
 
 const phone = { viewport: { width: 390, height: 844 } };
 const desktop = { viewport: { width: 1440, height: 900 } };
@@ -144,5 +149,41 @@ test("the breadcrumb trail starts at the partner's help center", async () => {
     await page.goto(`${site.url}/${partner}/runbooks/database/database-failover/`);
     const crumbs = await page.locator(".breadcrumbs a").allInnerTexts();
     assert.equal(crumbs[0], name);
+  }
+});
+
+test("a long section listing filters its pages as the reader types", async () => {
+  // The example's sections are short: a project with one section of 30 pages.
+  const work = mkdtempSync(join(tmpdir(), "livery-filter-"));
+  const write = fileWriter(work);
+  write("livery.toml", 'title = "Filter"\n');
+  write("partners/solo/partner.toml", 'name = "Solo"\nbase_url = "https://solo.example"\n');
+  write("content/_index.md", '+++\ntitle = "Home"\n+++\n');
+  write("content/sheets/_index.md", '+++\ntitle = "Cheat sheets"\n+++\n');
+  const topics = ["Password storage", "Session management", "Cross-site scripting", "SQL injection", "Logging"];
+  for (let i = 0; i < 30; i++) {
+    const topic = topics[i % topics.length];
+    write(`content/sheets/sheet-${i}.md`, `+++\ntitle = "${topic} ${i}"\ndescription = "About ${topic.toLowerCase()}, part ${i}."\n+++\nText.\n`);
+  }
+  const out = join(work, "out");
+  execFileSync(releaseBinary(), ["build", "--out", out, "-q"], { cwd: work, stdio: "inherit" });
+  const server = await serve(out);
+  try {
+    const page = await openPage(site.browser, phone);
+    await page.goto(`${server.url}/solo/sheets/`);
+    const filter = page.locator(".listing-filter");
+    assert.ok(await filter.isVisible());
+    assert.equal(await page.locator(".cards .card:visible").count(), 30);
+    await filter.fill("sql inj");
+    assert.equal(await page.locator(".cards .card:visible").count(), 6);
+    await filter.fill("sesion");
+    assert.equal(await page.locator(".cards .card:visible").count(), 0);
+    assert.match(await page.locator(".filter-empty").innerText(), /No pages match/);
+    await filter.fill("");
+    assert.equal(await page.locator(".cards .card:visible").count(), 30);
+    assert.deepEqual(page.errors, []);
+  } finally {
+    server.close();
+    rmSync(work, { recursive: true, force: true });
   }
 });

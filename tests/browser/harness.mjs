@@ -3,13 +3,21 @@
 import { before, after, afterEach } from "node:test";
 import { execFileSync } from "node:child_process";
 import { createServer } from "node:http";
-import { mkdtempSync, readFileSync, rmSync, statSync, existsSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, existsSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, extname, resolve, sep } from "node:path";
 import { chromium } from "playwright-core";
 
 export const repo = resolve(import.meta.dirname, "..", "..");
 export const partners = ["acme", "globex", "helios"];
+
+/** A function that writes a file below `dir`, making its folders: for generated projects. */
+export function fileWriter(dir) {
+  return (path, text) => {
+    mkdirSync(join(dir, path, ".."), { recursive: true });
+    writeFileSync(join(dir, path), text);
+  };
+}
 
 /** Builds the example sites into a fresh folder and returns it. */
 export function buildExample() {

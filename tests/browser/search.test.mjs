@@ -4,19 +4,16 @@
 import { test, before, after, afterEach } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import vm from "node:vm";
-import { serve, launch, openPage, closePages, repo } from "./harness.mjs";
+import { serve, launch, openPage, closePages, repo, fileWriter } from "./harness.mjs";
 import { releaseBinary } from "./cargo.mjs";
 
 /** A project of `pages` runbooks in sections of 1,000 that share most of their words. */
 function generate(dir, pages) {
-  const write = (path, text) => {
-    mkdirSync(join(dir, path, ".."), { recursive: true });
-    writeFileSync(join(dir, path), text);
-  };
+  const write = fileWriter(dir);
   write("livery.toml", 'title = "Generated"\n');
   write("partners/p00/partner.toml", 'name = "Partner Zero"\nbase_url = "https://p0.example"\n');
   write("content/_index.md", '+++\ntitle = "Home"\n+++\nGenerated pages.\n');
