@@ -35,6 +35,8 @@ pub enum Rule {
     UnknownField,
     /// `last_reviewed` older than the section's `max_age_days`.
     Stale,
+    /// A translation reviewed before the page it translates was last reviewed.
+    StaleTranslation,
     /// Content templating: unknown variables, syntax, snippet cycles.
     Template,
     /// Theme and partner templates, static files and UI strings.
@@ -61,13 +63,14 @@ pub enum Rule {
 }
 
 impl Rule {
-    pub const ALL: [Rule; 19] = [
+    pub const ALL: [Rule; 20] = [
         Rule::Config,
         Rule::Content,
         Rule::FrontMatter,
         Rule::Schema,
         Rule::UnknownField,
         Rule::Stale,
+        Rule::StaleTranslation,
         Rule::Template,
         Rule::Theme,
         Rule::BrokenLink,
@@ -91,6 +94,7 @@ impl Rule {
             Rule::Schema => "schema",
             Rule::UnknownField => "unknown-field",
             Rule::Stale => "stale",
+            Rule::StaleTranslation => "stale-translation",
             Rule::Template => "template",
             Rule::Theme => "theme",
             Rule::BrokenLink => "broken-link",

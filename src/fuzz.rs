@@ -44,7 +44,7 @@ fn page_text() -> impl Strategy<Value = String> {
 proptest! {
     #[test]
     fn front_matter_splitting_never_panics_and_locates_errors_in_the_file(text in page_text()) {
-        let file = SourceFile { origin: "content".into(), path: "a/b.md".into(), text: text.clone() };
+        let file = SourceFile { origin: "content".into(), path: "a/b.md".into(), text: text.clone(), language: None };
         match page::parse(&file, highlighter(), &Default::default()) {
             Ok(page) => prop_assert!(!page.title.is_empty()),
             Err(diagnostics) => {
@@ -64,7 +64,7 @@ proptest! {
         close in prop_oneof![Just("---\n"), Just("...\r\n"), Just("---"), Just("")],
     ) {
         let text = format!("---\n{yaml}{close}# Heading\n");
-        let file = SourceFile { origin: "content".into(), path: "a.md".into(), text: text.clone() };
+        let file = SourceFile { origin: "content".into(), path: "a.md".into(), text: text.clone(), language: None };
         for diagnostic in page::parse(&file, highlighter(), &Default::default()).err().unwrap_or_default() {
             let lines: Vec<&str> = text.split('\n').collect();
             let line = diagnostic.line.expect("located");
@@ -78,7 +78,7 @@ proptest! {
 
     #[test]
     fn arbitrary_bytes_as_a_page_never_panic(text in "\\PC{0,200}") {
-        let file = SourceFile { origin: "content".into(), path: "x.md".into(), text };
+        let file = SourceFile { origin: "content".into(), path: "x.md".into(), text, language: None };
         let _ = page::parse(&file, highlighter(), &Default::default());
     }
 

@@ -9,6 +9,8 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 
 use crate::error::{Diagnostic, Error};
+use crate::load::i18n::UiStrings;
+use crate::site::plan::SitePlan;
 
 use crate::error::{Rule, in_stage};
 
@@ -215,10 +217,31 @@ fn build_with(options: &BuildOptions, mut cache: Option<&mut Cache>) -> Result<B
     let mut failed = Vec::new();
     // Memos of the partners staged for publishing, stamped once they are published.
     let mut memos = Vec::new();
-    for (site, assets, ui) in &plans {
+    // A partner's sites in each of its languages are published together, as one folder.
+    let mut groups: Vec<&[ReadySite]> = Vec::new();
+    let mut rest = plans.as_slice();
+    while let Some((first, _)) = rest.split_first() {
+        let n =
+            rest.iter().take_while(|(site, _, _)| site.partner.id == first.0.partner.id).count();
+        groups.push(&rest[..n]);
+        rest = &rest[n..];
+    }
+    for group in groups {
         let started = Instant::now();
         let memo = cache.as_deref_mut().map(|c| &mut c.partners);
-        match build_partner(&parsed, site, assets, ui, options, &output, memo) {
+        let built = match group {
+            [(site, assets, ui)] => {
+                build_partner(&parsed, site, assets, ui, options, &output, memo)
+            }
+            languages => {
+                // Its pages are rendered whole; an old page-by-page memo must not linger.
+                if let Some(memo) = memo {
+                    memo.remove(&languages[0].0.partner.id);
+                }
+                build_languages(&parsed, languages, options, &output)
+            }
+        };
+        match built {
             Ok((site, report, memo)) => {
                 memos.extend(memo.map(|memo| (report.id.clone(), memo)));
                 pages_done += report.pages;
@@ -312,11 +335,16 @@ fn plan_site<'a>(
     (all_sources, all_urls): (&BTreeSet<PathBuf>, &BTreeMap<String, PathBuf>),
     problems: &mut crate::error::Problems,
 ) -> Option<PlannedSite<'a>> {
+    let translation = crate::site::personalize::Translation {
+        source: &parsed.project.source_language,
+        missing: parsed.project.missing_translation,
+    };
     let personalized = crate::site::personalize::personalize(
         partner,
         &parsed.pages,
         &parsed.templates,
         (&parsed.highlighter, &parsed.urls),
+        translation,
     )
     .map_err(crate::error::in_stage(Rule::Template));
     let personalized = problems.take(personalized)?;
@@ -348,7 +376,10 @@ fn plan_site<'a>(
             .into_iter()
             .map(|d| d.or_rule(Rule::Contrast)),
     );
-    let site = crate::site::plan::plan(partner, personalized.pages);
+    let mut site = crate::site::plan::plan(partner, personalized.pages);
+    site.untranslated = personalized.untranslated;
+    site.languages = language_sites(parsed, partner);
+    site.source_language.clone_from(&parsed.project.source_language);
     let assets = partner_assets(parsed, &site);
     // Links are checked against every content file: one the partner does not publish
     // is still there for the link that makes it published.
@@ -573,21 +604,126 @@ fn build_partner(
         }
         (_, new_memo) => (crate::write::stage(output, &partner.id, &files)?, new_memo),
     };
-    let report = PartnerReport {
-        id: partner.id.clone(),
-        name: partner.name.clone(),
-        pages: site.pages.len(),
-        files: files.len(),
-        written: staged.written,
-        unchanged: staged.unchanged,
-        elapsed: Duration::ZERO,
-        search_time,
-        render_time,
-        write_time: writing.elapsed(),
-        changed: staged.changed.clone(),
-        logo: partner.brand.values.get("logo").cloned(),
-    };
+    let times = (search_time, render_time, writing.elapsed());
+    let report = PartnerReport::of(partner, site.pages.len(), files.len(), &staged, times);
     Ok((staged, report, new_memo))
+}
+
+impl PartnerReport {
+    /// What building `partner` did; `times` are search, render and write time.
+    fn of(
+        partner: &Partner,
+        pages: usize,
+        files: usize,
+        staged: &crate::write::Staged,
+        (search_time, render_time, write_time): (Duration, Duration, Duration),
+    ) -> PartnerReport {
+        PartnerReport {
+            id: partner.id.clone(),
+            name: partner.name.clone(),
+            pages,
+            files,
+            written: staged.written,
+            unchanged: staged.unchanged,
+            elapsed: Duration::ZERO,
+            search_time,
+            render_time,
+            write_time,
+            changed: staged.changed.clone(),
+            logo: partner.brand.values.get("logo").cloned(),
+        }
+    }
+}
+
+/// A site planned and ready to render: its plan, content files (site path, file) and
+/// UI strings.
+type ReadySite<'a> = (SitePlan<'a>, Vec<(PathBuf, PathBuf)>, UiStrings);
+
+/// The partner's sites in each of its languages, with the pages each has when it
+/// leaves untranslated ones out.
+fn language_sites(parsed: &Parsed, partner: &Partner) -> Vec<crate::site::plan::LanguageSite> {
+    let project = &parsed.project;
+    partner
+        .languages
+        .iter()
+        .map(|language| {
+            let omits = project.missing_translation
+                == crate::model::project::MissingTranslation::Omit
+                && *language != project.source_language;
+            let only = omits.then(|| {
+                let translated = parsed.pages.translated.get(language).into_iter().flatten();
+                let sections = parsed
+                    .pages
+                    .shared
+                    .iter()
+                    .filter(|p| p.kind == crate::model::page::PageKind::Section);
+                let own = parsed.pages.own.get(&partner.id).into_iter().flatten();
+                translated.chain(sections).chain(own).map(|p| p.source.clone()).collect()
+            });
+            crate::site::plan::LanguageSite {
+                language: language.clone(),
+                prefix: partner.in_language(language).language_prefix(),
+                only,
+            }
+        })
+        .collect()
+}
+
+/// A partner published in several languages: each language's site rendered whole
+/// (the default at the root, the others under `<lang>/`), checked for leaks, and
+/// staged as the partner's one folder. The build cache's page-by-page rebuild covers
+/// one-language partners only so far.
+fn build_languages(
+    parsed: &Parsed,
+    languages: &[ReadySite],
+    options: &BuildOptions,
+    output: &crate::write::OutputDir,
+) -> Result<(crate::write::Staged, PartnerReport, Option<PartnerMemo>), Error> {
+    let partner = languages[0].0.partner;
+    let mut files = Vec::new();
+    let (mut search_time, mut render_time, mut pages) = (Duration::ZERO, Duration::ZERO, 0);
+    for (site, assets, ui) in languages {
+        let unit = site.partner;
+        let prefix = unit.language_prefix();
+        let site_path = if options.dev_server {
+            format!("/{}/{prefix}", unit.id)
+        } else {
+            crate::emit::html::base_path(unit)
+        };
+        let mut generated = crate::emit::html::generated_files(unit, &highlight_css(parsed, unit));
+        let indexing = Instant::now();
+        let search = crate::emit::search::index(site, None);
+        search_time += indexing.elapsed();
+        generated.extend(search.files);
+        let rendering = Instant::now();
+        let render = Render {
+            generated: &generated,
+            assets,
+            ui,
+            site_path: &site_path,
+            dev_server: options.dev_server,
+        };
+        let rendered = render_partner(parsed, site, &render, Pages::All)?;
+        let leaks = leak_problems(parsed, site, &rendered, &search.traced);
+        if !leaks.is_empty() {
+            return Err(Error::Project(leaks));
+        }
+        render_time += rendering.elapsed();
+        pages += site.pages.len();
+        files.extend(rendered.into_iter().map(|file| crate::model::output::OutputFile {
+            path: format!("{prefix}{}", file.path),
+            ..file
+        }));
+    }
+    let writing = Instant::now();
+    let staged = if options.dev_server {
+        crate::write::update_in_place(output.path(), &partner.id, &files, true)?
+    } else {
+        crate::write::stage(output, &partner.id, &files)?
+    };
+    let times = (search_time, render_time, writing.elapsed());
+    let report = PartnerReport::of(partner, pages, files.len(), &staged, times);
+    Ok((staged, report, None))
 }
 
 /// `memo` with the size and mtime of each page's published file, read once the site
@@ -848,12 +984,26 @@ pub(crate) fn load_and_parse(
             theme_configs.insert(name, theme_config);
         }
     }
+    // One site per partner and language: the unit every later stage plans, renders
+    // and checks (a partner's languages are next to each other, its default first).
     let partners: Vec<Partner> = drafts
         .into_iter()
         .filter_map(|draft| {
             let theme_config = theme_configs.get(&draft.theme)?;
             problems.take(draft.resolve(theme_config).map_err(in_stage(Rule::Config)))
         })
+        .flat_map(|partner| {
+            partner
+                .languages
+                .iter()
+                .map(|language| partner.in_language(language))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    let translated_languages: BTreeSet<String> = partners
+        .iter()
+        .map(|p| p.language.clone())
+        .filter(|language| *language != project.source_language)
         .collect();
     let mut partner_layers = BTreeMap::new();
     for partner in &partners {
@@ -868,7 +1018,10 @@ pub(crate) fn load_and_parse(
 
     let drafts_wanted = options.drafts || project.drafts;
     let content = problems
-        .take(crate::load::content::load_content(root).map_err(in_stage(Rule::Content)))
+        .take(
+            crate::load::content::load_content(root, &translated_languages)
+                .map_err(in_stage(Rule::Content)),
+        )
         .unwrap_or_default();
     // Every content folder is read before any page is parsed: a link's href needs the
     // URL its page's front matter chooses.
@@ -929,24 +1082,99 @@ pub(crate) fn load_and_parse(
         own.insert(id.clone(), parsed.pages);
         own_assets.insert(id, tree.assets);
     }
+    // Translations take the URL of the page they translate; their links resolve as
+    // its do, so a language's site links within itself.
+    let translations = crate::parse::page::parse_all(
+        &content.translations,
+        &highlighter,
+        drafts_wanted,
+        (shared_dir, &urls),
+        &shared_sources,
+        parse_cache.as_deref().unwrap_or(&empty),
+    );
+    problems.extend(in_stage(Rule::FrontMatter)(translations.problems));
+    conversions += translations.conversions;
+    if let Some(cache) = parse_cache.as_deref_mut() {
+        crate::parse::page::remember(
+            cache,
+            &content.translations,
+            &translations.pages,
+            fingerprint,
+        );
+    }
+    seen.extend(content.translations.iter().map(|f| f.display_path()));
+    let mut translated: BTreeMap<String, Vec<crate::model::page::Page>> = BTreeMap::new();
+    for page in translations.pages {
+        match &page.language {
+            Some(language) if shared_sources.contains(&page.source) => {
+                translated.entry(language.clone()).or_default().push(page);
+            }
+            Some(_) => problems.push(
+                Diagnostic::new(page.display_path(), format!("this translates {}, which does not exist", page.source.display()))
+                    .rule(Rule::Content)
+                    .help("name a translation after the page it translates: page.md and page.de.md side by side")
+                    .warning(),
+            ),
+            // A folder of translations only: no page of its own.
+            None => {}
+        }
+    }
     if let Some(cache) = parse_cache {
         cache.retain(|path, _| seen.contains(path));
     }
-    let mut pages = AllPages { shared, own, unparsed };
+    let mut pages = AllPages { shared, own, translated, unparsed };
     problems.extend(in_stage(Rule::FrontMatter)(unknown_partner_ids(&pages, &all_ids)));
 
+    // A translated snippet (`_snippets/x.de.md`) stands in for `x` in the pages and
+    // snippets of its language.
+    let snippet_translations: BTreeSet<(String, String)> = content
+        .snippet_translations
+        .iter()
+        .filter_map(|file| {
+            let name = crate::parse::templating::Snippet::from_source(file).name;
+            Some((name, file.language.clone()?))
+        })
+        .collect();
+    let in_language = |mut template: crate::model::content::Templated, language: Option<&str>| {
+        if let Some(language) = language {
+            for (name, _) in &template.snippets {
+                if snippet_translations.contains(&(name.clone(), language.to_owned())) {
+                    let dir = crate::model::page::SNIPPETS_DIR;
+                    template.protected = template.protected.replace(
+                        &format!("\"{dir}/{name}.md\""),
+                        &format!("\"{dir}/{name}.{language}.md\""),
+                    );
+                }
+            }
+        }
+        template
+    };
     let templated: Vec<(PathBuf, crate::model::content::Templated)> = pages
         .shared
         .iter()
         .chain(pages.own.values().flatten())
+        .chain(pages.translated.values().flatten())
         .filter_map(|page| match &page.body {
-            crate::model::page::Body::Templated(t) => Some((page.display_path(), t.clone())),
+            crate::model::page::Body::Templated(t) => {
+                Some((page.display_path(), in_language(t.clone(), page.language.as_deref())))
+            }
             crate::model::page::Body::Converted(_) => None,
+        })
+        .collect();
+    // Translated snippets are snippets of their own, named `x.de`.
+    let snippet_files: Vec<crate::model::page::SourceFile> = content
+        .snippet_translations
+        .iter()
+        .map(|file| crate::model::page::SourceFile {
+            path: crate::model::page::translation_path(&file.path, file.language.as_deref()),
+            language: None,
+            ..file.clone()
         })
         .collect();
     let snippets = content
         .snippets
         .iter()
+        .chain(&snippet_files)
         .map(|file| {
             let foreign = crate::parse::foreign::diagnostics(&file.display_path(), &file.text, 0);
             if foreign.is_empty() {

@@ -198,9 +198,11 @@ fn the_example_sites_differ_where_their_configs_say() {
     );
 
     // Pages without partner data are converted once for all three partners: 43 shared
-    // files, 3 of them templated, so 40 once; then per partner its templated pages:
-    // acme 3 + its own page, globex 3 + its training plan, helios 3.
-    assert_eq!(report.markdown_conversions, 40 + (3 + 1) + (3 + 1) + 3);
+    // files, 3 of them templated, so 40 once, and 6 German translations, 1 of them
+    // templated, so 5 once; then per site its templated pages: acme 3 + its own page,
+    // globex 3 + its training plan in English and again in German (the templated
+    // translation and 2 untranslated pages shown in English, + the training plan), helios 3.
+    assert_eq!(report.markdown_conversions, 40 + 5 + (3 + 1) + (3 + 1) * 2 + 3);
 }
 
 #[test]

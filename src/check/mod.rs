@@ -99,8 +99,17 @@ pub fn check(options: &CheckOptions) -> Result<CheckReport, Error> {
     let all_pages = parsed.pages.shared.iter().chain(parsed.pages.own.values().flatten());
     let stale = all_pages
         .filter_map(|page| crate::site::validate::stale(page, &parsed.project.schemas, today));
-    let mut findings: Vec<Diagnostic> =
-        load_problems.into_iter().chain(planned.shared_problems).chain(stale).collect();
+    let originals: HashMap<&std::path::Path, &crate::model::page::Page> =
+        parsed.pages.shared.iter().map(|p| (p.source.as_path(), p)).collect();
+    let stale_translations = parsed.pages.translated.values().flatten().filter_map(|page| {
+        crate::site::validate::stale_translation(page, originals.get(page.source.as_path())?)
+    });
+    let mut findings: Vec<Diagnostic> = load_problems
+        .into_iter()
+        .chain(planned.shared_problems)
+        .chain(stale)
+        .chain(stale_translations)
+        .collect();
 
     let mut per_partner = Vec::new();
     let mut external = BTreeSet::new();
@@ -131,7 +140,11 @@ pub fn check(options: &CheckOptions) -> Result<CheckReport, Error> {
     }
     findings.extend(merge_partners(per_partner));
     Ok(CheckReport {
-        partners: parsed.partners.iter().map(|p| p.id.clone()).collect(),
+        partners: {
+            let mut ids: Vec<String> = parsed.partners.iter().map(|p| p.id.clone()).collect();
+            ids.dedup();
+            ids
+        },
         findings: sorted(findings),
         external_links: external.into_iter().collect(),
         elapsed: started.elapsed(),
@@ -141,7 +154,8 @@ pub fn check(options: &CheckOptions) -> Result<CheckReport, Error> {
 /// A problem every partner has is reported once, without a partner; one only some
 /// partners have is reported once per partner, naming it.
 fn merge_partners(per_partner: Vec<(String, Vec<Diagnostic>)>) -> Vec<Diagnostic> {
-    let all = per_partner.len();
+    // A partner in several languages is one partner.
+    let all = per_partner.iter().map(|(id, _)| id).collect::<BTreeSet<_>>().len();
     let mut by_problem: HashMap<Diagnostic, BTreeSet<String>> = HashMap::new();
     let mut merged = Vec::new();
     for (partner, problems) in per_partner {

@@ -82,6 +82,12 @@ struct PageContext<'a> {
     /// The date in the partner's language: "1 October 2026".
     last_reviewed_text: Option<String>,
     extra: &'a toml::Table,
+    /// The language the page is shown in when it is not the site's: for want of a
+    /// translation, in the content's own.
+    fallback: Option<&'a str>,
+    /// The page in each of the partner's languages (this one marked `current`): for
+    /// the language switcher and `hreflang` links.
+    languages: Vec<LanguageLink>,
     /// Front matter fields a section schema declares: `page.fields.severity`.
     fields: std::collections::BTreeMap<&'a str, &'a toml::Value>,
     source: String,
@@ -260,7 +266,7 @@ fn render_page(
         nav_html: nav_html(&nav, &root, ui),
         nav: if theme.reads_nav { nav } else { Vec::new() },
         root,
-        page: page_context(plan.partner, site_page, ui),
+        page: page_context(plan, site_page, ui),
         children: plan.children(index),
         featured: if index == 0 { plan.featured() } else { Vec::new() },
         breadcrumbs: plan.breadcrumbs(index),
@@ -307,6 +313,8 @@ fn render_not_found(
             last_reviewed: None,
             last_reviewed_text: None,
             extra: &empty,
+            fallback: None,
+            languages: Vec::new(),
             fields: Default::default(),
             source: String::new(),
         },
@@ -387,9 +395,64 @@ fn site_context(partner: &Partner) -> SiteContext<'_> {
     SiteContext { title: &partner.name, base_url: &partner.base_url, language: &partner.language }
 }
 
-fn page_context<'a>(partner: &Partner, site_page: &'a SitePage, ui: &UiStrings) -> PageContext<'a> {
+/// One language of a page: where the switcher and `hreflang` lead.
+#[derive(Serialize)]
+struct LanguageLink {
+    language: String,
+    /// The language's name in itself: "Deutsch" (the tag for a language livery does not know).
+    name: String,
+    /// Relative to the page.
+    href: String,
+    permalink: String,
+    current: bool,
+    /// False when that language's site has no such page: the link leads to its home.
+    has_page: bool,
+}
+
+/// The page at `url` (its source `source`) in each of the partner's languages.
+fn language_links(plan: &SitePlan, url: &str, source: &std::path::Path) -> Vec<LanguageLink> {
+    let partner = plan.partner;
+    if plan.languages.len() < 2 {
+        return Vec::new();
+    }
+    // From the page up to the partner's folder, above this language's site.
+    let up = format!(
+        "{}{}",
+        urls::root_prefix(url),
+        if partner.language_prefix().is_empty() { "" } else { "../" }
+    );
+    let default_base =
+        partner.base_url.strip_suffix(&partner.language_prefix()).unwrap_or(&partner.base_url);
+    plan.languages
+        .iter()
+        .map(|site| {
+            let has_page = site.only.as_ref().is_none_or(|only| only.contains(source));
+            let target = if has_page { urls::encode_path(url) } else { String::new() };
+            LanguageLink {
+                language: site.language.clone(),
+                name: match crate::load::i18n::language_name(&site.language) {
+                    "" => site.language.clone(),
+                    name => name.to_owned(),
+                },
+                href: format!("{up}{}{target}", site.prefix),
+                permalink: format!("{default_base}{}{target}", site.prefix),
+                current: site.language == partner.language,
+                has_page,
+            }
+        })
+        .collect()
+}
+
+fn page_context<'a>(
+    plan: &'a SitePlan,
+    site_page: &'a SitePage,
+    ui: &UiStrings,
+) -> PageContext<'a> {
+    let partner = plan.partner;
     let page = site_page.page;
     PageContext {
+        fallback: site_page.fallback.then_some(plan.source_language.as_str()),
+        languages: language_links(plan, &page.url, &page.source),
         title: &site_page.title,
         heading: site_page.content.lifted_title.as_deref().unwrap_or(&site_page.title),
         description: site_page.description.as_deref(),

@@ -29,11 +29,12 @@ const DEFAULT_TEXT: &str = "This page has moved to {link}.";
 /// The redirect pages of `plan`'s site, and `_redirects` when there is any. `site_path`
 /// is the absolute path the site is served at (`/help/`).
 pub fn files(plan: &SitePlan, ui: &UiStrings, site_path: &str) -> Vec<OutputFile> {
-    if plan.redirects.is_empty() {
-        return Vec::new();
-    }
     let text = ui.strings.get("redirect_text").map_or(DEFAULT_TEXT, String::as_str);
-    let mut files = Vec::with_capacity(plan.redirects.len() + 1);
+    let mut files = untranslated(plan, ui);
+    if plan.redirects.is_empty() {
+        return files;
+    }
+    files.reserve(plan.redirects.len() + 1);
     let mut rules = String::new();
     for redirect in &plan.redirects {
         let from = redirect.from();
@@ -60,6 +61,36 @@ pub fn files(plan: &SitePlan, ui: &UiStrings, site_path: &str) -> Vec<OutputFile
     files.push(OutputFile { path: RULES_FILE.to_owned(), contents: Contents::Text(rules) });
     files
 }
+
+/// A page for each URL this language's site leaves untranslated, leading to the page
+/// in the partner's default language (one folder up from the language's site).
+fn untranslated(plan: &SitePlan, ui: &UiStrings) -> Vec<OutputFile> {
+    let text = ui.strings.get("untranslated_text").map_or(DEFAULT_UNTRANSLATED, String::as_str);
+    let partner = plan.partner;
+    let default_base =
+        partner.base_url.strip_suffix(&partner.language_prefix()).unwrap_or(&partner.base_url);
+    plan.untranslated
+        .iter()
+        .map(|page| {
+            let to = urls::encode_path(&page.url);
+            let href = format!("{}../{to}", urls::root_prefix(&page.url));
+            let redirect = Page {
+                language: &partner.language,
+                title: &page.title,
+                href: &href,
+                canonical: &format!("{default_base}{to}"),
+                text,
+            };
+            OutputFile {
+                path: urls::output_path(&page.url),
+                contents: Contents::Text(redirect.html()),
+            }
+        })
+        .collect()
+}
+
+/// What an untranslated page's stand-in says without the theme's `untranslated_text`.
+const DEFAULT_UNTRANSLATED: &str = "This page is not available in this language: {link}.";
 
 /// One redirect page, its values not yet escaped.
 struct Page<'a> {

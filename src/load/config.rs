@@ -51,6 +51,17 @@ struct ProjectFile {
     sections: crate::model::schema::SectionsFile,
     #[serde(default)]
     leaks: ProjectLeaksFile,
+    #[serde(default)]
+    languages: LanguagesFile,
+}
+
+/// `[languages]`: what a language site does with an untranslated page.
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct LanguagesFile {
+    #[serde(default)]
+    missing: crate::model::project::MissingTranslation,
+    source: Option<Spanned<String>>,
 }
 
 /// `[leaks]`: terms no partner's site may show (the platform's own name, wording
@@ -116,6 +127,18 @@ pub fn load_project(root: &Path) -> Result<ProjectConfig, Diagnostic> {
             .at_offset(&source, file.output_dir.span().start)
             .help("write the sites into a folder of their own, such as output_dir = \"public\" (the default)"));
     }
+    let source_language = match file.languages.source {
+        Some(tag) if !is_language_tag(tag.get_ref()) => {
+            return Err(Diagnostic::new(
+                PROJECT_FILE,
+                format!("languages.source `{}` is not a language tag", tag.get_ref()),
+            )
+            .at_offset(&source, tag.span().start)
+            .help("write the language the content is written in, such as source = \"en\""));
+        }
+        Some(tag) => tag.into_inner(),
+        None => "en".to_owned(),
+    };
     let mut forbidden = Vec::new();
     for (list, exact) in [(&file.leaks.terms, false), (&file.leaks.exact, true)] {
         for term in list {
@@ -150,6 +173,8 @@ pub fn load_project(root: &Path) -> Result<ProjectConfig, Diagnostic> {
         lowercase_urls: file.build.lowercase_urls,
         highlight_light: file.highlight.light,
         highlight_dark: file.highlight.dark,
+        missing_translation: file.languages.missing,
+        source_language,
         schemas,
         source,
     })
@@ -219,6 +244,9 @@ struct PartnerFile {
     base_url: Spanned<String>,
     #[serde(default = "default_language")]
     language: Spanned<String>,
+    /// The languages the site is published in, its default first; `language` is the
+    /// one-language form.
+    languages: Option<Vec<Spanned<String>>>,
     theme: Option<String>,
     #[serde(default)]
     brand: BrandFile,
@@ -457,13 +485,40 @@ impl PartnerDraft {
                     .help("write the address the site is published at, e.g. base_url = \"https://help.example.com\""),
             );
         }
-        let language = file.language.get_ref().clone();
-        if !is_language_tag(&language) {
+        let written: Vec<&Spanned<String>> = match &file.languages {
+            Some(list) => list.iter().collect(),
+            None => vec![&file.language],
+        };
+        if file.languages.is_some() && !file.language.span().is_empty() {
             problems.push(
-                at(file.language.span(), format!("`{language}` is not a language tag"))
-                    .help("use a BCP 47 tag such as \"en\", \"de\" or \"fr-CA\""),
+                at(file.language.span(), "set either `language` or `languages`, not both".into())
+                    .help("the first of `languages` is the site's default language: languages = [\"en\", \"de\"]"),
             );
         }
+        if written.is_empty() {
+            problems.push(
+                at(0..0, "`languages` is empty".into())
+                    .help("list at least one language, the default first: languages = [\"en\"]"),
+            );
+        }
+        let mut languages: Vec<String> = Vec::new();
+        for tag in written {
+            let language = tag.get_ref().trim().to_owned();
+            if !is_language_tag(&language) {
+                problems.push(
+                    at(tag.span(), format!("`{language}` is not a language tag"))
+                        .help("use a BCP 47 tag such as \"en\", \"de\" or \"fr-CA\""),
+                );
+            } else if languages.contains(&language) {
+                problems.push(
+                    at(tag.span(), format!("`{language}` is listed twice"))
+                        .help("list each language once"),
+                );
+            } else {
+                languages.push(language);
+            }
+        }
+        let language = languages.first().cloned().unwrap_or_else(|| "en".into());
 
         let source_of_brand =
             brand::Source { path: &path, text: &source, dir: &dir, theme_path: &theme.path };
@@ -552,6 +607,7 @@ impl PartnerDraft {
             name,
             base_url: format!("{}/", base_url.trim_end_matches('/')),
             language,
+            languages,
             theme: theme_name,
             brand,
             contact: Contact {

@@ -1,6 +1,7 @@
 //! Finds the project, and walks the content tree into sorted source files and
 //! assets. Reads, never parses.
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use walkdir::WalkDir;
@@ -22,6 +23,11 @@ pub struct ContentTree {
     pub assets: Vec<PathBuf>,
     /// `_snippets/**.md`, included by name, never published alone.
     pub snippets: Vec<SourceFile>,
+    /// `page.<lang>.md` files in a language some partner publishes: translations, by
+    /// the path of the page they translate (`language` set).
+    pub translations: Vec<SourceFile>,
+    /// `_snippets/x.<lang>.md`: translated snippets.
+    pub snippet_translations: Vec<SourceFile>,
 }
 
 /// The project folder: `explicit` (`--root DIR`) if given, else the nearest folder
@@ -62,19 +68,24 @@ fn no_project(root: Option<&Path>) -> Error {
     })
 }
 
-/// The shared content folder, which must exist.
-pub fn load_content(root: &Path) -> Result<ContentTree, Vec<Diagnostic>> {
+/// The shared content folder, which must exist. A file `x.<lang>.md` with `lang` one
+/// of `languages` is the translation of `x.md`.
+pub fn load_content(
+    root: &Path,
+    languages: &BTreeSet<String>,
+) -> Result<ContentTree, Vec<Diagnostic>> {
     if !root.join(CONTENT_DIR).is_dir() {
         return Err(vec![
             Diagnostic::new(CONTENT_DIR, "there is no content folder")
                 .help("create content/_index.md (the home page) and your pages under content/"),
         ]);
     }
-    let mut tree = load_tree(root, Path::new(CONTENT_DIR))?;
+    let mut tree = load_tree(root, Path::new(CONTENT_DIR), languages)?;
     let snippets_dir = Path::new(CONTENT_DIR).join(SNIPPETS_DIR);
     if root.join(&snippets_dir).is_dir() {
-        let snippets = load_tree(root, &snippets_dir)?;
+        let snippets = load_tree(root, &snippets_dir, languages)?;
         tree.snippets = snippets.pages;
+        tree.snippet_translations = snippets.translations;
     }
     Ok(tree)
 }
@@ -82,7 +93,12 @@ pub fn load_content(root: &Path) -> Result<ContentTree, Vec<Diagnostic>> {
 /// A partner's own content folder (`partners/<id>/content`), empty when absent.
 pub fn load_partner_content(root: &Path, id: &str) -> Result<ContentTree, Vec<Diagnostic>> {
     let dir = Path::new("partners").join(id).join(CONTENT_DIR);
-    if root.join(&dir).is_dir() { load_tree(root, &dir) } else { Ok(ContentTree::default()) }
+    // Translations of a partner's own pages are not supported yet: such files stay pages.
+    if root.join(&dir).is_dir() {
+        load_tree(root, &dir, &BTreeSet::new())
+    } else {
+        Ok(ContentTree::default())
+    }
 }
 
 /// A symlink (to a file or a folder) whose target lies outside `canonical_root`.
@@ -93,7 +109,11 @@ pub fn escapes(entry: &walkdir::DirEntry, canonical_root: &Path) -> bool {
 }
 
 /// Walks one content folder (`dir`, project-relative) into sorted pages and assets.
-fn load_tree(root: &Path, dir: &Path) -> Result<ContentTree, Vec<Diagnostic>> {
+fn load_tree(
+    root: &Path,
+    dir: &Path,
+    languages: &BTreeSet<String>,
+) -> Result<ContentTree, Vec<Diagnostic>> {
     let content_root = root.join(dir);
     let canonical_root = content_root.canonicalize().unwrap_or_else(|_| content_root.clone());
     let mut tree = ContentTree::default();
@@ -102,7 +122,11 @@ fn load_tree(root: &Path, dir: &Path) -> Result<ContentTree, Vec<Diagnostic>> {
         .follow_links(true)
         .sort_by_file_name()
         .into_iter()
-        .filter_entry(|entry| entry.depth() == 0 || !is_hidden_or_private(entry.file_name()));
+        .filter_entry(|entry| {
+            entry.depth() == 0
+                || !is_hidden_or_private(entry.file_name())
+                || is_section_translation(entry.file_name(), languages)
+        });
     while let Some(entry) = walker.next() {
         let entry = match entry {
             Ok(entry) => entry,
@@ -142,10 +166,22 @@ fn load_tree(root: &Path, dir: &Path) -> Result<ContentTree, Vec<Diagnostic>> {
                 problems.push(problem);
                 continue;
             }
+            let language = translation_language(&relative, languages);
             match read_text(root, &display) {
-                Ok(text) => {
-                    tree.pages.push(SourceFile { origin: dir.to_owned(), path: relative, text })
-                }
+                Ok(text) => match language {
+                    Some(language) => tree.translations.push(SourceFile {
+                        origin: dir.to_owned(),
+                        path: relative.with_extension("").with_extension("md"),
+                        text,
+                        language: Some(language),
+                    }),
+                    None => tree.pages.push(SourceFile {
+                        origin: dir.to_owned(),
+                        path: relative,
+                        text,
+                        language: None,
+                    }),
+                },
                 Err(diagnostic) => problems.push(diagnostic),
             }
         } else {
@@ -155,10 +191,25 @@ fn load_tree(root: &Path, dir: &Path) -> Result<ContentTree, Vec<Diagnostic>> {
     if problems.is_empty() { Ok(tree) } else { Err(problems) }
 }
 
+/// The language of `page.<lang>.md` when `lang` is one a partner publishes in.
+fn translation_language(path: &Path, languages: &BTreeSet<String>) -> Option<String> {
+    let stem = Path::new(path.file_stem()?);
+    let language = stem.extension()?.to_str()?;
+    languages.contains(language).then(|| language.to_owned())
+}
+
 /// `.git`, `.DS_Store` and `_snippets` are not pages; `_index.md` is.
 pub(crate) fn is_hidden_or_private(name: &std::ffi::OsStr) -> bool {
     let name = name.to_string_lossy();
     name.starts_with('.') || (name.starts_with('_') && name != "_index.md")
+}
+
+/// `_index.<lang>.md`, the translation of a section page, in a language a partner uses.
+fn is_section_translation(name: &std::ffi::OsStr, languages: &BTreeSet<String>) -> bool {
+    let name = name.to_string_lossy();
+    name.strip_prefix("_index.")
+        .and_then(|rest| rest.strip_suffix(".md"))
+        .is_some_and(|language| languages.contains(language))
 }
 
 /// Page paths become URLs; keep them to characters that need no escaping anywhere.

@@ -190,6 +190,32 @@ pub fn strings_for(
     if problems.is_empty() { Ok(merged) } else { Err(problems) }
 }
 
+/// A language's name in itself, for language switchers; the tag when livery does not
+/// know it.
+pub fn language_name(tag: &str) -> &'static str {
+    let base = tag.split(['-', '_']).next().unwrap_or(tag).to_ascii_lowercase();
+    match base.as_str() {
+        "en" => "English",
+        "de" => "Deutsch",
+        "fr" => "Français",
+        "es" => "Español",
+        "it" => "Italiano",
+        "nl" => "Nederlands",
+        "pt" => "Português",
+        "pl" => "Polski",
+        "sv" => "Svenska",
+        "da" => "Dansk",
+        "nb" | "no" => "Norsk",
+        "fi" => "Suomi",
+        "cs" => "Čeština",
+        "tr" => "Türkçe",
+        "ja" => "日本語",
+        "zh" => "中文",
+        "ko" => "한국어",
+        _ => "",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2,7 +2,7 @@
 //! value was written so that later stages can point at it.
 
 use std::fmt;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
@@ -20,15 +20,28 @@ pub const SNIPPETS_DIR: &str = "_snippets";
 pub struct SourceFile {
     /// The content folder it was found in: `content`, or `partners/<id>/content`.
     pub origin: PathBuf,
-    /// Relative to its content folder, e.g. `security/access-review.md`.
+    /// Relative to its content folder, e.g. `security/access-review.md`; for a
+    /// translation, the path of the page it translates (`access-review.de.md` has
+    /// `access-review.md` here and `de` in `language`).
     pub path: PathBuf,
     pub text: String,
+    /// The language of a translation file; None for the page itself.
+    #[serde(default)]
+    pub language: Option<String>,
 }
 
 impl SourceFile {
     /// The path users see in messages: relative to the project root.
     pub fn display_path(&self) -> PathBuf {
-        self.origin.join(&self.path)
+        self.origin.join(translation_path(&self.path, self.language.as_deref()))
+    }
+}
+
+/// The file of `path`'s translation into `language`: `a/b.md` → `a/b.de.md`.
+pub fn translation_path(path: &Path, language: Option<&str>) -> PathBuf {
+    match language {
+        Some(language) => path.with_extension(format!("{language}.md")),
+        None => path.to_owned(),
     }
 }
 
@@ -142,7 +155,11 @@ pub struct Page {
     /// The content folder it came from: `content`, or `partners/<id>/content`.
     pub origin: PathBuf,
     /// Relative to the content folder; for a folder without `_index.md`, `<folder>/_index.md`.
+    /// A translation has the source of the page it translates.
     pub source: PathBuf,
+    /// The language of a translation (`page.de.md`); None for the page itself.
+    #[serde(default)]
+    pub language: Option<String>,
     pub kind: PageKind,
     /// Site URL, e.g. `security/access-review/`.
     pub url: String,
@@ -186,7 +203,7 @@ impl Page {
     }
 
     pub fn display_path(&self) -> PathBuf {
-        self.origin.join(&self.source)
+        self.origin.join(translation_path(&self.source, self.language.as_deref()))
     }
 
     /// The section this page belongs to, as its `_index.md` path; None for the home page.

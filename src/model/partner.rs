@@ -106,7 +106,11 @@ pub struct Partner {
     pub name: String,
     /// Always ends with `/`.
     pub base_url: String,
+    /// The language of this site: one of `languages`.
     pub language: String,
+    /// Every language the partner publishes, its default first (served at the root;
+    /// the others under `/<lang>/`).
+    pub languages: Vec<String>,
     pub theme: String,
     pub brand: Brand,
     pub contact: Contact,
@@ -130,6 +134,27 @@ pub struct Partner {
     pub dir: PathBuf,
 }
 
+impl Partner {
+    /// The folder of this language's site inside the partner's: `""` for the default
+    /// language, `"de/"` for another.
+    pub fn language_prefix(&self) -> String {
+        if self.languages.first() == Some(&self.language) {
+            String::new()
+        } else {
+            format!("{}/", self.language)
+        }
+    }
+
+    /// The partner's site in `language`, one of its `languages`: published under
+    /// `/<lang>/` of the partner's site unless it is the default.
+    pub fn in_language(&self, language: &str) -> Partner {
+        let mut site = self.clone();
+        site.language = language.to_owned();
+        site.base_url = format!("{}{}", self.base_url, site.language_prefix());
+        site
+    }
+}
+
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
@@ -141,6 +166,7 @@ pub(crate) mod tests {
             name: format!("Partner {id}"),
             base_url: format!("https://{id}.test/"),
             language: "en".into(),
+            languages: vec!["en".into()],
             theme: "default".into(),
             brand: Brand {
                 values: [

@@ -18,6 +18,19 @@ pub enum LinkPolicy {
     Warn,
 }
 
+/// What a language site does with a page that has no translation into its language
+/// (`[languages] missing`).
+#[derive(Deserialize, Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum MissingTranslation {
+    /// Published in the default language, with a notice.
+    #[default]
+    Fallback,
+    /// Left out of the language's site: navigation, search and sitemap; links to it
+    /// land on the default language's page.
+    Omit,
+}
+
 /// `livery.toml`, validated.
 #[derive(Debug, Clone)]
 pub struct ProjectConfig {
@@ -31,6 +44,10 @@ pub struct ProjectConfig {
     pub lowercase_urls: bool,
     pub highlight_light: Spanned<String>,
     pub highlight_dark: Spanned<String>,
+    pub missing_translation: MissingTranslation,
+    /// `[languages] source`: the language the content is written in; other languages
+    /// use `page.<lang>.md` translations.
+    pub source_language: String,
     /// Front matter schemas of `[sections]`.
     pub schemas: crate::model::schema::Schemas,
     /// `[leaks]`: terms no partner's site may show.

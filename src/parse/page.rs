@@ -121,6 +121,7 @@ pub fn parse(
     Ok(Page {
         origin: file.origin.clone(),
         source: file.path.clone(),
+        language: file.language.clone(),
         kind,
         url,
         title,
@@ -318,6 +319,7 @@ fn add_implicit_sections(
             origin: origin.to_owned(),
             url: urls.page(&source),
             source,
+            language: None,
             kind: PageKind::Section,
             title,
             title_at: None,
@@ -430,7 +432,12 @@ mod tests {
     }
 
     fn source(path: &str, text: &str) -> SourceFile {
-        SourceFile { origin: CONTENT_DIR.into(), path: path.into(), text: text.into() }
+        SourceFile {
+            origin: CONTENT_DIR.into(),
+            path: path.into(),
+            text: text.into(),
+            language: None,
+        }
     }
 
     #[test]

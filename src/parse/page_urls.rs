@@ -193,7 +193,7 @@ mod tests {
     use super::*;
 
     fn source(origin: &str, path: &str, text: &str) -> SourceFile {
-        SourceFile { origin: origin.into(), path: path.into(), text: text.into() }
+        SourceFile { origin: origin.into(), path: path.into(), text: text.into(), language: None }
     }
 
     fn urls_of(files: &[SourceFile], lowercase: bool) -> (UrlMap, Vec<Diagnostic>) {

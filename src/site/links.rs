@@ -149,6 +149,10 @@ impl Checker<'_, '_> {
         if self.known.unparsed.contains(path) {
             return None;
         }
+        // Untranslated in this language: its URL leads to the default language's page.
+        if self.plan.untranslated.iter().any(|page| page.source == path) {
+            return None;
+        }
         if self.known.pages.contains(path) {
             let id = &self.plan.partner.id;
             return Some(Problem {
@@ -343,6 +347,7 @@ mod tests {
                     origin: "content".into(),
                     path: path.into(),
                     text: (*text).into(),
+                    language: None,
                 };
                 let urls = crate::model::url_map::UrlMap::default();
                 crate::parse::page::parse(&file, &highlighter, &urls).expect("parses")
@@ -356,6 +361,7 @@ mod tests {
                 let Body::Converted(content) = &page.body else { panic!("templated") };
                 SitePage {
                     page,
+                    fallback: false,
                     title: Cow::Borrowed(&page.title),
                     description: None,
                     content: Cow::Borrowed(content),

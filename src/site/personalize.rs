@@ -30,6 +30,9 @@ use crate::parse::templating::ContentTemplates;
 #[derive(Debug, Clone)]
 pub struct SitePage<'a> {
     pub page: &'a Page,
+    /// Published in the content's own language on a site in another, for want of a
+    /// translation (`[languages] missing = "fallback"`).
+    pub fallback: bool,
     pub title: Cow<'a, str>,
     pub description: Option<Cow<'a, str>>,
     pub content: Cow<'a, Converted>,
@@ -43,12 +46,26 @@ pub struct Personalized<'a> {
     /// Pages meant for this partner (its own, or naming it in `partners`) that are
     /// left out because their section is not carried.
     pub orphans: Vec<&'a Page>,
+    /// Pages the partner carries that this language's site leaves out for want of a
+    /// translation (`[languages] missing = "omit"`): their URLs lead to the default
+    /// language's page.
+    pub untranslated: Vec<&'a Page>,
+}
+
+/// How a site in a language other than the content's finds its pages.
+#[derive(Clone, Copy)]
+pub struct Translation<'p> {
+    /// The language the content is written in.
+    pub source: &'p str,
+    pub missing: crate::model::project::MissingTranslation,
 }
 
 /// The shared pages, and the pages of each partner's own content folder.
 pub struct AllPages {
     pub shared: Vec<Page>,
     pub own: BTreeMap<String, Vec<Page>>,
+    /// Translations of shared pages, by language, each sorted by source.
+    pub translated: BTreeMap<String, Vec<Page>>,
     /// Files that did not parse: their problems are reported, and links to them are
     /// not reported again as broken.
     pub unparsed: BTreeSet<PathBuf>,
@@ -72,15 +89,41 @@ pub fn personalize<'a>(
     pages: &'a AllPages,
     templates: &ContentTemplates,
     (highlighter, urls): (&Highlighter, &UrlMap),
+    translation: Translation,
 ) -> Result<Personalized<'a>, Vec<Diagnostic>> {
     let own: &[Page] = pages.own.get(&partner.id).map_or(&[], Vec::as_slice);
     let own_sources: BTreeSet<&Path> = own.iter().map(|p| p.source.as_path()).collect();
-    let mut chosen: Vec<&Page> = pages
-        .shared
-        .iter()
-        .filter(|page| !own_sources.contains(page.source.as_path()) && carries(partner, page))
-        .chain(own)
-        .collect();
+    // On a site in another language than the content's, each shared page is its
+    // translation, else the page itself (marked), else left out.
+    let translated: Option<BTreeMap<&Path, &Page>> =
+        (partner.language != translation.source).then(|| {
+            let list = pages.translated.get(&partner.language).map_or(&[][..], Vec::as_slice);
+            list.iter().map(|p| (p.source.as_path(), p)).collect()
+        });
+    let mut untranslated = Vec::new();
+    let mut fallback: BTreeSet<&Path> = BTreeSet::new();
+    let mut chosen: Vec<&Page> = Vec::with_capacity(pages.shared.len() + own.len());
+    for page in &pages.shared {
+        if own_sources.contains(page.source.as_path()) || !carries(partner, page) {
+            continue;
+        }
+        let Some(translated) = &translated else {
+            chosen.push(page);
+            continue;
+        };
+        match translated.get(page.source.as_path()) {
+            Some(translation) => chosen.push(translation),
+            // Sections hold the tree together: they fall back even when pages are omitted.
+            None if translation.missing == crate::model::project::MissingTranslation::Fallback
+                || page.kind == PageKind::Section =>
+            {
+                fallback.insert(page.source.as_path());
+                chosen.push(page);
+            }
+            None => untranslated.push(page),
+        }
+    }
+    chosen.extend(own);
     if !own.is_empty() {
         // Shared pages come sorted by source; a partner's own pages join them here.
         chosen.sort_by(|a, b| a.source.cmp(&b.source));
@@ -97,7 +140,12 @@ pub fn personalize<'a>(
 
     let results: Vec<Result<(SitePage, usize), Diagnostic>> = chosen
         .par_iter()
-        .map(|page| site_page(partner, page, templates, (highlighter, urls)))
+        .map(|page| {
+            let (mut site_page, conversions) =
+                site_page(partner, page, templates, (highlighter, urls))?;
+            site_page.fallback = fallback.contains(page.source.as_path());
+            Ok((site_page, conversions))
+        })
         .collect();
     let mut problems = Vec::new();
     let mut site_pages = Vec::with_capacity(results.len());
@@ -112,7 +160,7 @@ pub fn personalize<'a>(
         }
     }
     if problems.is_empty() {
-        Ok(Personalized { pages: site_pages, conversions, orphans })
+        Ok(Personalized { pages: site_pages, conversions, orphans, untranslated })
     } else {
         Err(problems)
     }
@@ -239,7 +287,7 @@ fn site_page<'a>(
         (None, Some(lifted)) if converted == 1 => Cow::Owned(lifted.clone()),
         _ => title,
     };
-    Ok((SitePage { page, title, description, content }, converted))
+    Ok((SitePage { page, fallback: false, title, description, content }, converted))
 }
 
 /// A front matter text with `{{ … }}` in it, rendered for the partner.

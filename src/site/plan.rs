@@ -20,6 +20,14 @@ pub struct SitePlan<'a> {
     pub pages: Vec<SitePage<'a>>,
     /// The old URLs of those pages (their `aliases`), each a redirect page to publish.
     pub redirects: Vec<Redirect<'a>>,
+    /// Pages the partner carries that this language's site leaves out untranslated:
+    /// their URLs lead to the default language's page.
+    pub untranslated: Vec<&'a crate::model::page::Page>,
+    /// The partner's sites in each of its languages, this one included, for language
+    /// switchers and `hreflang` links.
+    pub languages: Vec<LanguageSite>,
+    /// The language the shared content is written in (`[languages] source`).
+    pub source_language: String,
     parent: Vec<Option<usize>>,
     children: Vec<Vec<usize>>,
     by_source: HashMap<&'a Path, usize>,
@@ -63,6 +71,17 @@ pub const NAV_LIMIT: usize = 30;
 /// Entries per chunk: the chunk holding the open entry is listed.
 pub const NAV_CHUNK: usize = 20;
 
+/// One of a partner's language sites, as the others see it.
+#[derive(Debug, Clone)]
+pub struct LanguageSite {
+    pub language: String,
+    /// Its folder in the partner's site: `""` or `"de/"`.
+    pub prefix: String,
+    /// The pages it has, by source, when it leaves untranslated pages out; None when it
+    /// has every page the partner carries.
+    pub only: Option<std::collections::BTreeSet<PathBuf>>,
+}
+
 /// Plans one partner's site from the pages it carries (the home page among them).
 pub fn plan<'a>(partner: &'a Partner, carried: Vec<SitePage<'a>>) -> SitePlan<'a> {
     let by_source: HashMap<&Path, usize> =
@@ -104,7 +123,17 @@ pub fn plan<'a>(partner: &'a Partner, carried: Vec<SitePage<'a>>) -> SitePlan<'a
     let pages: Vec<SitePage<'a>> = order.iter().filter_map(|&i| slots[i].take()).collect();
     let by_source = pages.iter().enumerate().map(|(i, p)| (p.page.source.as_path(), i)).collect();
     let redirects = crate::site::redirects::collect(&pages);
-    SitePlan { partner, pages, redirects, parent, children: reordered_children, by_source }
+    SitePlan {
+        partner,
+        pages,
+        redirects,
+        untranslated: Vec::new(),
+        languages: Vec::new(),
+        source_language: String::new(),
+        parent,
+        children: reordered_children,
+        by_source,
+    }
 }
 
 /// Sidebar order: `weight` first (pages without one last), then title.

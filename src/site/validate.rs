@@ -164,6 +164,45 @@ pub(crate) fn days_between(from: Date, to: Date) -> Option<i64> {
     Some(i64::from(span.get_days()))
 }
 
+/// A translation older than its page: the page was reviewed (`last_reviewed`) after
+/// the translation was, or the page has a review date and the translation none. Review
+/// dates are what a translator updates when they bring a translation up to date, so
+/// the rule needs no hashes in front matter.
+pub fn stale_translation(translation: &Page, original: &Page) -> Option<Diagnostic> {
+    let language = translation.language.as_deref()?;
+    let original_date = original.last_reviewed?;
+    let fresh = translation.last_reviewed.is_some_and(|date| date >= original_date);
+    if fresh {
+        return None;
+    }
+    let (message, at) = match translation.last_reviewed {
+        Some(date) => (
+            format!(
+                "stale translation: reviewed {date}, but {} was reviewed {original_date}",
+                original.display_path().display()
+            ),
+            translation.field("last_reviewed").map(|f| (f.value_line, f.value_column)),
+        ),
+        None => (
+            format!(
+                "stale translation: it has no last_reviewed, and {} was reviewed {original_date}",
+                original.display_path().display()
+            ),
+            None,
+        ),
+    };
+    let mut diagnostic = Diagnostic::new(translation.display_path(), message)
+        .rule(Rule::StaleTranslation)
+        .warning()
+        .help(format!(
+            "bring the {language} translation up to date with the page, then set its last_reviewed to the day you did"
+        ));
+    if let Some((line, column)) = at {
+        diagnostic = diagnostic.at_line(line, Some(column));
+    }
+    Some(diagnostic)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -187,3 +187,28 @@ test("a long section listing filters its pages as the reader types", async () =>
     rmSync(work, { recursive: true, force: true });
   }
 });
+
+test("the language switcher lands on the same page in the other language, and back", async () => {
+  const page = await openPage(site.browser, phone);
+  await page.goto(`${site.url}/globex/playbooks/incident-response/`);
+  assert.equal(await page.getAttribute("html", "lang"), "en");
+  await page.locator(".language-switcher a", { hasText: "Deutsch" }).click();
+  await page.waitForURL(/\/globex\/de\/playbooks\/incident-response\/$/);
+  assert.equal(await page.getAttribute("html", "lang"), "de");
+  assert.equal(await page.locator("h1").innerText(), "Incident Response");
+  assert.match(await page.locator(".prose p").first().innerText(), /Dieses Playbook/);
+  // German search finds German words.
+  await page.locator(".search-open").click();
+  await page.keyboard.type("Schweregrade");
+  await page.locator(".search-results a").first().waitFor();
+  assert.match(await page.locator(".search-results a").first().innerText(), /Incident Response/);
+  await page.keyboard.press("Escape");
+  // An untranslated page says so, in German, and shows the English text.
+  await page.goto(`${site.url}/globex/de/security/pci-dss-scope/`);
+  assert.match(await page.locator(".translation-notice").innerText(), /noch nicht übersetzt/);
+  assert.equal(await page.getAttribute("main", "lang"), "en");
+  await page.locator(".language-switcher a", { hasText: "English" }).click();
+  await page.waitForURL(/\/globex\/security\/pci-dss-scope\/$/);
+  assert.equal(await page.locator(".translation-notice").count(), 0);
+  assert.deepEqual(page.errors, []);
+});
