@@ -692,7 +692,9 @@ fn build_languages(
         };
         let mut generated = crate::emit::html::generated_files(unit, &highlight_css(parsed, unit));
         let indexing = Instant::now();
-        let search = crate::emit::search::index(site, None);
+        // Page terms are cached across sites by content hash, as for one-language partners.
+        let page_hashes: Vec<u64> = site.pages.par_iter().map(content_hash).collect();
+        let search = crate::emit::search::index(site, Some((&page_hashes, &parsed.search_terms)));
         search_time += indexing.elapsed();
         generated.extend(search.files);
         let rendering = Instant::now();
