@@ -249,6 +249,7 @@ fn partner_toml(id: &str, name: &str, primary: &str, accent: &str) -> String {
 name = "{name}"                              # shown wherever the brand is named
 base_url = "https://help.{id}.example"       # where the site is published
 language = "en"                              # en, de or fr with the default theme
+# languages = ["en", "de"]                   # or several: the first at the root, others under /de/ …
 
 [brand]                                      # unset tokens use the theme's defaults
 logo = "logo.svg"                            # in partners/{id}/static/
