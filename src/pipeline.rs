@@ -635,6 +635,8 @@ impl PartnerReport {
     }
 }
 
+const ROBOTS: &str = "robots.txt";
+
 /// A site planned and ready to render: its plan, content files (site path, file) and
 /// UI strings.
 type ReadySite<'a> = (SitePlan<'a>, Vec<(PathBuf, PathBuf)>, UiStrings);
@@ -712,10 +714,23 @@ fn build_languages(
         }
         render_time += rendering.elapsed();
         pages += site.pages.len();
-        files.extend(rendered.into_iter().map(|file| crate::model::output::OutputFile {
-            path: format!("{prefix}{}", file.path),
-            ..file
-        }));
+        // Crawlers read robots.txt at the site's root only: the default language's
+        // names every language's sitemap.
+        files.extend(rendered.into_iter().filter(|f| prefix.is_empty() || f.path != ROBOTS).map(
+            |file| crate::model::output::OutputFile {
+                path: format!("{prefix}{}", file.path),
+                ..file
+            },
+        ));
+    }
+    let sitemaps: String = languages[1..]
+        .iter()
+        .map(|(site, _, _)| format!("Sitemap: {}sitemap.xml\n", site.partner.base_url))
+        .collect();
+    if let Some(robots) = files.iter_mut().find(|f| f.path == ROBOTS)
+        && let crate::model::output::Contents::Text(text) = &mut robots.contents
+    {
+        text.push_str(&sitemaps);
     }
     let writing = Instant::now();
     let staged = if options.dev_server {

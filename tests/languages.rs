@@ -39,6 +39,11 @@ fn the_default_language_stays_at_the_root_and_others_get_a_folder() {
     // UI strings in the language of the site.
     assert_eq!(select_text(&de, ".toc-title"), Vec::<String>::new(), "one heading: no toc");
     assert!(select_text(&de, ".page-meta").iter().any(|t| t.contains("Zuletzt geprüft")));
+    // One robots.txt, at the root, naming both sitemaps.
+    assert!(!project.exists("public/alpha/de/robots.txt"));
+    let robots = project.read("public/alpha/robots.txt");
+    assert!(robots.contains("Sitemap: https://help.alpha.test/sitemap.xml\n"), "{robots}");
+    assert!(robots.contains("Sitemap: https://help.alpha.test/de/sitemap.xml\n"), "{robots}");
     // A partner with one language has no folder and no switcher.
     assert!(!project.exists("public/beta/de"));
     let beta = project.html("public/beta/runbooks/restore/index.html");
