@@ -24,6 +24,7 @@ pub mod pipeline;
 pub mod scaffold;
 pub mod serve;
 pub mod site;
+pub mod snapshot;
 pub mod support;
 pub mod write;
 

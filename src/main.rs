@@ -38,7 +38,7 @@ enum Command {
         /// Include pages marked `draft = true`.
         #[arg(long)]
         drafts: bool,
-        /// Only the partners of shard I of N (1/4, 2/4 …): partners dealt out in id order, for a CI matrix.
+        /// Only the sites of shard I of N (1/4, 2/4 …), for a CI matrix: every partner's sites (each language and version) dealt out in order.
         #[arg(long, value_name = "I/N")]
         shard: Option<livery::site::shard::Shard>,
         /// Print nothing but errors and warnings.
@@ -93,7 +93,7 @@ Examples:\n  livery check\n  livery check --partner acme --list-external\n  live
         /// `human` groups findings by file; `json` is for CI tools (schema in the README).
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
-        /// Only the partners of shard I of N (1/4, 2/4 …): partners dealt out in id order, for a CI matrix.
+        /// Only the sites of shard I of N (1/4, 2/4 …), for a CI matrix: every partner's sites (each language and version) dealt out in order.
         #[arg(long, value_name = "I/N")]
         shard: Option<livery::site::shard::Shard>,
         /// Fail (exit 1) on warnings too.
@@ -131,6 +131,11 @@ Examples:\n  livery check\n  livery check --partner acme --list-external\n  live
         #[command(subcommand)]
         command: PartnerCommand,
     },
+    /// Manage product versions: `livery version snapshot 17` freezes the current content as version 17.
+    Version {
+        #[command(subcommand)]
+        command: VersionCommand,
+    },
     /// Work with themes: `livery theme eject` copies the built-in theme to themes/ for editing.
     Theme {
         #[command(subcommand)]
@@ -152,6 +157,21 @@ enum NewCommand {
     Page {
         /// SECTION/NAME, relative to content/ (without .md).
         page: String,
+        /// Project folder (the one holding livery.toml) [default: the nearest one from here upwards].
+        #[arg(long)]
+        root: Option<PathBuf>,
+    },
+}
+
+#[derive(Subcommand)]
+enum VersionCommand {
+    /// Copy content/ to versions/VERSION/content/ (and each partner's content likewise), before the current content moves on.
+    #[command(
+        after_help = "Example, when 17 is current and 18 is about to start:\n  livery version snapshot 17\n  then in livery.toml: [versions] list = [\"18\", \"17\"]"
+    )]
+    Snapshot {
+        /// The version the current content is: the folder name under versions/ and in URLs.
+        version: String,
         /// Project folder (the one holding livery.toml) [default: the nearest one from here upwards].
         #[arg(long)]
         root: Option<PathBuf>,
@@ -262,6 +282,22 @@ fn main() -> ExitCode {
                         "wrote {} files to themes/{name}/; they now override the built-in theme",
                         files.len()
                     );
+                    ExitCode::SUCCESS
+                }
+                Err(error) => fail(error),
+            }
+        }
+        Command::Version { command: VersionCommand::Snapshot { version, root } } => {
+            let root = match project_root(root) {
+                Ok(root) => root,
+                Err(code) => return code,
+            };
+            match livery::snapshot::snapshot(&root, &version) {
+                Ok(snapshot) => {
+                    for (folder, files) in snapshot.folders {
+                        out!("created {} ({files} files)", folder.display());
+                    }
+                    out!("next: {}", snapshot.next_step);
                     ExitCode::SUCCESS
                 }
                 Err(error) => fail(error),

@@ -12,18 +12,17 @@ use crate::error::{Diagnostic, Error};
 use crate::load::i18n::UiStrings;
 use crate::site::plan::SitePlan;
 
-use crate::error::{Rule, in_stage};
+use crate::error::Rule;
 
 use crate::cache::{Cache, FileStamp, PageMemo, PartnerMemo};
 use crate::emit::html::Pages;
 use crate::emit::theme::Theme;
-use crate::load::config::PartnerDraft;
-use crate::load::theme::Layer;
 use crate::model::partner::Partner;
-use crate::model::project::ProjectConfig;
 use crate::parse::highlight::Highlighter;
-use crate::parse::templating::ContentTemplates;
-use crate::site::personalize::AllPages;
+
+mod load;
+pub use load::check_partner_names;
+pub(crate) use load::{Parsed, load_and_parse};
 
 /// What `livery build` was asked to do.
 #[derive(Debug, Clone, Default)]
@@ -102,40 +101,6 @@ pub struct PartnerReport {
     pub logo: Option<String>,
 }
 
-/// A project read and parsed: everything partner-independent.
-pub(crate) struct Parsed {
-    /// What loading and parsing found without having to stop: the pages and partners
-    /// that failed are left out, the rest go on to be planned, so one run reports the
-    /// problems of every stage.
-    pub(crate) problems: Vec<Diagnostic>,
-    pub(crate) project: ProjectConfig,
-    pub(crate) partners: Vec<Partner>,
-    pub(crate) themes: BTreeMap<String, Layer>,
-    /// Each partner's templates, static files and UI strings.
-    pub(crate) partner_layers: BTreeMap<String, Layer>,
-    pub(crate) pages: AllPages,
-    pub(crate) assets: Vec<PathBuf>,
-    /// Each partner's own content files, published for that partner only.
-    pub(crate) own_assets: BTreeMap<String, Vec<PathBuf>>,
-    pub(crate) templates: ContentTemplates,
-    pub(crate) highlighter: Highlighter,
-    pub(crate) highlight_css: String,
-    /// Markdown conversions done while parsing (pages without partner data).
-    pub(crate) conversions: usize,
-    /// Every page's URL, for the links of pages converted per partner.
-    pub(crate) urls: crate::model::url_map::UrlMap,
-    /// Every partner's identifying terms (built or not) and the project's forbidden ones.
-    pub(crate) terms: crate::leaks::terms::Terms,
-    /// The snippets' project-relative paths and texts, to trace a leak to one.
-    pub(crate) snippet_texts: Vec<(PathBuf, String)>,
-    /// What the leak scan found clean in one partner's files, not searched again in
-    /// the next partner's.
-    pub(crate) clean_lines: crate::leaks::scan::CleanLines,
-    /// Each page's search terms, worked out for the first partner that carries it and
-    /// taken as they are by the others.
-    pub(crate) search_terms: crate::emit::search::TermsCache,
-}
-
 pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
     if !options.cache {
         return build_with(options, None);
@@ -191,7 +156,7 @@ fn build_with(options: &BuildOptions, mut cache: Option<&mut Cache>) -> Result<B
     problems.extend(load_problems);
     problems.extend(planned.shared_problems);
     let mut plans = Vec::new();
-    let mut conversions = parsed.conversions;
+    let mut conversions = parsed.conversions();
     for partner in planned.partners {
         problems.extend(partner.problems);
         if let Some(site) = partner.site {
@@ -217,7 +182,7 @@ fn build_with(options: &BuildOptions, mut cache: Option<&mut Cache>) -> Result<B
     let mut failed = Vec::new();
     // Memos of the partners staged for publishing, stamped once they are published.
     let mut memos = Vec::new();
-    // A partner's sites in each of its languages are published together, as one folder.
+    // A partner's sites (languages, versions) are published together, as one folder.
     let mut groups: Vec<&[ReadySite]> = Vec::new();
     let mut rest = plans.as_slice();
     while let Some((first, _)) = rest.split_first() {
@@ -229,16 +194,17 @@ fn build_with(options: &BuildOptions, mut cache: Option<&mut Cache>) -> Result<B
     for group in groups {
         let started = Instant::now();
         let memo = cache.as_deref_mut().map(|c| &mut c.partners);
+        let partner = group[0].0.partner;
         let built = match group {
-            [(site, assets, ui)] => {
+            [(site, assets, ui)] if load::sites_of(partner).len() == 1 => {
                 build_partner(&parsed, site, assets, ui, options, &output, memo)
             }
-            languages => {
+            sites => {
                 // Its pages are rendered whole; an old page-by-page memo must not linger.
                 if let Some(memo) = memo {
-                    memo.remove(&languages[0].0.partner.id);
+                    memo.remove(&partner.id);
                 }
-                build_languages(&parsed, languages, options, &output)
+                build_sites(&parsed, sites, options, &output)
             }
         };
         match built {
@@ -308,25 +274,54 @@ pub(crate) struct PlannedSite<'a> {
 }
 
 pub(crate) fn plan_sites(parsed: &Parsed) -> PlannedSites<'_> {
-    let all_sources = parsed.pages.sources();
-    let all_urls = parsed.pages.by_url();
+    let known: Vec<_> =
+        parsed.contents.iter().map(|c| (c.pages.sources(), c.pages.by_url())).collect();
     let shared_problems = parsed
-        .pages
-        .shared
+        .contents
         .iter()
-        .chain(parsed.pages.own.values().flatten())
+        .flat_map(|c| c.pages.shared.iter().chain(c.pages.own.values().flatten()))
         .flat_map(|page| crate::site::validate::check_page(page, &parsed.project.schemas))
         .collect();
-    let partners = parsed
+    let mut partners: Vec<PartnerPlan> = parsed
         .partners
         .par_iter()
         .map(|partner| {
             let mut problems = crate::error::Problems::default();
-            let site = plan_site(parsed, partner, (&all_sources, &all_urls), &mut problems);
+            let index = parsed.contents.iter().position(|c| c.version == partner.version);
+            let known = &known[index.expect("every site's version is parsed")];
+            let site = plan_site(parsed, partner, (&known.0, &known.1), &mut problems);
             PartnerPlan { partner, site, problems: problems.into_vec() }
         })
         .collect();
+    link_versions(&mut partners);
     PlannedSites { shared_problems, partners }
+}
+
+/// Tells each site of a partner in several versions which pages its other versions
+/// (same language) have, for the version switcher.
+fn link_versions(plans: &mut [PartnerPlan]) {
+    let mut sites: BTreeMap<(&str, &str), Vec<crate::site::plan::VersionSite>> = BTreeMap::new();
+    for plan in plans.iter() {
+        let (partner, Some(site)) = (plan.partner, &plan.site) else { continue };
+        if partner.versions.len() < 2 {
+            continue;
+        }
+        sites.entry((&partner.id, &partner.language)).or_default().push(
+            crate::site::plan::VersionSite {
+                version: partner.version.clone(),
+                prefix: partner.site_prefix(),
+                urls: site.site.pages.iter().map(|p| p.page.url.clone()).collect(),
+            },
+        );
+    }
+    for plan in plans.iter_mut() {
+        let partner = plan.partner;
+        if let Some(site) = &mut plan.site
+            && let Some(versions) = sites.get(&(partner.id.as_str(), partner.language.as_str()))
+        {
+            site.site.versions = versions.clone();
+        }
+    }
 }
 
 fn plan_site<'a>(
@@ -335,15 +330,16 @@ fn plan_site<'a>(
     (all_sources, all_urls): (&BTreeSet<PathBuf>, &BTreeMap<String, PathBuf>),
     problems: &mut crate::error::Problems,
 ) -> Option<PlannedSite<'a>> {
+    let content = parsed.content_of(partner);
     let translation = crate::site::personalize::Translation {
         source: &parsed.project.source_language,
         missing: parsed.project.missing_translation,
     };
     let personalized = crate::site::personalize::personalize(
         partner,
-        &parsed.pages,
-        &parsed.templates,
-        (&parsed.highlighter, &parsed.urls),
+        &content.pages,
+        &content.templates,
+        (&parsed.highlighter, &content.urls),
         translation,
     )
     .map_err(crate::error::in_stage(Rule::Template));
@@ -383,10 +379,10 @@ fn plan_site<'a>(
     let assets = partner_assets(parsed, &site);
     // Links are checked against every content file: one the partner does not publish
     // is still there for the link that makes it published.
-    let all_assets: BTreeSet<PathBuf> = parsed
+    let all_assets: BTreeSet<PathBuf> = content
         .assets
         .iter()
-        .chain(parsed.own_assets.get(&partner.id).into_iter().flatten())
+        .chain(content.own_assets.get(&partner.id).into_iter().flatten())
         .cloned()
         .collect();
     let layers = [parsed.themes.get(&partner.theme), parsed.partner_layers.get(&partner.id)];
@@ -399,14 +395,15 @@ fn plan_site<'a>(
     let known = crate::site::links::Known {
         pages: all_sources,
         urls: all_urls,
-        page_urls: &parsed.urls,
+        page_urls: &content.urls,
         assets: &all_assets,
         statics: &statics,
-        unparsed: &parsed.pages.unparsed,
+        unparsed: &content.pages.unparsed,
     };
     problems.extend(crate::site::links::check(&site, &known, parsed.project.broken_links));
     problems.extend(site.collisions(&assets, &parsed.project.root));
     problems.extend(site.duplicate_urls());
+    problems.extend(site.in_other_sites_folder());
     problems.extend(site.missing_featured());
     problems.extend(alias_problems(parsed, &site, &assets));
     Some(PlannedSite {
@@ -468,6 +465,7 @@ fn alias_problems(
 fn partner_assets(parsed: &Parsed, site: &crate::site::plan::SitePlan) -> Vec<(PathBuf, PathBuf)> {
     let partner = site.partner;
     let root = &parsed.project.root;
+    let content = parsed.content_of(partner);
     let linked: BTreeSet<&Path> = site
         .pages
         .iter()
@@ -491,14 +489,14 @@ fn partner_assets(parsed: &Parsed, site: &crate::site::plan::SitePlan) -> Vec<(P
             && (linked.contains(asset.as_path())
                 || asset.parent().is_some_and(|folder| folders.contains(folder)))
     };
-    let mut assets: BTreeMap<PathBuf, PathBuf> = parsed
+    let mut assets: BTreeMap<PathBuf, PathBuf> = content
         .assets
         .iter()
         .filter(|a| carried(a))
-        .map(|a| (a.clone(), root.join(crate::model::page::CONTENT_DIR).join(a)))
+        .map(|a| (a.clone(), root.join(&content.dir).join(a)))
         .collect();
-    let own_dir = root.join("partners").join(&partner.id).join(crate::model::page::CONTENT_DIR);
-    for asset in parsed.own_assets.get(&partner.id).into_iter().flatten() {
+    let own_dir = root.join(parsed.project.partner_content_dir(&partner.id, &partner.version));
+    for asset in content.own_assets.get(&partner.id).into_iter().flatten() {
         assets.insert(asset.clone(), own_dir.join(asset));
     }
     assets.into_iter().collect()
@@ -637,6 +635,34 @@ impl PartnerReport {
 
 const ROBOTS: &str = "robots.txt";
 
+/// The files published in `published` (a partner's folder) that belong to its sites
+/// not in `built`: each file belongs to the site with the longest of `prefixes` its
+/// path starts with. They are kept as they are (read and compared like any file, so
+/// a site whose files are all unchanged is not written at all).
+fn published_files_of_other_sites(
+    published: &Path,
+    prefixes: &[String],
+    built: &BTreeSet<String>,
+) -> Vec<crate::model::output::OutputFile> {
+    let owner = |path: &str| {
+        prefixes.iter().filter(|p| path.starts_with(p.as_str())).max_by_key(|p| p.len()).cloned()
+    };
+    walkdir::WalkDir::new(published)
+        .sort_by_file_name()
+        .into_iter()
+        .flatten()
+        .filter(|entry| entry.file_type().is_file())
+        .filter_map(|entry| {
+            let path = entry.path().strip_prefix(published).ok()?.to_str()?.to_owned();
+            let site = owner(&path)?;
+            (!built.contains(&site)).then(|| crate::model::output::OutputFile {
+                path,
+                contents: crate::model::output::Contents::Copy(entry.path().to_owned()),
+            })
+        })
+        .collect()
+}
+
 /// A site planned and ready to render: its plan, content files (site path, file) and
 /// UI strings.
 type ReadySite<'a> = (SitePlan<'a>, Vec<(PathBuf, PathBuf)>, UiStrings);
@@ -645,6 +671,7 @@ type ReadySite<'a> = (SitePlan<'a>, Vec<(PathBuf, PathBuf)>, UiStrings);
 /// leaves untranslated ones out.
 fn language_sites(parsed: &Parsed, partner: &Partner) -> Vec<crate::site::plan::LanguageSite> {
     let project = &parsed.project;
+    let pages = &parsed.content_of(partner).pages;
     partner
         .languages
         .iter()
@@ -653,40 +680,39 @@ fn language_sites(parsed: &Parsed, partner: &Partner) -> Vec<crate::site::plan::
                 == crate::model::project::MissingTranslation::Omit
                 && *language != project.source_language;
             let only = omits.then(|| {
-                let translated = parsed.pages.translated.get(language).into_iter().flatten();
-                let sections = parsed
-                    .pages
-                    .shared
-                    .iter()
-                    .filter(|p| p.kind == crate::model::page::PageKind::Section);
-                let own = parsed.pages.own.get(&partner.id).into_iter().flatten();
+                let translated = pages.translated.get(language).into_iter().flatten();
+                let sections =
+                    pages.shared.iter().filter(|p| p.kind == crate::model::page::PageKind::Section);
+                let own = pages.own.get(&partner.id).into_iter().flatten();
                 translated.chain(sections).chain(own).map(|p| p.source.clone()).collect()
             });
             crate::site::plan::LanguageSite {
                 language: language.clone(),
-                prefix: partner.in_language(language).language_prefix(),
+                prefix: partner.in_language(language).site_prefix(),
                 only,
             }
         })
         .collect()
 }
 
-/// A partner published in several languages: each language's site rendered whole
-/// (the default at the root, the others under `<lang>/`), checked for leaks, and
-/// staged as the partner's one folder. The build cache's page-by-page rebuild covers
-/// one-language partners only so far.
-fn build_languages(
+/// A partner published in several languages or versions: each site rendered whole
+/// (the default language's newest version at the root, the others under `<lang>/`,
+/// `<v>/` or `<lang>/<v>/`), checked for leaks, and staged as the partner's one folder.
+/// `sites` may be some of them only (`--shard` deals sites out): the published files
+/// of the others are kept as they are. The build cache's page-by-page rebuild covers
+/// partners of one site only so far.
+fn build_sites(
     parsed: &Parsed,
-    languages: &[ReadySite],
+    sites: &[ReadySite],
     options: &BuildOptions,
     output: &crate::write::OutputDir,
 ) -> Result<(crate::write::Staged, PartnerReport, Option<PartnerMemo>), Error> {
-    let partner = languages[0].0.partner;
+    let partner = sites[0].0.partner;
     let mut files = Vec::new();
     let (mut search_time, mut render_time, mut pages) = (Duration::ZERO, Duration::ZERO, 0);
-    for (site, assets, ui) in languages {
+    for (site, assets, ui) in sites {
         let unit = site.partner;
-        let prefix = unit.language_prefix();
+        let prefix = unit.site_prefix();
         let site_path = if options.dev_server {
             format!("/{}/{prefix}", unit.id)
         } else {
@@ -723,14 +749,38 @@ fn build_languages(
             },
         ));
     }
-    let sitemaps: String = languages[1..]
+    let all_sites = load::sites_of(partner);
+    let sitemaps: String = all_sites[1..]
         .iter()
-        .map(|(site, _, _)| format!("Sitemap: {}sitemap.xml\n", site.partner.base_url))
+        .map(|site| format!("Sitemap: {}sitemap.xml\n", site.base_url))
         .collect();
     if let Some(robots) = files.iter_mut().find(|f| f.path == ROBOTS)
         && let crate::model::output::Contents::Text(text) = &mut robots.contents
     {
         text.push_str(&sitemaps);
+    }
+    if sites.len() < all_sites.len() {
+        let built: BTreeSet<String> =
+            sites.iter().map(|(s, _, _)| s.partner.site_prefix()).collect();
+        let all: Vec<String> = all_sites.iter().map(Partner::site_prefix).collect();
+        files.extend(published_files_of_other_sites(
+            &output.path().join(&partner.id),
+            &all,
+            &built,
+        ));
+    }
+    // Two sites' files at one path would overwrite each other silently.
+    let mut paths = std::collections::HashSet::new();
+    if let Some(file) = files.iter().find(|f| !paths.insert(f.path.as_str())) {
+        return Err(Error::Project(vec![
+            Diagnostic::new(
+                format!("partners/{}", partner.id),
+                format!("two of the partner's sites publish {}", file.path),
+            )
+            .for_partner(&partner.id)
+            .rule(Rule::DuplicateUrl)
+            .help("rename the page or the language or version folder it shares"),
+        ]));
     }
     let writing = Instant::now();
     let staged = if options.dev_server {
@@ -838,7 +888,7 @@ fn leak_sources(parsed: &Parsed, partner: &Partner) -> Vec<(PathBuf, String)> {
     for layer in layers.iter().flatten() {
         sources.extend(layer.i18n.files().map(|(p, t)| (p.to_owned(), t.to_owned())));
     }
-    sources.extend(parsed.snippet_texts.iter().cloned());
+    sources.extend(parsed.content_of(partner).snippet_texts.iter().cloned());
     let root = &parsed.project.root;
     let configs = [
         Path::new("partners").join(&partner.id).join(crate::model::project::PARTNER_FILE),
@@ -950,299 +1000,6 @@ fn content_hash(page: &crate::site::personalize::SitePage) -> u64 {
     hasher.digest()
 }
 
-/// Everything up to the per-partner stages, with every problem of the project collected.
-pub(crate) fn load_and_parse(
-    options: &BuildOptions,
-    highlighter: Highlighter,
-    mut parse_cache: Option<&mut crate::parse::page::ParseCache>,
-) -> Result<Parsed, Error> {
-    let empty = crate::parse::page::ParseCache::new();
-    let root = &options.root;
-    let config_error = |d: Diagnostic| Error::from(d.or_rule(Rule::Config));
-    crate::load::content::require_project(root)?;
-    let project = crate::load::config::load_project(root).map_err(config_error)?;
-    let all_ids = crate::load::config::partner_ids(root).map_err(config_error)?;
-    let mut ids = select_partners(&all_ids, &options.partners)?;
-    if let Some(shard) = options.shard {
-        ids = shard.select(&ids);
-    }
-    let mut problems = crate::error::Problems::default();
-
-    // Every partner's config is read, built or not: its names are kept off the sites
-    // that are built.
-    let mut drafts: Vec<PartnerDraft> = Vec::new();
-    let mut identities = Vec::new();
-    for id in &all_ids {
-        let draft = crate::load::config::load_partner(root, id, &project)
-            .map_err(|d| vec![d.or_rule(Rule::Config)]);
-        let Some(draft) = problems.take(draft) else { continue };
-        identities.push(draft.identity());
-        if ids.contains(id) {
-            drafts.push(draft);
-        }
-    }
-    problems.extend(
-        crate::leaks::terms::duplicate_identities(&identities)
-            .into_iter()
-            .filter(|d| d.partner.as_ref().is_none_or(|p| ids.contains(p))),
-    );
-    let terms = crate::leaks::terms::Terms::new(&identities, &project.forbidden);
-    let theme_names: BTreeSet<String> = drafts.iter().map(|d| d.theme.clone()).collect();
-    let mut theme_configs = BTreeMap::new();
-    let mut themes = BTreeMap::new();
-    for name in theme_names {
-        let loaded = crate::load::config::load_theme_config(root, &name)
-            .map_err(|d| vec![d.or_rule(Rule::Config)]);
-        if let Some(theme_config) = problems.take(loaded) {
-            let layer = crate::load::theme::load_theme(root, &name);
-            if let Some(layer) = problems.take(layer.map_err(in_stage(Rule::Theme))) {
-                themes.insert(name.clone(), layer);
-            }
-            theme_configs.insert(name, theme_config);
-        }
-    }
-    // One site per partner and language: the unit every later stage plans, renders
-    // and checks (a partner's languages are next to each other, its default first).
-    let partners: Vec<Partner> = drafts
-        .into_iter()
-        .filter_map(|draft| {
-            let theme_config = theme_configs.get(&draft.theme)?;
-            problems.take(draft.resolve(theme_config).map_err(in_stage(Rule::Config)))
-        })
-        .flat_map(|partner| {
-            partner
-                .languages
-                .iter()
-                .map(|language| partner.in_language(language))
-                .collect::<Vec<_>>()
-        })
-        .collect();
-    let translated_languages: BTreeSet<String> = partners
-        .iter()
-        .map(|p| p.language.clone())
-        .filter(|language| *language != project.source_language)
-        .collect();
-    let mut partner_layers = BTreeMap::new();
-    for partner in &partners {
-        let layer = crate::load::theme::load_layer(root, &Path::new("partners").join(&partner.id));
-        if let Some(layer) = problems.take(layer.map_err(in_stage(Rule::Theme))) {
-            partner_layers.insert(partner.id.clone(), layer);
-        }
-    }
-    let highlight_css = problems
-        .take(highlight_stylesheet(&project).map_err(|d| vec![d.rule(Rule::Config)]))
-        .unwrap_or_default();
-
-    let drafts_wanted = options.drafts || project.drafts;
-    let content = problems
-        .take(
-            crate::load::content::load_content(root, &translated_languages)
-                .map_err(in_stage(Rule::Content)),
-        )
-        .unwrap_or_default();
-    // Every content folder is read before any page is parsed: a link's href needs the
-    // URL its page's front matter chooses.
-    let mut trees = Vec::new();
-    for partner in &partners {
-        let tree = crate::load::content::load_partner_content(root, &partner.id)
-            .map_err(in_stage(Rule::Content));
-        if let Some(tree) = problems.take(tree) {
-            trees.push((partner.id.clone(), tree));
-        }
-    }
-    let all_files: Vec<&crate::model::page::SourceFile> =
-        content.pages.iter().chain(trees.iter().flat_map(|(_, tree)| &tree.pages)).collect();
-    let (urls, url_problems) =
-        crate::parse::page_urls::page_urls(&all_files, project.lowercase_urls);
-    problems.extend(in_stage(Rule::FrontMatter)(url_problems));
-    let fingerprint = urls.fingerprint();
-
-    let shared_dir = Path::new(crate::model::page::CONTENT_DIR);
-    let shared = crate::parse::page::parse_all(
-        &content.pages,
-        &highlighter,
-        drafts_wanted,
-        (shared_dir, &urls),
-        &BTreeSet::new(),
-        parse_cache.as_deref().unwrap_or(&empty),
-    );
-    problems.extend(in_stage(Rule::FrontMatter)(shared.problems));
-    let mut unparsed = shared.failed;
-    let mut conversions = shared.conversions;
-    let shared = shared.pages;
-    if let Some(cache) = parse_cache.as_deref_mut() {
-        crate::parse::page::remember(cache, &content.pages, &shared, fingerprint);
-    }
-    let shared_sources: BTreeSet<PathBuf> = shared.iter().map(|p| p.source.clone()).collect();
-    // Files gone since the last build leave the parse cache.
-    let mut seen: std::collections::HashSet<PathBuf> =
-        content.pages.iter().map(|f| f.display_path()).collect();
-    let mut own = BTreeMap::new();
-    let mut own_assets = BTreeMap::new();
-    for (id, tree) in trees {
-        let origin = Path::new("partners").join(&id).join(crate::model::page::CONTENT_DIR);
-        let parsed = crate::parse::page::parse_all(
-            &tree.pages,
-            &highlighter,
-            drafts_wanted,
-            (&origin, &urls),
-            &shared_sources,
-            parse_cache.as_deref().unwrap_or(&empty),
-        );
-        problems.extend(in_stage(Rule::FrontMatter)(parsed.problems));
-        unparsed.extend(parsed.failed);
-        conversions += parsed.conversions;
-        if let Some(cache) = parse_cache.as_deref_mut() {
-            crate::parse::page::remember(cache, &tree.pages, &parsed.pages, fingerprint);
-        }
-        seen.extend(tree.pages.iter().map(|f| f.display_path()));
-        own.insert(id.clone(), parsed.pages);
-        own_assets.insert(id, tree.assets);
-    }
-    // Translations take the URL of the page they translate; their links resolve as
-    // its do, so a language's site links within itself.
-    let translations = crate::parse::page::parse_all(
-        &content.translations,
-        &highlighter,
-        drafts_wanted,
-        (shared_dir, &urls),
-        &shared_sources,
-        parse_cache.as_deref().unwrap_or(&empty),
-    );
-    problems.extend(in_stage(Rule::FrontMatter)(translations.problems));
-    conversions += translations.conversions;
-    if let Some(cache) = parse_cache.as_deref_mut() {
-        crate::parse::page::remember(
-            cache,
-            &content.translations,
-            &translations.pages,
-            fingerprint,
-        );
-    }
-    seen.extend(content.translations.iter().map(|f| f.display_path()));
-    let mut translated: BTreeMap<String, Vec<crate::model::page::Page>> = BTreeMap::new();
-    for page in translations.pages {
-        match &page.language {
-            Some(language) if shared_sources.contains(&page.source) => {
-                translated.entry(language.clone()).or_default().push(page);
-            }
-            Some(_) => problems.push(
-                Diagnostic::new(page.display_path(), format!("this translates {}, which does not exist", page.source.display()))
-                    .rule(Rule::Content)
-                    .help("name a translation after the page it translates: page.md and page.de.md side by side")
-                    .warning(),
-            ),
-            // A folder of translations only: no page of its own.
-            None => {}
-        }
-    }
-    if let Some(cache) = parse_cache {
-        cache.retain(|path, _| seen.contains(path));
-    }
-    let mut pages = AllPages { shared, own, translated, unparsed };
-    problems.extend(in_stage(Rule::FrontMatter)(unknown_partner_ids(&pages, &all_ids)));
-
-    // A translated snippet (`_snippets/x.de.md`) stands in for `x` in the pages and
-    // snippets of its language.
-    let snippet_translations: BTreeSet<(String, String)> = content
-        .snippet_translations
-        .iter()
-        .filter_map(|file| {
-            let name = crate::parse::templating::Snippet::from_source(file).name;
-            Some((name, file.language.clone()?))
-        })
-        .collect();
-    let in_language = |mut template: crate::model::content::Templated, language: Option<&str>| {
-        if let Some(language) = language {
-            for (name, _) in &template.snippets {
-                if snippet_translations.contains(&(name.clone(), language.to_owned())) {
-                    let dir = crate::model::page::SNIPPETS_DIR;
-                    template.protected = template.protected.replace(
-                        &format!("\"{dir}/{name}.md\""),
-                        &format!("\"{dir}/{name}.{language}.md\""),
-                    );
-                }
-            }
-        }
-        template
-    };
-    let templated: Vec<(PathBuf, crate::model::content::Templated)> = pages
-        .shared
-        .iter()
-        .chain(pages.own.values().flatten())
-        .chain(pages.translated.values().flatten())
-        .filter_map(|page| match &page.body {
-            crate::model::page::Body::Templated(t) => {
-                Some((page.display_path(), in_language(t.clone(), page.language.as_deref())))
-            }
-            crate::model::page::Body::Converted(_) => None,
-        })
-        .collect();
-    // Translated snippets are snippets of their own, named `x.de`.
-    let snippet_files: Vec<crate::model::page::SourceFile> = content
-        .snippet_translations
-        .iter()
-        .map(|file| crate::model::page::SourceFile {
-            path: crate::model::page::translation_path(&file.path, file.language.as_deref()),
-            language: None,
-            ..file.clone()
-        })
-        .collect();
-    let snippets = content
-        .snippets
-        .iter()
-        .chain(&snippet_files)
-        .map(|file| {
-            let foreign = crate::parse::foreign::diagnostics(&file.display_path(), &file.text, 0);
-            if foreign.is_empty() {
-                return crate::parse::templating::Snippet::from_source(file);
-            }
-            problems.extend(foreign);
-            // Left empty, so its pages build and tera does not report the same text again.
-            let empty = crate::model::page::SourceFile { text: String::new(), ..file.clone() };
-            crate::parse::templating::Snippet::from_source(&empty)
-        })
-        .collect();
-    let snippet_texts =
-        content.snippets.iter().map(|s| (s.display_path(), s.text.clone())).collect();
-    let templates =
-        problems.take(ContentTemplates::new(templated, snippets).map_err(in_stage(Rule::Template)));
-    let templates = templates.unwrap_or_else(|| {
-        // A content template that does not compile leaves its pages (and those that
-        // share its snippets) out; the rest are still planned and checked.
-        let templated = |page: &crate::model::page::Page| {
-            matches!(page.body, crate::model::page::Body::Templated(_))
-        };
-        for page in pages.shared.iter().chain(pages.own.values().flatten()).filter(|p| templated(p))
-        {
-            pages.unparsed.insert(page.source.clone());
-        }
-        pages.shared.retain(|p| !templated(p));
-        pages.own.values_mut().for_each(|own| own.retain(|p| !templated(p)));
-        ContentTemplates::new(Vec::new(), Vec::new())
-            .expect("no templates compile without problems")
-    });
-    Ok(Parsed {
-        problems: problems.into_vec(),
-        project,
-        partners,
-        themes,
-        partner_layers,
-        pages,
-        assets: content.assets,
-        own_assets,
-        templates,
-        highlighter,
-        highlight_css,
-        conversions,
-        urls,
-        terms,
-        snippet_texts,
-        clean_lines: Default::default(),
-        search_terms: Default::default(),
-    })
-}
-
 /// The partner's code colours: its `code_theme`s where it sets them, else the project's.
 fn highlight_css<'p>(parsed: &'p Parsed, partner: &Partner) -> std::borrow::Cow<'p, str> {
     let (light, dark) = (partner.brand.get("code_theme"), partner.brand.get("code_theme_dark"));
@@ -1255,77 +1012,4 @@ fn highlight_css<'p>(parsed: &'p Parsed, partner: &Partner) -> std::borrow::Cow<
     // Both names were checked when the partner was loaded.
     crate::parse::highlight::stylesheet(light, dark)
         .map_or(std::borrow::Cow::Borrowed(&parsed.highlight_css), std::borrow::Cow::Owned)
-}
-
-fn highlight_stylesheet(project: &ProjectConfig) -> Result<String, Diagnostic> {
-    crate::parse::highlight::stylesheet(
-        project.highlight_light.get_ref(),
-        project.highlight_dark.get_ref(),
-    )
-    .map_err(|unknown| {
-        let span = if unknown == *project.highlight_light.get_ref() {
-            project.highlight_light.span()
-        } else {
-            project.highlight_dark.span()
-        };
-        let diagnostic = Diagnostic::new(
-            crate::model::project::PROJECT_FILE,
-            format!("unknown highlight theme `{unknown}`"),
-        )
-        .help(format!("choose one of: {}", crate::parse::highlight::theme_names().join(", ")));
-        if span.is_empty() { diagnostic } else { diagnostic.at_offset(&project.source, span.start) }
-    })
-}
-
-/// `partners = ["acm"]` in front matter is a typo that would silently hide a page.
-fn unknown_partner_ids(pages: &AllPages, all_ids: &[String]) -> Vec<Diagnostic> {
-    let mut problems = Vec::new();
-    for page in pages.shared.iter().chain(pages.own.values().flatten()) {
-        for (key, list) in
-            [("partners", &page.only_partners), ("exclude_partners", &page.exclude_partners)]
-        {
-            let Some(list) = list else { continue };
-            for id in list.value.iter().filter(|id| !all_ids.contains(id)) {
-                problems.push(
-                    Diagnostic::new(
-                        page.display_path(),
-                        format!("{key} names `{id}`, which is not a partner"),
-                    )
-                    .at_line(list.line, Some(list.column))
-                    .help(format!("partners are: {}", all_ids.join(", "))),
-                );
-            }
-        }
-    }
-    problems
-}
-
-/// The usage error `build` gives when `wanted` names a partner the project does not
-/// have, for commands that must refuse before they start (the dev server). A project
-/// whose partners cannot be listed passes: its build reports that with the location.
-pub fn check_partner_names(root: &Path, wanted: &[String]) -> Result<(), Error> {
-    match crate::load::config::partner_ids(root) {
-        Ok(all) => select_partners(&all, wanted).map(drop),
-        Err(_) => Ok(()),
-    }
-}
-
-fn select_partners(all: &[String], wanted: &[String]) -> Result<Vec<String>, Error> {
-    if wanted.is_empty() {
-        return Ok(all.to_vec());
-    }
-    let mut chosen = Vec::new();
-    for id in wanted {
-        if !all.contains(id) {
-            return Err(Error::Usage(format!(
-                "error: there is no partner `{id}` (partners: {}); partners are the folders under partners/",
-                all.join(", ")
-            )));
-        }
-        if !chosen.contains(id) {
-            chosen.push(id.clone());
-        }
-    }
-    chosen.sort();
-    Ok(chosen)
 }

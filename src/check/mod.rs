@@ -96,13 +96,19 @@ pub fn check(options: &CheckOptions) -> Result<CheckReport, Error> {
     let load_problems = std::mem::take(&mut parsed.problems);
     let today = options.today.unwrap_or_else(schema::today);
     let planned = plan_sites(&parsed);
-    let all_pages = parsed.pages.shared.iter().chain(parsed.pages.own.values().flatten());
+    // Every version's pages are checked: an older version is still published.
+    let all_pages = parsed
+        .contents
+        .iter()
+        .flat_map(|c| c.pages.shared.iter().chain(c.pages.own.values().flatten()));
     let stale = all_pages
         .filter_map(|page| crate::site::validate::stale(page, &parsed.project.schemas, today));
-    let originals: HashMap<&std::path::Path, &crate::model::page::Page> =
-        parsed.pages.shared.iter().map(|p| (p.source.as_path(), p)).collect();
-    let stale_translations = parsed.pages.translated.values().flatten().filter_map(|page| {
-        crate::site::validate::stale_translation(page, originals.get(page.source.as_path())?)
+    let stale_translations = parsed.contents.iter().flat_map(|content| {
+        let originals: HashMap<&std::path::Path, &crate::model::page::Page> =
+            content.pages.shared.iter().map(|p| (p.source.as_path(), p)).collect();
+        content.pages.translated.values().flatten().filter_map(move |page| {
+            crate::site::validate::stale_translation(page, originals.get(page.source.as_path())?)
+        })
     });
     let mut findings: Vec<Diagnostic> = load_problems
         .into_iter()

@@ -88,6 +88,9 @@ struct PageContext<'a> {
     /// The page in each of the partner's languages (this one marked `current`): for
     /// the language switcher and `hreflang` links.
     languages: Vec<LanguageLink>,
+    /// The page in each of the partner's versions, newest first (this one marked
+    /// `current`): for the version switcher and an older version's notice.
+    versions: Vec<VersionLink>,
     /// Front matter fields a section schema declares: `page.fields.severity`.
     fields: std::collections::BTreeMap<&'a str, &'a toml::Value>,
     source: String,
@@ -315,6 +318,7 @@ fn render_not_found(
             extra: &empty,
             fallback: None,
             languages: Vec::new(),
+            versions: Vec::new(),
             fields: Default::default(),
             source: String::new(),
         },
@@ -416,13 +420,8 @@ fn language_links(plan: &SitePlan, url: &str, source: &std::path::Path) -> Vec<L
         return Vec::new();
     }
     // From the page up to the partner's folder, above this language's site.
-    let up = format!(
-        "{}{}",
-        urls::root_prefix(url),
-        if partner.language_prefix().is_empty() { "" } else { "../" }
-    );
-    let default_base =
-        partner.base_url.strip_suffix(&partner.language_prefix()).unwrap_or(&partner.base_url);
+    let up = format!("{}{}", urls::root_prefix(url), partner.up_to_partner_root());
+    let root_url = partner.root_url();
     plan.languages
         .iter()
         .map(|site| {
@@ -435,8 +434,44 @@ fn language_links(plan: &SitePlan, url: &str, source: &std::path::Path) -> Vec<L
                     name => name.to_owned(),
                 },
                 href: format!("{up}{}{target}", site.prefix),
-                permalink: format!("{default_base}{}{target}", site.prefix),
+                permalink: format!("{root_url}{}{target}", site.prefix),
                 current: site.language == partner.language,
+                has_page,
+            }
+        })
+        .collect()
+}
+
+/// One version of a page: where the version switcher and an older version's notice lead.
+#[derive(Serialize)]
+struct VersionLink {
+    version: String,
+    /// Relative to the page.
+    href: String,
+    permalink: String,
+    current: bool,
+    /// False when that version has no such page: the link leads to its home.
+    has_page: bool,
+}
+
+/// The page at `url` in each of the partner's versions, newest first.
+fn version_links(plan: &SitePlan, url: &str) -> Vec<VersionLink> {
+    let partner = plan.partner;
+    if plan.versions.len() < 2 {
+        return Vec::new();
+    }
+    let up = format!("{}{}", urls::root_prefix(url), partner.up_to_partner_root());
+    let root_url = partner.root_url();
+    plan.versions
+        .iter()
+        .map(|site| {
+            let has_page = site.urls.contains(url);
+            let target = if has_page { urls::encode_path(url) } else { String::new() };
+            VersionLink {
+                version: site.version.clone(),
+                href: format!("{up}{}{target}", site.prefix),
+                permalink: format!("{root_url}{}{target}", site.prefix),
+                current: site.version == partner.version,
                 has_page,
             }
         })
@@ -453,6 +488,7 @@ fn page_context<'a>(
     PageContext {
         fallback: site_page.fallback.then_some(plan.source_language.as_str()),
         languages: language_links(plan, &page.url, &page.source),
+        versions: version_links(plan, &page.url),
         title: &site_page.title,
         heading: site_page.content.lifted_title.as_deref().unwrap_or(&site_page.title),
         description: site_page.description.as_deref(),

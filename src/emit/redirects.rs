@@ -63,17 +63,18 @@ pub fn files(plan: &SitePlan, ui: &UiStrings, site_path: &str) -> Vec<OutputFile
 }
 
 /// A page for each URL this language's site leaves untranslated, leading to the page
-/// in the partner's default language (one folder up from the language's site).
+/// in the partner's default language, same version.
 fn untranslated(plan: &SitePlan, ui: &UiStrings) -> Vec<OutputFile> {
     let text = ui.strings.get("untranslated_text").map_or(DEFAULT_UNTRANSLATED, String::as_str);
     let partner = plan.partner;
-    let default_base =
-        partner.base_url.strip_suffix(&partner.language_prefix()).unwrap_or(&partner.base_url);
+    let default_language = partner.in_language(&partner.languages[0]);
+    let (up, default_base) = (partner.up_to_partner_root(), &default_language.base_url);
+    let default_prefix = default_language.site_prefix();
     plan.untranslated
         .iter()
         .map(|page| {
             let to = urls::encode_path(&page.url);
-            let href = format!("{}../{to}", urls::root_prefix(&page.url));
+            let href = format!("{}{up}{default_prefix}{to}", urls::root_prefix(&page.url));
             let redirect = Page {
                 language: &partner.language,
                 title: &page.title,

@@ -53,6 +53,16 @@ struct ProjectFile {
     leaks: ProjectLeaksFile,
     #[serde(default)]
     languages: LanguagesFile,
+    #[serde(default)]
+    versions: VersionsFile,
+}
+
+/// `[versions]`: the product versions the content is kept for, newest first.
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct VersionsFile {
+    #[serde(default)]
+    list: Vec<Spanned<String>>,
 }
 
 /// `[languages]`: what a language site does with an untranslated page.
@@ -139,6 +149,23 @@ pub fn load_project(root: &Path) -> Result<ProjectConfig, Diagnostic> {
         Some(tag) => tag.into_inner(),
         None => "en".to_owned(),
     };
+    let mut versions: Vec<String> = Vec::new();
+    for name in &file.versions.list {
+        let version = name.get_ref().trim();
+        let problem = if !is_version_name(version) {
+            Some(format!("`{version}` is not a version name"))
+        } else if versions.iter().any(|v| v == version) {
+            Some(format!("version `{version}` is listed twice"))
+        } else {
+            None
+        };
+        if let Some(problem) = problem {
+            return Err(Diagnostic::new(PROJECT_FILE, format!("versions.list: {problem}"))
+                .at_offset(&source, name.span().start)
+                .help("list each version once, newest first, as letters, digits, `.`, `-` and `_` (it becomes a URL folder): list = [\"18\", \"17\"]"));
+        }
+        versions.push(version.to_owned());
+    }
     let mut forbidden = Vec::new();
     for (list, exact) in [(&file.leaks.terms, false), (&file.leaks.exact, true)] {
         for term in list {
@@ -175,14 +202,24 @@ pub fn load_project(root: &Path) -> Result<ProjectConfig, Diagnostic> {
         highlight_dark: file.highlight.dark,
         missing_translation: file.languages.missing,
         source_language,
+        versions,
         schemas,
         source,
     })
 }
 
+/// A version's name is a folder of the site (`/17/`) and of the project
+/// (`versions/17/`): letters, digits, `.`, `-` and `_`, not starting with a dot.
+pub fn is_version_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 32
+        && !name.starts_with('.')
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
+}
+
 /// The project's folders of sources: an output folder may be none of them, hold
 /// none of them and lie in none of them, since a build replaces what it publishes.
-const SOURCE_DIRS: [&str; 3] = ["content", "partners", "themes"];
+const SOURCE_DIRS: [&str; 4] = ["content", "partners", "themes", "versions"];
 
 /// Whether `out` may be the output folder of the project at `root`; the reason if not.
 pub fn check_output_dir(root: &Path, out: &Path) -> Result<(), String> {
@@ -247,6 +284,8 @@ struct PartnerFile {
     /// The languages the site is published in, its default first; `language` is the
     /// one-language form.
     languages: Option<Vec<Spanned<String>>>,
+    /// The project's versions the site publishes (all when absent).
+    versions: Option<Spanned<Vec<Spanned<String>>>>,
     theme: Option<String>,
     #[serde(default)]
     brand: BrandFile,
@@ -462,7 +501,12 @@ impl PartnerDraft {
     }
 
     /// Validates the partner against its theme's defaults; reports every problem in the file.
-    pub fn resolve(self, theme: &ThemeConfig) -> Result<Partner, Vec<Diagnostic>> {
+    /// `versions` are the project's, newest first.
+    pub fn resolve(
+        self,
+        theme: &ThemeConfig,
+        versions: &[String],
+    ) -> Result<Partner, Vec<Diagnostic>> {
         let PartnerDraft { id, dir, path, source, file, theme: theme_name } = self;
         let mut problems = Vec::new();
         let at = |span: std::ops::Range<usize>, message: String| {
@@ -519,6 +563,48 @@ impl PartnerDraft {
             }
         }
         let language = languages.first().cloned().unwrap_or_else(|| "en".into());
+        let partner_versions = match &file.versions {
+            None => versions.to_vec(),
+            Some(written) if versions.is_empty() => {
+                problems
+                    .push(at(written.span(), "the project declares no versions".into()).help(
+                        "list them in livery.toml first: [versions] list = [\"18\", \"17\"]",
+                    ));
+                Vec::new()
+            }
+            Some(written) => {
+                for name in written.get_ref() {
+                    if !versions.contains(name.get_ref()) {
+                        problems.push(
+                            at(
+                                name.span(),
+                                format!(
+                                    "`{}` is not one of the project's versions",
+                                    name.get_ref()
+                                ),
+                            )
+                            .help(format!(
+                                "versions are listed in livery.toml [versions]: {}",
+                                versions.join(", ")
+                            )),
+                        );
+                    }
+                }
+                if written.get_ref().is_empty() {
+                    problems.push(at(written.span(), "`versions` is empty".into()).help(
+                        "list the versions the site publishes, or remove the key to publish them all",
+                    ));
+                }
+                // In the project's order, newest first, whatever order they are written in.
+                let listed: Vec<&str> =
+                    written.get_ref().iter().map(|v| v.get_ref().as_str()).collect();
+                versions.iter().filter(|v| listed.contains(&v.as_str())).cloned().collect()
+            }
+        };
+        if let Some(clash) = partner_versions.iter().find(|v| languages.contains(v)) {
+            problems.push(at(0..0, format!("version `{clash}` has the name of one of the site's languages, so both would be published at /{clash}/"))
+                .help("rename the version in livery.toml [versions], e.g. \"v17\""));
+        }
 
         let source_of_brand =
             brand::Source { path: &path, text: &source, dir: &dir, theme_path: &theme.path };
@@ -608,6 +694,8 @@ impl PartnerDraft {
             base_url: format!("{}/", base_url.trim_end_matches('/')),
             language,
             languages,
+            version: partner_versions.first().cloned().unwrap_or_default(),
+            versions: partner_versions,
             theme: theme_name,
             brand,
             contact: Contact {

@@ -68,20 +68,28 @@ fn no_project(root: Option<&Path>) -> Error {
     })
 }
 
-/// The shared content folder, which must exist. A file `x.<lang>.md` with `lang` one
-/// of `languages` is the translation of `x.md`.
+/// A version's shared content folder (`dir`: `content`, or `versions/<v>/content`),
+/// which must exist. A file `x.<lang>.md` with `lang` one of `languages` is the
+/// translation of `x.md`.
 pub fn load_content(
     root: &Path,
+    dir: &Path,
     languages: &BTreeSet<String>,
 ) -> Result<ContentTree, Vec<Diagnostic>> {
-    if !root.join(CONTENT_DIR).is_dir() {
-        return Err(vec![
-            Diagnostic::new(CONTENT_DIR, "there is no content folder")
-                .help("create content/_index.md (the home page) and your pages under content/"),
-        ]);
+    if !root.join(dir).is_dir() {
+        let help = match dir.strip_prefix(crate::model::project::VERSIONS_DIR) {
+            Ok(version) => format!(
+                "an older version's content is a snapshot: run `livery version snapshot {}` before the current content moves on, or take the version out of [versions] list",
+                version.parent().unwrap_or(version).display()
+            ),
+            Err(_) => {
+                "create content/_index.md (the home page) and your pages under content/".into()
+            }
+        };
+        return Err(vec![Diagnostic::new(dir, "there is no content folder").help(help)]);
     }
-    let mut tree = load_tree(root, Path::new(CONTENT_DIR), languages)?;
-    let snippets_dir = Path::new(CONTENT_DIR).join(SNIPPETS_DIR);
+    let mut tree = load_tree(root, dir, languages)?;
+    let snippets_dir = dir.join(SNIPPETS_DIR);
     if root.join(&snippets_dir).is_dir() {
         let snippets = load_tree(root, &snippets_dir, languages)?;
         tree.snippets = snippets.pages;
@@ -90,12 +98,12 @@ pub fn load_content(
     Ok(tree)
 }
 
-/// A partner's own content folder (`partners/<id>/content`), empty when absent.
-pub fn load_partner_content(root: &Path, id: &str) -> Result<ContentTree, Vec<Diagnostic>> {
-    let dir = Path::new("partners").join(id).join(CONTENT_DIR);
+/// A partner's own content folder (`dir`: `partners/<id>/content`, or
+/// `partners/<id>/versions/<v>/content`), empty when absent.
+pub fn load_partner_content(root: &Path, dir: &Path) -> Result<ContentTree, Vec<Diagnostic>> {
     // Translations of a partner's own pages are not supported yet: such files stay pages.
-    if root.join(&dir).is_dir() {
-        load_tree(root, &dir, &BTreeSet::new())
+    if root.join(dir).is_dir() {
+        load_tree(root, dir, &BTreeSet::new())
     } else {
         Ok(ContentTree::default())
     }

@@ -111,6 +111,12 @@ pub struct Partner {
     /// Every language the partner publishes, its default first (served at the root;
     /// the others under `/<lang>/`).
     pub languages: Vec<String>,
+    /// The product version of this site: one of `versions`; empty when the project
+    /// has no versions.
+    pub version: String,
+    /// Every version the partner publishes, newest first (served at the root; the
+    /// others under `/<v>/`, inside each language's folder).
+    pub versions: Vec<String>,
     pub theme: String,
     pub brand: Brand,
     pub contact: Contact,
@@ -135,23 +141,49 @@ pub struct Partner {
 }
 
 impl Partner {
-    /// The folder of this language's site inside the partner's: `""` for the default
-    /// language, `"de/"` for another.
-    pub fn language_prefix(&self) -> String {
-        if self.languages.first() == Some(&self.language) {
-            String::new()
-        } else {
-            format!("{}/", self.language)
+    /// The folder of this site inside the partner's: `""` for the default language
+    /// and newest version, `"de/"`, `"17/"` or `"de/17/"` for the others.
+    pub fn site_prefix(&self) -> String {
+        let mut prefix = String::new();
+        if self.languages.first() != Some(&self.language) {
+            prefix.push_str(&self.language);
+            prefix.push('/');
         }
+        if !self.version.is_empty() && self.versions.first() != Some(&self.version) {
+            prefix.push_str(&self.version);
+            prefix.push('/');
+        }
+        prefix
     }
 
-    /// The partner's site in `language`, one of its `languages`: published under
-    /// `/<lang>/` of the partner's site unless it is the default.
-    pub fn in_language(&self, language: &str) -> Partner {
+    /// From this site's root up to the partner's: `""`, `"../"` or `"../../"`.
+    pub fn up_to_partner_root(&self) -> String {
+        "../".repeat(self.site_prefix().matches('/').count())
+    }
+
+    /// The address of the partner's whole site: the default language's newest version.
+    pub fn root_url(&self) -> &str {
+        self.base_url.strip_suffix(&self.site_prefix()).unwrap_or(&self.base_url)
+    }
+
+    /// The partner's site in `language` (one of its `languages`) and `version` (one of
+    /// its `versions`, or empty when unversioned), published under `site_prefix`.
+    pub fn unit(&self, language: &str, version: &str) -> Partner {
         let mut site = self.clone();
         site.language = language.to_owned();
-        site.base_url = format!("{}{}", self.base_url, site.language_prefix());
+        site.version = version.to_owned();
+        site.base_url = format!("{}{}", self.root_url(), site.site_prefix());
         site
+    }
+
+    /// This site's counterpart in another language, same version.
+    pub fn in_language(&self, language: &str) -> Partner {
+        self.unit(language, &self.version)
+    }
+
+    /// Whether this is an older version than the newest the partner publishes.
+    pub fn is_older_version(&self) -> bool {
+        self.versions.first().is_some_and(|newest| *newest != self.version)
     }
 }
 
@@ -167,6 +199,8 @@ pub(crate) mod tests {
             base_url: format!("https://{id}.test/"),
             language: "en".into(),
             languages: vec!["en".into()],
+            version: String::new(),
+            versions: Vec::new(),
             theme: "default".into(),
             brand: Brand {
                 values: [

@@ -28,6 +28,9 @@ pub struct SitePlan<'a> {
     pub languages: Vec<LanguageSite>,
     /// The language the shared content is written in (`[languages] source`).
     pub source_language: String,
+    /// The partner's sites in each of its versions in this language, newest first,
+    /// this one included, for the version switcher and the older versions' notice.
+    pub versions: Vec<VersionSite>,
     parent: Vec<Option<usize>>,
     children: Vec<Vec<usize>>,
     by_source: HashMap<&'a Path, usize>,
@@ -82,6 +85,17 @@ pub struct LanguageSite {
     pub only: Option<std::collections::BTreeSet<PathBuf>>,
 }
 
+/// One of a partner's version sites (in the language of the site that links to it).
+#[derive(Debug, Clone)]
+pub struct VersionSite {
+    pub version: String,
+    /// Its folder in the partner's site: `""`, `"17/"` or `"de/17/"`.
+    pub prefix: String,
+    /// The URLs of its pages: a page of another version links to its counterpart
+    /// where there is one, else to the version's home.
+    pub urls: std::collections::HashSet<String>,
+}
+
 /// Plans one partner's site from the pages it carries (the home page among them).
 pub fn plan<'a>(partner: &'a Partner, carried: Vec<SitePage<'a>>) -> SitePlan<'a> {
     let by_source: HashMap<&Path, usize> =
@@ -130,6 +144,7 @@ pub fn plan<'a>(partner: &'a Partner, carried: Vec<SitePage<'a>>) -> SitePlan<'a
         untranslated: Vec::new(),
         languages: Vec::new(),
         source_language: String::new(),
+        versions: Vec::new(),
         parent,
         children: reordered_children,
         by_source,
@@ -240,6 +255,39 @@ impl<'a> SitePlan<'a> {
             );
         }
         problems
+    }
+
+    /// Pages whose URL begins with the folder of another of the partner's sites (a
+    /// language other than the default, a version other than the newest): one would
+    /// overwrite the other.
+    pub fn in_other_sites_folder(&self) -> Vec<Diagnostic> {
+        let partner = self.partner;
+        let languages = partner.languages.iter().skip(1).map(|l| (l, "language"));
+        let versions = partner.versions.iter().skip(1).map(|v| (v, "version"));
+        let folders: Vec<(&String, &str)> = languages.chain(versions).collect();
+        if folders.is_empty() {
+            return Vec::new();
+        }
+        self.pages
+            .iter()
+            .filter_map(|site_page| {
+                let page = site_page.page;
+                let first = page.url.split('/').next()?;
+                let (name, kind) = folders.iter().find(|(name, _)| name.as_str() == first)?;
+                Some(
+                    Diagnostic::new(
+                        page.display_path(),
+                        format!(
+                            "this page publishes to /{}, inside /{name}/, where {kind} {name} of the site is published",
+                            page.url
+                        ),
+                    )
+                    .rule(Rule::DuplicateUrl)
+                    .for_partner(&partner.id)
+                    .help(format!("move the page, or give it another `url`, so its URL does not start with {name}/")),
+                )
+            })
+            .collect()
     }
 
     /// Content files (site path, file on disk) in the way of a page: a file where a

@@ -1,8 +1,10 @@
-//! `--shard i/n`: splits the partner list across the jobs of a CI matrix. Partners are
-//! dealt out in id order, like cards: shard sizes differ by at most one, and the same
-//! partner list always gives the same assignment. (A hash of the id would keep
-//! partners in place as others come and go, but three partners over two jobs could
-//! all land in one.)
+//! `--shard i/n`: splits the sites to build across the jobs of a CI matrix. A site is
+//! one partner in one language and version; sites are dealt out in order (partner id,
+//! then version, then language), like cards: shard sizes differ by at most one, and
+//! the same list always gives the same assignment. (A hash of the id would keep sites
+//! in place as others come and go, but three sites over two jobs could all land in
+//! one.) A shard that builds some of a partner's sites keeps the others' published
+//! files as they are.
 
 use std::fmt;
 use std::str::FromStr;
@@ -15,14 +17,15 @@ pub struct Shard {
 }
 
 impl Shard {
-    /// This shard's share of `ids`, which must be sorted.
-    pub fn select(&self, ids: &[String]) -> Vec<String> {
-        ids.iter()
+    /// This shard's share of `units`, which must be in a fixed order.
+    pub fn select<T: Clone>(&self, units: &[T]) -> Vec<T> {
+        units
+            .iter()
             .enumerate()
             .filter(|(position, _)| {
                 *position as u64 % u64::from(self.count) == u64::from(self.index - 1)
             })
-            .map(|(_, id)| id.clone())
+            .map(|(_, unit)| unit.clone())
             .collect()
     }
 }
