@@ -202,7 +202,28 @@ fn the_example_sites_differ_where_their_configs_say() {
     // templated, so 5 once; then per site its templated pages: acme 3 + its own page,
     // globex 3 + its training plan in English and again in German (the templated
     // translation and 2 untranslated pages shown in English, + the training plan), helios 3.
-    assert_eq!(report.markdown_conversions, 40 + 5 + (3 + 1) + (3 + 1) * 2 + 3);
+    // Release 17's snapshot is parsed on its own: 42 shared files (wholesale EDI is new
+    // in 18), so 39 once and 5 translations once; acme 3 + 1 and globex (3 + 1) * 2 per
+    // site, and helios publishes 18 only.
+    let release_18 = 40 + 5 + (3 + 1) + (3 + 1) * 2 + 3;
+    let release_17 = 39 + 5 + (3 + 1) + (3 + 1) * 2;
+    assert_eq!(report.markdown_conversions, release_18 + release_17);
+
+    // Release 17 under /17/, with its own procedure, for the partners that publish it.
+    let reindex = |partner: &str, version: &str| {
+        select_text(
+            &page(partner, &format!("{version}runbooks/search-reindex/index.html")),
+            ".prose pre",
+        )
+        .join("\n")
+    };
+    assert!(!reindex("acme", "").contains("--in-place"));
+    assert!(reindex("acme", "17/").contains("--in-place"));
+    assert!(reindex("globex", "de/17/").contains("--in-place"));
+    assert!(!exists("helios", "17"), "helios publishes release 18 only");
+    assert!(exists("acme", "17/index.html"));
+    assert!(exists("acme", "onboarding/wholesale-edi/index.html"));
+    assert!(!exists("acme", "17/onboarding/wholesale-edi/index.html"));
 }
 
 #[test]

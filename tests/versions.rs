@@ -293,3 +293,22 @@ fn shards_deal_out_sites_and_keep_the_other_sites_of_a_partner() {
     assert!(project.exists("shard1/alpha/index.html"));
     assert!(!project.exists("shard1/alpha/1"));
 }
+
+#[test]
+fn an_older_version_without_a_featured_page_shows_the_others() {
+    let project = versioned();
+    project.file(
+        "partners/alpha/partner.toml",
+        "name = \"Alpha Hosting\"\nbase_url = \"https://help.alpha.test\"\n\n[home]\nfeatured = [\"runbooks/restore.md\", \"runbooks/new-in-2.md\"]\n",
+    );
+    project.file("content/runbooks/new-in-2.md", "# New in 2\n\nText.\n");
+    project.build().unwrap();
+    let new = project.html("public/alpha/index.html");
+    let old = project.html("public/alpha/1/index.html");
+    assert_eq!(select_attr(&new, ".featured-list a", "href").len(), 2);
+    assert_eq!(select_attr(&old, ".featured-list a", "href"), ["./runbooks/restore/"]);
+    // The newest version must have them all.
+    project.remove("content/runbooks/new-in-2.md");
+    let message = format!("{}", project.build().unwrap_err());
+    assert!(message.contains("home.featured `runbooks/new-in-2.md` is not a page"), "{message}");
+}

@@ -204,6 +204,11 @@ impl<'a> SitePlan<'a> {
 
     /// `[home] featured` entries that name no page of this site.
     pub fn missing_featured(&self) -> Vec<Diagnostic> {
+        // partner.toml names pages of the newest version; an older one lacking them
+        // shows the others.
+        if self.partner.is_older_version() {
+            return Vec::new();
+        }
         let path =
             Path::new("partners").join(&self.partner.id).join(crate::model::project::PARTNER_FILE);
         self.partner
