@@ -212,3 +212,38 @@ test("the language switcher lands on the same page in the other language, and ba
   assert.equal(await page.locator(".translation-notice").count(), 0);
   assert.deepEqual(page.errors, []);
 });
+
+test("the version switcher keeps the page and the language; an older release says so and leads back", async () => {
+  const page = await openPage(site.browser, phone);
+  await page.goto(`${site.url}/globex/de/runbooks/search-reindex/`);
+  assert.equal(await page.locator(".version-notice").count(), 0);
+  await page.locator(".version-switcher a", { hasText: "17" }).click();
+  await page.waitForURL(/\/globex\/de\/17\/runbooks\/search-reindex\/$/);
+  assert.equal(await page.getAttribute("html", "lang"), "de");
+  assert.match(await page.locator(".prose").innerText(), /--in-place/);
+  // The notice is visible on a phone, above the page's heading.
+  const notice = page.locator(".version-notice");
+  assert.match(await notice.innerText(), /Version 17/);
+  const [noticeBox, headingBox] = [await notice.boundingBox(), await page.locator("h1").boundingBox()];
+  assert.ok(noticeBox.y < headingBox.y && noticeBox.x + noticeBox.width <= 390, JSON.stringify(noticeBox));
+  // Release 17's search finds release 17's procedure only.
+  await page.locator(".search-open").click();
+  await page.keyboard.type("degraded");
+  await page.locator(".search-results a").first().waitFor();
+  const found = await page.locator(".search-results a").first().evaluate((a) => a.href);
+  assert.match(found, /\/globex\/de\/17\/runbooks\/search-reindex\//);
+  await page.keyboard.press("Escape");
+  // The language switcher stays in release 17.
+  await page.locator(".language-switcher a", { hasText: "English" }).click();
+  await page.waitForURL(/\/globex\/17\/runbooks\/search-reindex\/$/);
+  // A page release 17 lacks: the switcher leads to release 17's home.
+  await page.goto(`${site.url}/globex/onboarding/wholesale-edi/`);
+  await page.locator(".version-switcher a", { hasText: "17" }).click();
+  await page.waitForURL(/\/globex\/17\/$/);
+  // The notice leads back to release 18.
+  await page.goto(`${site.url}/globex/17/runbooks/search-reindex/`);
+  await page.locator(".version-notice a").click();
+  await page.waitForURL(/\/globex\/runbooks\/search-reindex\/$/);
+  assert.equal(await page.locator(".version-notice").count(), 0);
+  assert.deepEqual(page.errors, []);
+});
