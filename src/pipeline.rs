@@ -399,6 +399,7 @@ fn plan_site<'a>(
         assets: &all_assets,
         statics: &statics,
         unparsed: &content.pages.unparsed,
+        content_dir: &content.dir,
     };
     problems.extend(crate::site::links::check(&site, &known, parsed.project.broken_links));
     problems.extend(site.collisions(&assets, &parsed.project.root));

@@ -312,3 +312,29 @@ fn an_older_version_without_a_featured_page_shows_the_others() {
     let message = format!("{}", project.build().unwrap_err());
     assert!(message.contains("home.featured `runbooks/new-in-2.md` is not a page"), "{message}");
 }
+
+#[test]
+fn an_older_versions_unchanged_pages_are_not_converted_again() {
+    let project = versioned();
+    let both = project.build().unwrap().markdown_conversions;
+    project.file("livery.toml", "title = \"Test KB\"\n\n[versions]\nlist = [\"2\"]\n");
+    let newest_only = project.build().unwrap().markdown_conversions;
+    // Version 1 differs in its restore runbook and has the failover page; the rest is
+    // version 2's, taken as converted.
+    assert_eq!(both - newest_only, 2);
+}
+
+#[test]
+fn a_problem_in_a_page_both_versions_share_is_reported_at_each_file() {
+    let project = versioned();
+    let text = "# Notes\n\nSee [gone](gone.md).\n";
+    project
+        .file("content/runbooks/notes.md", text)
+        .file("versions/1/content/runbooks/notes.md", text);
+    let output = project.run(&["check"]);
+    let message = String::from_utf8_lossy(&output.stdout).into_owned() + &stderr(&output);
+    let at = |path: &str| message.lines().filter(|l| l.starts_with(&format!("{path}:3:"))).count();
+    assert_eq!(at("content/runbooks/notes.md"), 1, "{message}");
+    assert_eq!(at("versions/1/content/runbooks/notes.md"), 1, "{message}");
+    assert!(message.contains("there is no page versions/1/content/runbooks/gone.md"), "{message}");
+}

@@ -207,16 +207,21 @@ pub fn parse_all(
     include_drafts: bool,
     (origin, urls): (&Path, &UrlMap),
     elsewhere: &BTreeSet<PathBuf>,
-    previous: &ParseCache,
+    previous: &[&ParseCache],
 ) -> ParsedTree {
     let fingerprint = urls.fingerprint();
     let results: Vec<(Result<Page, Vec<Diagnostic>>, bool)> = files
         .par_iter()
-        .map(|file| match previous.get(&file.display_path()) {
-            Some((key, page)) if *key == cache_key(&file.text, fingerprint) => {
-                (Ok(page.clone()), false)
+        .map(|file| {
+            let path = file.display_path();
+            let key = cache_key(&file.text, fingerprint);
+            let known = previous.iter().find_map(|cache| {
+                cache.get(&path).filter(|(cached, _)| *cached == key).map(|(_, page)| page)
+            });
+            match known {
+                Some(page) => (Ok(page.clone()), false),
+                None => (parse(file, highlighter, urls), true),
             }
-            _ => (parse(file, highlighter, urls), true),
         })
         .collect();
     let mut pages = Vec::new();
@@ -253,8 +258,32 @@ pub fn text_hash(text: &str) -> u64 {
 /// What a parsed page depends on: its file's text, and the URLs chosen by front matter
 /// and `lowercase_urls` (its own URL and its links' hrefs), by `UrlMap::fingerprint`.
 pub fn cache_key(text: &str, url_fingerprint: u64) -> u64 {
-    let hash = text_hash(text);
+    cache_key_of(text_hash(text), url_fingerprint)
+}
+
+/// `cache_key` from the text's hash (`Page::text_hash`).
+pub fn cache_key_of(hash: u64, url_fingerprint: u64) -> u64 {
     if url_fingerprint == 0 { hash } else { text_hash(&format!("{hash:x} {url_fingerprint:x}")) }
+}
+
+/// `pages` (parsed in another content folder with URL fingerprint `url_fingerprint`) as
+/// a cache for the same files under `origin`: a page of an older version whose text is
+/// unchanged converts to the same HTML, since links resolve by path and every URL that
+/// is not derived from its path is in the fingerprint. Content templates are left out:
+/// their name is their file's.
+pub fn borrowed<'a>(
+    pages: impl IntoIterator<Item = &'a Page>,
+    origin: &Path,
+    url_fingerprint: u64,
+) -> ParseCache {
+    pages
+        .into_iter()
+        .filter(|p| p.text_hash != 0 && matches!(p.body, Body::Converted(_)))
+        .map(|page| {
+            let page = Page { origin: origin.to_owned(), ..page.clone() };
+            (page.display_path(), (cache_key_of(page.text_hash, url_fingerprint), page))
+        })
+        .collect()
 }
 
 /// Remembers the parsed pages of `files` for the next build.
@@ -406,7 +435,7 @@ mod tests {
             drafts,
             (origin, urls),
             &BTreeSet::new(),
-            &ParseCache::new(),
+            &[&ParseCache::new()],
         )
     }
 

@@ -163,8 +163,15 @@ pub(crate) fn load_and_parse(
             continue;
         }
         let drafts = options.drafts || project.drafts;
-        let input =
-            VersionInput { root, project: &project, version: &version, sites: &sites, drafts };
+        let newer = contents.last();
+        let input = VersionInput {
+            root,
+            project: &project,
+            version: &version,
+            sites: &sites,
+            drafts,
+            newer,
+        };
         let cache = parse_cache.as_deref_mut();
         let content = parse_version(&input, (&highlighter, cache, &mut seen), &mut problems);
         let Some(content) = content else { continue };
@@ -214,6 +221,8 @@ struct VersionInput<'a> {
     /// The sites that publish this version.
     sites: &'a [&'a Partner],
     drafts: bool,
+    /// The next newer version's content, parsed: its unchanged pages are taken as they are.
+    newer: Option<&'a Content>,
 }
 
 /// One version's shared and partner content, read and parsed; None when its shared
@@ -227,7 +236,6 @@ fn parse_version(
     ),
     problems: &mut crate::error::Problems,
 ) -> Option<Content> {
-    let empty = ParseCache::new();
     let (root, project, version) = (input.root, input.project, input.version);
     let drafts_wanted = input.drafts;
     let translated_languages: BTreeSet<String> = input
@@ -260,6 +268,23 @@ fn parse_version(
         crate::parse::page_urls::page_urls(&all_files, project.lowercase_urls);
     problems.extend(in_stage(Rule::FrontMatter)(url_problems));
     let fingerprint = urls.fingerprint();
+    // An older version's pages mostly read as the newer one's: those are not parsed again.
+    let borrowed = match input.newer {
+        Some(newer) if newer.urls.fingerprint() == fingerprint => {
+            let mut cache = crate::parse::page::borrowed(
+                newer.pages.shared.iter().chain(newer.pages.translated.values().flatten()),
+                &dir,
+                fingerprint,
+            );
+            for (id, pages) in &newer.pages.own {
+                let origin = project.partner_content_dir(id, version);
+                cache.extend(crate::parse::page::borrowed(pages, &origin, fingerprint));
+            }
+            cache
+        }
+        _ => ParseCache::new(),
+    };
+    let empty = ParseCache::new();
 
     let shared = crate::parse::page::parse_all(
         &content.pages,
@@ -267,7 +292,7 @@ fn parse_version(
         drafts_wanted,
         (&dir, &urls),
         &BTreeSet::new(),
-        parse_cache.as_deref().unwrap_or(&empty),
+        &[parse_cache.as_deref().unwrap_or(&empty), &borrowed],
     );
     problems.extend(in_stage(Rule::FrontMatter)(shared.problems));
     let mut unparsed = shared.failed;
@@ -288,7 +313,7 @@ fn parse_version(
             drafts_wanted,
             (&origin, &urls),
             &shared_sources,
-            parse_cache.as_deref().unwrap_or(&empty),
+            &[parse_cache.as_deref().unwrap_or(&empty), &borrowed],
         );
         problems.extend(in_stage(Rule::FrontMatter)(parsed.problems));
         unparsed.extend(parsed.failed);
@@ -308,7 +333,7 @@ fn parse_version(
         drafts_wanted,
         (&dir, &urls),
         &shared_sources,
-        parse_cache.as_deref().unwrap_or(&empty),
+        &[parse_cache.as_deref().unwrap_or(&empty), &borrowed],
     );
     problems.extend(in_stage(Rule::FrontMatter)(translations.problems));
     conversions += translations.conversions;

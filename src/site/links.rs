@@ -31,6 +31,9 @@ pub struct Known<'a> {
     /// Pages that did not parse: their own error says what is wrong; a link to one is
     /// not broken for that reason.
     pub unparsed: &'a BTreeSet<PathBuf>,
+    /// The shared content folder of the site's version, as messages name it (`content`,
+    /// `versions/17/content`).
+    pub content_dir: &'a std::path::Path,
 }
 
 /// A broken link: what is wrong, what to do, and whether only this partner is affected.
@@ -121,7 +124,7 @@ impl Checker<'_, '_> {
             LinkTarget::File(path) => self.html_for_page(path, written).or_else(|| {
                 Some(Problem::everywhere(
                     Rule::MissingFile,
-                    format!("there is no file content/{}", path.display()),
+                    format!("there is no file {}", self.known.content_dir.join(path).display()),
                     "add the file under content/, or fix the path".into(),
                 ))
             }),
@@ -157,7 +160,10 @@ impl Checker<'_, '_> {
             let id = &self.plan.partner.id;
             return Some(Problem {
                 rule: Rule::NotCarried,
-                message: format!("partner `{id}` does not carry content/{}", path.display()),
+                message: format!(
+                    "partner `{id}` does not carry {}",
+                    self.known.content_dir.join(path).display()
+                ),
                 help: format!(
                     "the page is left out for this partner (front matter `partners`/`exclude_partners`, or \
                      [content] in partners/{id}/partner.toml); remove the link, or wrap it in \
@@ -177,7 +183,7 @@ impl Checker<'_, '_> {
         };
         Some(Problem::everywhere(
             Rule::BrokenLink,
-            format!("there is no page content/{}", path.display()),
+            format!("there is no page {}", self.known.content_dir.join(path).display()),
             help,
         ))
     }
@@ -236,7 +242,11 @@ impl Checker<'_, '_> {
             .find(|p| self.known.pages.contains(p))?;
         Some(Problem::everywhere(
             Rule::BrokenLink,
-            format!("there is no file {}; content/{} is a page", path.display(), page.display()),
+            format!(
+                "there is no file {}; {} is a page",
+                path.display(),
+                self.known.content_dir.join(&page).display()
+            ),
             format!("did you mean [..]({})?", written.link_to(&page, &None)),
         ))
     }
@@ -380,6 +390,7 @@ mod tests {
             assets: &assets,
             statics: &statics,
             unparsed: &BTreeSet::new(),
+            content_dir: std::path::Path::new("content"),
         };
         check(&plan, &known, LinkPolicy::Error)
     }
