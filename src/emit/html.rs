@@ -122,6 +122,9 @@ struct PageScope<'a> {
     /// The sidebar as HTML, built here rather than by a recursive template macro: it
     /// was the largest part of rendering a page.
     nav_html: String,
+    /// The version and language switchers as HTML (empty for a partner with one site),
+    /// built here for the same reason: in a template they cost a sixth of rendering.
+    switchers_html: String,
     breadcrumbs: Vec<PageRef>,
     previous: Option<PageRef>,
     next: Option<PageRef>,
@@ -265,11 +268,13 @@ fn render_page(
     let template = template_for(page, theme)?;
     let root = urls::root_prefix(&page.url);
     let nav = plan.nav(Some(index));
+    let page_context = page_context(plan, site_page, ui);
     let scope = PageScope {
         nav_html: nav_html(&nav, &root, ui),
+        switchers_html: switchers_html(&page_context.languages, &page_context.versions, ui),
         nav: if theme.reads_nav { nav } else { Vec::new() },
         root,
-        page: page_context(plan, site_page, ui),
+        page: page_context,
         children: plan.children(index),
         featured: if index == 0 { plan.featured() } else { Vec::new() },
         breadcrumbs: plan.breadcrumbs(index),
@@ -325,6 +330,7 @@ fn render_not_found(
         children: plan.children(0),
         featured: Vec::new(),
         nav_html: nav_html(&nav, site_path, ui),
+        switchers_html: String::new(),
         nav: if theme.reads_nav { nav } else { Vec::new() },
         breadcrumbs: Vec::new(),
         previous: None,
@@ -333,6 +339,63 @@ fn render_not_found(
     };
     let html = render_with(theme, "404.html", context, &scope)?;
     Ok(OutputFile { path: "404.html".into(), contents: Contents::Text(html) })
+}
+
+/// The switchers' markup: a `.switchers` box holding `nav.version-switcher` (newest
+/// first, "(latest)" after the newest) and `nav.language-switcher` (each language named
+/// in itself), each a list of links with `aria-current` on this site's.
+fn switchers_html(languages: &[LanguageLink], versions: &[VersionLink], ui: &UiStrings) -> String {
+    use std::fmt::Write;
+    if languages.is_empty() && versions.is_empty() {
+        return String::new();
+    }
+    let text =
+        |key: &str, default: &str| escape(ui.strings.get(key).map_or(default, String::as_str));
+    let current = |yes: bool| if yes { " aria-current=\"true\"" } else { "" };
+    let mut html = String::from("<div class=\"switchers\">");
+    if !versions.is_empty() {
+        let label = text("version", "Version");
+        let latest = text("version_latest", "latest");
+        let _ = write!(
+            html,
+            "\n<nav class=\"version-switcher\" aria-label=\"{label}\"><span class=\"switcher-label\" aria-hidden=\"true\">{label}</span><ul>"
+        );
+        for (i, other) in versions.iter().enumerate() {
+            let note = if i == 0 {
+                format!(" <span class=\"version-latest\">({latest})</span>")
+            } else {
+                String::new()
+            };
+            let _ = write!(
+                html,
+                "<li><a href=\"{}\"{}>{}{note}</a></li>",
+                escape(&other.href),
+                current(other.current),
+                escape(&other.version)
+            );
+        }
+        html.push_str("</ul></nav>");
+    }
+    if !languages.is_empty() {
+        let _ = write!(
+            html,
+            "\n<nav class=\"language-switcher\" aria-label=\"{}\"><ul>",
+            text("language", "Language")
+        );
+        for other in languages {
+            let tag = escape(&other.language);
+            let _ = write!(
+                html,
+                "<li><a href=\"{}\" hreflang=\"{tag}\" lang=\"{tag}\"{}>{}</a></li>",
+                escape(&other.href),
+                current(other.current),
+                escape(&other.name)
+            );
+        }
+        html.push_str("</ul></nav>");
+    }
+    html.push_str("\n</div>");
+    html
 }
 
 /// The sidebar's markup: nested `ul.nav-list`, an `li` per entry (`nav-section` or
