@@ -602,3 +602,23 @@ fn connections_are_bounded() {
     let (status, _) = eventually(&server, "/alpha/", |status, _| status == 200);
     assert_eq!(status, 200);
 }
+
+#[test]
+fn an_older_versions_pages_are_served_and_rebuilt_as_they_change() {
+    let project = Fixture::new();
+    project
+        .file("livery.toml", "title = \"Test KB\"\n\n[versions]\nlist = [\"2\", \"1\"]\n")
+        .copy_dir(&project.path().join("content"), "versions/1/content");
+    let server = start(&project);
+    let (status, _, body) = get(&server, "/alpha/1/runbooks/restore/");
+    assert_eq!(status, 200);
+    let page = String::from_utf8_lossy(&body).into_owned();
+    assert!(page.contains("class=\"version-notice\""), "{page}");
+    // The switcher leads to the newest version under the partner's path.
+    assert!(page.contains("href=\"../../../runbooks/restore/\""), "{page}");
+    project.file("versions/1/content/runbooks/restore.md", "# Restore, version 1\n\nOld steps.\n");
+    let (_, body) = eventually(&server, "/alpha/1/runbooks/restore/", |_, body| {
+        String::from_utf8_lossy(body).contains("Restore, version 1")
+    });
+    assert!(String::from_utf8_lossy(&body).contains("Old steps."));
+}

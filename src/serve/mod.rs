@@ -195,7 +195,7 @@ fn rebuild(
     }
 }
 
-/// Watches content, partners, themes and livery.toml; rebuilds after each burst of
+/// Watches content, partners, themes, older versions and livery.toml; rebuilds after each burst of
 /// changes (editors save by writing a temporary file and renaming it).
 fn watch(
     root: &Path,
@@ -216,7 +216,8 @@ fn watch(
         notify_debouncer_full::new_debouncer(Duration::from_millis(50), None, sender).map_err(
             |e| Error::Usage(format!("error: cannot watch the project for changes: {e}")),
         )?;
-    for dir in ["content", "partners", "themes"] {
+    // A `versions/` folder made while the server runs is watched from its next start.
+    for dir in ["content", "partners", "themes", crate::model::project::VERSIONS_DIR] {
         let path = root.join(dir);
         if path.is_dir() {
             debouncer
