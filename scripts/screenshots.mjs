@@ -1,6 +1,6 @@
 // Regenerates docs/screenshots/: each example partner's home page and a runbook on a
-// desktop and on a 390 px phone, the runbook in dark mode and as printed, and one
-// picture of the three home pages side by side. Headless Debian Chromium.
+// desktop and on a 390 px phone, the runbook in dark mode and as printed, globex's
+// release 17 in German on a phone, and one picture of the three home pages side by side. Headless Debian Chromium.
 //   npm run screenshots
 import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -35,6 +35,16 @@ for (const partner of partners) {
     console.log(file);
     await page.close();
   }
+}
+
+// An older release in German on a phone: both switchers and release 17's notice.
+{
+  const page = await openPage(browser, { ...phone, colorScheme: "light" });
+  await page.goto(`${server.url}/globex/de/17/runbooks/search-reindex/`);
+  const file = join(dir, "globex-release17-mobile.png");
+  await page.screenshot({ path: file });
+  console.log(file);
+  await page.close();
 }
 
 // The three home pages next to each other, scaled down: what "one source, many brands" looks like.

@@ -426,8 +426,13 @@ fn main() -> ExitCode {
                     }
                     if !quiet {
                         for p in &report.partners {
+                            let sites = if p.sites > 1 {
+                                format!("  ({} sites)", p.sites)
+                            } else {
+                                String::new()
+                            };
                             out!(
-                                "{:<12} {:>5} pages  {:>5} files ({} written, {} unchanged)  {:>6.0} ms  -> {}",
+                                "{:<12} {:>5} pages  {:>5} files ({} written, {} unchanged)  {:>6.0} ms  -> {}{sites}",
                                 p.id,
                                 p.pages,
                                 p.files,
@@ -437,10 +442,16 @@ fn main() -> ExitCode {
                                 report.out_dir.join(&p.id).display()
                             );
                         }
+                        let sites: usize = report.partners.iter().map(|p| p.sites).sum();
+                        let partners = report.partners.len();
                         out!(
-                            "built {} partner site{} in {:.0} ms ({} markdown conversions)",
-                            report.partners.len(),
-                            if report.partners.len() == 1 { "" } else { "s" },
+                            "built {} in {:.0} ms ({} markdown conversions)",
+                            match (sites, partners) {
+                                (1, 1) => "1 partner site".to_owned(),
+                                (s, p) if s == p => format!("{p} partner sites"),
+                                (s, 1) => format!("{s} sites of 1 partner"),
+                                (s, p) => format!("{s} sites of {p} partners"),
+                            },
                             ms(started.elapsed()),
                             report.markdown_conversions
                         );

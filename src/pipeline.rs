@@ -85,6 +85,8 @@ pub struct BuildReport {
 pub struct PartnerReport {
     pub id: String,
     pub name: String,
+    /// Sites built: one per language and version (of this run's shard).
+    pub sites: usize,
     pub pages: usize,
     pub files: usize,
     pub written: usize,
@@ -620,6 +622,7 @@ impl PartnerReport {
         PartnerReport {
             id: partner.id.clone(),
             name: partner.name.clone(),
+            sites: 1,
             pages,
             files,
             written: staged.written,
@@ -790,7 +793,10 @@ fn build_sites(
         crate::write::stage(output, &partner.id, &files)?
     };
     let times = (search_time, render_time, writing.elapsed());
-    let report = PartnerReport::of(partner, pages, files.len(), &staged, times);
+    let report = PartnerReport {
+        sites: sites.len(),
+        ..PartnerReport::of(partner, pages, files.len(), &staged, times)
+    };
     Ok((staged, report, None))
 }
 

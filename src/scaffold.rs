@@ -61,6 +61,11 @@ broken_links = "error"
 required = ["owner", "last_reviewed", "severity"]
 max_age_days = 180
 fields.severity = { type = "string", allowed = ["sev1", "sev2", "sev3"] }
+
+# Keeping docs for several releases of your product? List them, newest first, and run
+# `livery version snapshot 1` when content/ moves on from release 1 (README: Versions).
+# [versions]
+# list = ["2", "1"]
 "#;
 
 const STARTER_HOME: &str = r#"+++
@@ -250,6 +255,7 @@ name = "{name}"                              # shown wherever the brand is named
 base_url = "https://help.{id}.example"       # where the site is published
 language = "en"                              # en, de or fr with the default theme
 # languages = ["en", "de"]                   # or several: the first at the root, others under /de/ …
+# versions = ["2"]                          # of livery.toml's [versions]: which this site publishes (default all)
 
 [brand]                                      # unset tokens use the theme's defaults
 logo = "logo.svg"                            # in partners/{id}/static/
