@@ -17,7 +17,7 @@ let project, server, url, browser;
 
 before(async () => {
   project = mkdtempSync(join(tmpdir(), "livery-serve-"));
-  for (const entry of ["livery.toml", "content", "partners", "themes"]) {
+  for (const entry of ["livery.toml", "content", "versions", "partners", "themes"]) {
     cpSync(join(repo, entry), join(project, entry), { recursive: true });
   }
   execFileSync("cargo", ["build", "--release", "--quiet"], { cwd: repo, stdio: "inherit" });
