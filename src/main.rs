@@ -415,10 +415,12 @@ fn main() -> ExitCode {
                         out!("load and parse {:>6.0} ms", ms(report.parse_time));
                         for p in &report.partners {
                             out!(
-                                "{:<12} search index {:>6.0} ms  render {:>6.0} ms  write {:>6.0} ms",
+                                "{:<12} search index {:>6.0} ms  render {:>6.0} ms ({} of {} pages)  write {:>6.0} ms",
                                 p.id,
                                 ms(p.search_time),
                                 ms(p.render_time),
+                                p.rendered,
+                                p.pages,
                                 ms(p.write_time)
                             );
                         }

@@ -88,6 +88,8 @@ pub struct PartnerReport {
     /// Sites built: one per language and version (of this run's shard).
     pub sites: usize,
     pub pages: usize,
+    /// Pages rendered: all of them, or those the build cache could not vouch for.
+    pub rendered: usize,
     pub files: usize,
     pub written: usize,
     pub unchanged: usize,
@@ -198,20 +200,19 @@ fn build_with(options: &BuildOptions, mut cache: Option<&mut Cache>) -> Result<B
         let memo = cache.as_deref_mut().map(|c| &mut c.partners);
         let partner = group[0].0.partner;
         let built = match group {
-            [(site, assets, ui)] if load::sites_of(partner).len() == 1 => {
-                build_partner(&parsed, site, assets, ui, options, &output, memo)
-            }
-            sites => {
-                // Its pages are rendered whole; an old page-by-page memo must not linger.
-                if let Some(memo) = memo {
-                    memo.remove(&partner.id);
-                }
-                build_sites(&parsed, sites, options, &output)
-            }
+            [(site, assets, ui)] if load::sites_of(partner).len() == 1 => build_partner(
+                &parsed, site, assets, ui, options, &output, memo,
+            )
+            .map(|(staged, report, memo)| {
+                let published = out_dir.join(&report.id);
+                let memos = memo.map(|memo| (report.id.clone(), memo, published));
+                (staged, report, memos.into_iter().collect())
+            }),
+            sites => build_sites(&parsed, sites, options, &output, memo),
         };
         match built {
             Ok((site, report, memo)) => {
-                memos.extend(memo.map(|memo| (report.id.clone(), memo)));
+                memos.extend(memo);
                 pages_done += report.pages;
                 reports.push(PartnerReport { elapsed: started.elapsed(), ..report });
                 staged.push(site);
@@ -236,8 +237,8 @@ fn build_with(options: &BuildOptions, mut cache: Option<&mut Cache>) -> Result<B
     warnings.extend(crate::write::commit(&mut output, staged)?);
     let commit_time = committing.elapsed();
     if let Some(cache) = cache {
-        for (id, memo) in memos {
-            cache.partners.insert(id.clone(), stamped(memo, &out_dir.join(&id)));
+        for (key, memo, published) in memos {
+            cache.partners.insert(key, stamped(memo, &published));
         }
     }
     Ok(BuildReport {
@@ -538,23 +539,7 @@ fn build_partner(
     // The pages to render again: those whose content changed and, for a published
     // site, those whose file is not the one this build cache recorded.
     let changed: Option<Vec<usize>> = previous.map(|previous| {
-        (0..site.pages.len())
-            .into_par_iter()
-            .filter(|&i| {
-                let url = &site.pages[i].page.url;
-                match previous.pages.get(url) {
-                    Some(memo) if memo.hash == page_hashes[i] => {
-                        !options.dev_server
-                            && (memo.file.is_none()
-                                || memo.file
-                                    != FileStamp::of(
-                                        &published.join(crate::support::urls::output_path(url)),
-                                    ))
-                    }
-                    _ => true,
-                }
-            })
-            .collect()
+        changed_pages(site, previous, &page_hashes, &published, options.dev_server)
     });
     let indexing = Instant::now();
     let search = crate::emit::search::index(site, Some((&page_hashes, &parsed.search_terms)));
@@ -575,25 +560,8 @@ fn build_partner(
     }
     let render_time = rendering.elapsed();
     let writing = Instant::now();
-    // A page linked from the published site keeps its file, and so its stamp.
-    let rendered_again: std::collections::HashSet<usize> =
-        changed.iter().flatten().copied().collect();
-    let kept_stamp = |index: usize, url: &String| {
-        let previous = previous.filter(|_| !rendered_again.contains(&index))?;
-        previous.pages.get(url)?.file
-    };
-    let new_memo = memo.is_some().then(|| PartnerMemo {
-        structure,
-        pages: site
-            .pages
-            .iter()
-            .zip(&page_hashes)
-            .enumerate()
-            .map(|(i, (p, &hash))| {
-                (p.page.url.clone(), PageMemo { hash, file: kept_stamp(i, &p.page.url) })
-            })
-            .collect(),
-        assets: asset_paths,
+    let new_memo = memo.is_some().then(|| {
+        next_memo(site, (structure, &page_hashes, asset_paths), previous, changed.as_deref())
     });
     let (staged, new_memo) = match (memo, new_memo) {
         // The dev server's output is private: written in place, remembered at once.
@@ -606,7 +574,10 @@ fn build_partner(
         (_, new_memo) => (crate::write::stage(output, &partner.id, &files)?, new_memo),
     };
     let times = (search_time, render_time, writing.elapsed());
-    let report = PartnerReport::of(partner, site.pages.len(), files.len(), &staged, times);
+    let report = PartnerReport {
+        rendered: changed.as_ref().map_or(site.pages.len(), Vec::len),
+        ..PartnerReport::of(partner, site.pages.len(), files.len(), &staged, times)
+    };
     Ok((staged, report, new_memo))
 }
 
@@ -624,6 +595,7 @@ impl PartnerReport {
             name: partner.name.clone(),
             sites: 1,
             pages,
+            rendered: pages,
             files,
             written: staged.written,
             unchanged: staged.unchanged,
@@ -671,6 +643,72 @@ fn published_files_of_other_sites(
 /// UI strings.
 type ReadySite<'a> = (SitePlan<'a>, Vec<(PathBuf, PathBuf)>, UiStrings);
 
+/// What the build cache remembers of a site just built: its structure, each page's
+/// content hash, and the stamp of each published page file this build did not write
+/// (a page linked from the published site keeps its file, and so its stamp; the others
+/// are stamped once published).
+fn next_memo(
+    site: &SitePlan,
+    (structure, page_hashes, assets): (u64, &[u64], BTreeSet<String>),
+    previous: Option<&PartnerMemo>,
+    rendered_again: Option<&[usize]>,
+) -> PartnerMemo {
+    let rendered_again: std::collections::HashSet<usize> =
+        rendered_again.into_iter().flatten().copied().collect();
+    let pages = site.pages.iter().zip(page_hashes).enumerate().map(|(i, (p, &hash))| {
+        let kept = previous
+            .filter(|_| !rendered_again.contains(&i))
+            .and_then(|previous| previous.pages.get(&p.page.url)?.file);
+        (p.page.url.clone(), PageMemo { hash, file: kept })
+    });
+    PartnerMemo { structure, pages: pages.collect(), assets }
+}
+
+/// One site of a partner, before rendering: what decides which of its pages to render.
+struct PreparedSite {
+    site_path: String,
+    generated: BTreeMap<String, Vec<u8>>,
+    structure: u64,
+    page_hashes: Vec<u64>,
+    asset_paths: BTreeSet<String>,
+    /// Its memo's key in the build cache: `<id>/<prefix>`.
+    key: String,
+    published: PathBuf,
+    /// The pages to render again, when its memo allows rendering page by page.
+    changed: Option<Vec<usize>>,
+}
+
+/// A site's memo to keep once its partner is published: (key, memo, published folder).
+type SiteMemo = (String, PartnerMemo, PathBuf);
+
+/// The pages of `site` to render again: those whose content changed since `previous`
+/// and, outside the dev server, those whose published file is not the one recorded.
+fn changed_pages(
+    site: &SitePlan,
+    previous: &PartnerMemo,
+    page_hashes: &[u64],
+    published: &Path,
+    dev_server: bool,
+) -> Vec<usize> {
+    (0..site.pages.len())
+        .into_par_iter()
+        .filter(|&i| {
+            let url = &site.pages[i].page.url;
+            match previous.pages.get(url) {
+                Some(memo) if memo.hash == page_hashes[i] => {
+                    !dev_server
+                        && (memo.file.is_none()
+                            || memo.file
+                                != FileStamp::of(
+                                    &published.join(crate::support::urls::output_path(url)),
+                                ))
+                }
+                _ => true,
+            }
+        })
+        .collect()
+}
+
 /// The partner's sites in each of its languages, with the pages each has when it
 /// leaves untranslated ones out.
 fn language_sites(parsed: &Parsed, partner: &Partner) -> Vec<crate::site::plan::LanguageSite> {
@@ -710,10 +748,18 @@ fn build_sites(
     sites: &[ReadySite],
     options: &BuildOptions,
     output: &crate::write::OutputDir,
-) -> Result<(crate::write::Staged, PartnerReport, Option<PartnerMemo>), Error> {
+    mut memo: Option<&mut HashMap<String, PartnerMemo>>,
+) -> Result<(crate::write::Staged, PartnerReport, Vec<SiteMemo>), Error> {
     let partner = sites[0].0.partner;
-    let mut files = Vec::new();
-    let (mut search_time, mut render_time, mut pages) = (Duration::ZERO, Duration::ZERO, 0);
+    let all_sites = load::sites_of(partner);
+    // A partner's page-by-page memo, from before it had several sites, must not linger.
+    if let Some(memo) = memo.as_deref_mut() {
+        memo.remove(&partner.id);
+    }
+    // Each site's memo is its own (`<id>/<prefix>`); its pages are rendered page by page
+    // only when every site's structure is unchanged, so the partner's files are the same
+    // set as before and nothing needs removing.
+    let mut prepared = Vec::new();
     for (site, assets, ui) in sites {
         let unit = site.partner;
         let prefix = unit.site_prefix();
@@ -722,28 +768,76 @@ fn build_sites(
         } else {
             crate::emit::html::base_path(unit)
         };
-        let mut generated = crate::emit::html::generated_files(unit, &highlight_css(parsed, unit));
-        let indexing = Instant::now();
-        // Page terms are cached across sites by content hash, as for one-language partners.
+        let generated = crate::emit::html::generated_files(unit, &highlight_css(parsed, unit));
+        let structure = structure_hash(parsed, site, ui, &generated, &site_path);
         let page_hashes: Vec<u64> = site.pages.par_iter().map(content_hash).collect();
-        let search = crate::emit::search::index(site, Some((&page_hashes, &parsed.search_terms)));
+        let asset_paths: BTreeSet<String> =
+            assets.iter().map(|(p, _)| crate::support::urls::path_to_file(p)).collect();
+        let key = format!("{}/{prefix}", unit.id);
+        let published = output.path().join(&unit.id).join(&prefix);
+        let previous = memo.as_deref().and_then(|memo| memo.get(&key)).filter(|previous| {
+            previous.structure == structure
+                && previous.assets.is_subset(&asset_paths)
+                && published.is_dir()
+        });
+        let changed = previous.map(|previous| {
+            changed_pages(site, previous, &page_hashes, &published, options.dev_server)
+        });
+        prepared.push(PreparedSite {
+            site_path,
+            generated,
+            structure,
+            page_hashes,
+            asset_paths,
+            key,
+            published,
+            changed,
+        });
+    }
+    let by_page = memo.is_some()
+        && sites.len() == all_sites.len()
+        && prepared.iter().all(|p| p.changed.is_some());
+    let mut files = Vec::new();
+    let mut memos = Vec::new();
+    let (mut search_time, mut render_time, mut pages) = (Duration::ZERO, Duration::ZERO, 0);
+    let mut rendered_pages = 0;
+    for ((site, assets, ui), mut prepared) in sites.iter().zip(prepared) {
+        let (page_hashes, generated) = (&prepared.page_hashes, &mut prepared.generated);
+        let prefix = site.partner.site_prefix();
+        let indexing = Instant::now();
+        // Page terms are cached across sites by content hash, as for one-site partners.
+        let search = crate::emit::search::index(site, Some((page_hashes, &parsed.search_terms)));
         search_time += indexing.elapsed();
         generated.extend(search.files);
         let rendering = Instant::now();
         let render = Render {
-            generated: &generated,
+            generated,
             assets,
             ui,
-            site_path: &site_path,
+            site_path: &prepared.site_path,
             dev_server: options.dev_server,
         };
-        let rendered = render_partner(parsed, site, &render, Pages::All)?;
+        let changed = prepared.changed.filter(|_| by_page);
+        let to_render = match (&changed, options.dev_server) {
+            (None, _) => Pages::All,
+            (Some(changed), true) => Pages::Changed(changed),
+            (Some(changed), false) => Pages::ChangedKeepingTheRest(changed),
+        };
+        let rendered = render_partner(parsed, site, &render, to_render)?;
         let leaks = leak_problems(parsed, site, &rendered, &search.traced);
         if !leaks.is_empty() {
             return Err(Error::Project(leaks));
         }
         render_time += rendering.elapsed();
         pages += site.pages.len();
+        rendered_pages += changed.as_ref().map_or(site.pages.len(), Vec::len);
+        if memo.is_some() {
+            let key = prepared.key;
+            let previous = memo.as_deref().and_then(|memo| memo.get(&key)).filter(|_| by_page);
+            let shape = (prepared.structure, &prepared.page_hashes[..], prepared.asset_paths);
+            let next = next_memo(site, shape, previous, changed.as_deref());
+            memos.push((key, next, prepared.published));
+        }
         // Crawlers read robots.txt at the site's root only: the default language's
         // names every language's sitemap.
         files.extend(rendered.into_iter().filter(|f| prefix.is_empty() || f.path != ROBOTS).map(
@@ -753,7 +847,6 @@ fn build_sites(
             },
         ));
     }
-    let all_sites = load::sites_of(partner);
     let sitemaps: String = all_sites[1..]
         .iter()
         .map(|site| format!("Sitemap: {}sitemap.xml\n", site.base_url))
@@ -787,17 +880,26 @@ fn build_sites(
         ]));
     }
     let writing = Instant::now();
-    let staged = if options.dev_server {
-        crate::write::update_in_place(output.path(), &partner.id, &files, true)?
-    } else {
-        crate::write::stage(output, &partner.id, &files)?
+    let staged = match memo {
+        // The dev server's output is private: written in place, remembered at once.
+        Some(memo) if options.dev_server => {
+            let staged =
+                crate::write::update_in_place(output.path(), &partner.id, &files, !by_page)?;
+            memo.extend(memos.drain(..).map(|(key, memo, _)| (key, memo)));
+            staged
+        }
+        _ if options.dev_server => {
+            crate::write::update_in_place(output.path(), &partner.id, &files, true)?
+        }
+        _ => crate::write::stage(output, &partner.id, &files)?,
     };
     let times = (search_time, render_time, writing.elapsed());
     let report = PartnerReport {
         sites: sites.len(),
+        rendered: rendered_pages,
         ..PartnerReport::of(partner, pages, files.len(), &staged, times)
     };
-    Ok((staged, report, None))
+    Ok((staged, report, memos))
 }
 
 /// `memo` with the size and mtime of each page's published file, read once the site

@@ -287,3 +287,62 @@ fn a_small_change_is_patched_into_the_published_site_and_a_big_one_swapped_in() 
     assert_ne!(folder_identity(&project, "alpha"), before, "swapped in whole");
     common::assert_no_staging_folders(&project.path().join("public"));
 }
+
+/// A partner in two languages and two versions keeps a memo per site; after each kind
+/// of change, the cached build publishes what a cold one does.
+#[test]
+fn a_partner_with_several_sites_builds_from_the_cache_byte_identical_to_cold() {
+    let project = Fixture::new();
+    project
+        .file("livery.toml", "title = \"Test KB\"\n\n[versions]\nlist = [\"2\", \"1\"]\n")
+        .file(
+            "partners/alpha/partner.toml",
+            "name = \"Alpha Hosting\"\nbase_url = \"https://help.alpha.test\"\nlanguages = [\"en\", \"de\"]\n",
+        )
+        .file("content/runbooks/restore.de.md", "# Sicherung wiederherstellen\n\nText.\n")
+        .copy_dir(&project.path().join("content"), "versions/1/content");
+    build(&project, "public", true);
+    let edits: Vec<(&str, Edit)> = vec![
+        (
+            "an older version's page edited",
+            Box::new(|p: &Fixture| {
+                p.file(
+                    "versions/1/content/runbooks/failover.md",
+                    "# Fail over\n\n## Promote {#promote}\n\nOld.\n",
+                );
+            }),
+        ),
+        (
+            "a translation edited",
+            Box::new(|p: &Fixture| {
+                p.file("content/runbooks/restore.de.md", "# Sicherung wiederherstellen\n\nNeu.\n");
+            }),
+        ),
+        (
+            "a translation removed",
+            Box::new(|p: &Fixture| {
+                p.remove("content/runbooks/restore.de.md");
+            }),
+        ),
+        (
+            "a page added to the newest version",
+            Box::new(|p: &Fixture| {
+                p.file("content/runbooks/new.md", "# New in 2\n");
+            }),
+        ),
+        (
+            "a published file of an older version changed by hand",
+            Box::new(|p: &Fixture| {
+                std::fs::write(
+                    p.path().join("public/alpha/1/runbooks/restore/index.html"),
+                    "by hand",
+                )
+                .unwrap();
+            }),
+        ),
+    ];
+    for (what, edit) in edits {
+        edit(&project);
+        assert_cached_equals_cold(&project, what);
+    }
+}

@@ -143,3 +143,59 @@ fn content_files_are_published_when_added_changed_or_removed() {
         "the rebuilt sites are what a full build writes"
     );
 }
+
+/// A partner with several sites (here two versions in two languages): each site has
+/// its own memo, so an edit to one version's page renders and writes that page alone,
+/// and a page deleted from one site still disappears.
+#[test]
+fn a_partner_with_several_sites_rebuilds_the_edited_page_alone() {
+    let project = Fixture::new();
+    project
+        .file("livery.toml", "title = \"Test KB\"\n\n[versions]\nlist = [\"2\", \"1\"]\n")
+        .file(
+            "partners/alpha/partner.toml",
+            "name = \"Alpha Hosting\"\nbase_url = \"https://help.alpha.test\"\nlanguages = [\"en\", \"de\"]\n",
+        )
+        .file("content/runbooks/extra.md", "# Extra\n")
+        .copy_dir(&project.path().join("content"), "versions/1/content");
+    let out = tempfile::tempdir().unwrap();
+    let mut cache = livery::Cache::new();
+    livery::rebuild(&options(&project, out.path()), &mut cache).unwrap();
+    project.file(
+        "versions/1/content/runbooks/failover.md",
+        "# Fail over\n\n## Promote {#promote}\n\nEdited in 1.\n",
+    );
+    let report = livery::rebuild(&options(&project, out.path()), &mut cache).unwrap();
+    let alpha = changed(&report, "alpha");
+    let rendered = report.partners.iter().find(|p| p.id == "alpha").unwrap().rendered;
+    assert_eq!(rendered, 2, "the page in version 1's English and German sites, no other");
+    // The English and German sites of version 1 show the page (German falls back).
+    let (one, elsewhere): (Vec<&String>, Vec<&String>) =
+        alpha.iter().partition(|p| p.starts_with("1/") || p.starts_with("de/1/"));
+    assert!(elsewhere.is_empty(), "version 2's sites are untouched: {alpha:?}");
+    for site in ["1/", "de/1/"] {
+        let pages: Vec<String> = one
+            .iter()
+            .filter_map(|p| p.strip_prefix(site))
+            .filter(|p| !p.starts_with("search/") && !p.starts_with("1/"))
+            .map(str::to_owned)
+            .collect();
+        assert_eq!(pages, ["runbooks/failover/index.html"], "{site}: {alpha:?}");
+    }
+    let page = std::fs::read_to_string(out.path().join("alpha/de/1/runbooks/failover/index.html"));
+    assert!(page.unwrap().contains("Edited in 1."));
+    // The same output as a full build.
+    let full = tempfile::tempdir().unwrap();
+    livery::build(&options(&project, full.path())).unwrap();
+    assert_eq!(
+        common::files_under(&out.path().join("alpha")),
+        common::files_under(&full.path().join("alpha"))
+    );
+
+    // A page deleted from version 2 only: its files go, the other sites' stay.
+    project.remove("content/runbooks/extra.md");
+    livery::rebuild(&options(&project, out.path()), &mut cache).unwrap();
+    assert!(!out.path().join("alpha/runbooks/extra/index.html").exists());
+    assert!(!out.path().join("alpha/de/runbooks/extra/index.html").exists());
+    assert!(out.path().join("alpha/1/runbooks/extra/index.html").exists());
+}
