@@ -143,8 +143,8 @@ impl Cache {
             .collect::<Vec<_>>()
             .par_iter()
             .filter_map(|file| {
-                let id = file.file_stem()?.to_str()?.to_owned();
-                Some((id, serde_json::from_slice(&std::fs::read(file).ok()?).ok()?))
+                let key = memo_key(file.file_stem()?.to_str()?);
+                Some((key, serde_json::from_slice(&std::fs::read(file).ok()?).ok()?))
             })
             .collect();
         cache.partners.extend(memos);
@@ -196,14 +196,14 @@ impl Cache {
         }
         self.stored = self.parsed.iter().map(|(path, (hash, _))| (path.clone(), *hash)).collect();
         for entry in std::fs::read_dir(&partners)?.flatten() {
-            let id = entry.path().file_stem().and_then(|s| s.to_str()).map(str::to_owned);
-            if !id.is_some_and(|id| self.partners.contains_key(&id)) {
+            let key = entry.path().file_stem().and_then(|s| s.to_str()).map(memo_key);
+            if !key.is_some_and(|key| self.partners.contains_key(&key)) {
                 let _ = std::fs::remove_file(entry.path());
             }
         }
-        self.partners.par_iter().try_for_each(|(id, memo)| {
+        self.partners.par_iter().try_for_each(|(key, memo)| {
             write_atomically(
-                &partners.join(format!("{id}.json")),
+                &partners.join(format!("{}.json", memo_file_stem(key))),
                 &serde_json::to_vec(memo).map_err(std::io::Error::other)?,
             )
         })
@@ -217,6 +217,16 @@ impl Cache {
             self.out_dir = Some(out_dir);
         }
     }
+}
+
+/// A memo's key (`acme`, or `acme/de/17/` for one of a partner's sites) as a file
+/// name: `/` becomes `+`, which no partner id, language tag or version name contains.
+fn memo_file_stem(key: &str) -> String {
+    key.replace('/', "+")
+}
+
+fn memo_key(file_stem: &str) -> String {
+    file_stem.replace('+', "/")
 }
 
 fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
