@@ -47,10 +47,11 @@ pub fn snapshot(root: &Path, version: &str) -> Result<Snapshot, Error> {
     }
     // Copied into hidden folders first; whatever fails, those go.
     let mut staged = Vec::new();
+    let mut counts = Vec::new();
     let result = copies.iter().try_for_each(|(from, to)| {
         let temporary = temporary_dir(&root.join(to));
         staged.push(temporary.clone());
-        copy_tree(&root.join(from), &temporary, root).map(drop)
+        copy_tree(&root.join(from), &temporary, root).map(|files| counts.push(files))
     });
     if let Err(error) = result {
         for dir in &staged {
@@ -61,7 +62,7 @@ pub fn snapshot(root: &Path, version: &str) -> Result<Snapshot, Error> {
     // Every copy is complete: move them into place, undoing the moves on a failure.
     let mut placed: Vec<PathBuf> = Vec::new();
     let mut folders = Vec::new();
-    for ((_, to), temporary) in copies.iter().zip(&staged) {
+    for (((_, to), temporary), files) in copies.iter().zip(&staged).zip(counts) {
         let target = root.join(to);
         if let Err(error) = std::fs::rename(temporary, &target) {
             for dir in placed.iter().chain(&staged) {
@@ -70,7 +71,7 @@ pub fn snapshot(root: &Path, version: &str) -> Result<Snapshot, Error> {
             return Err(Error::io(&target, error));
         }
         placed.push(target.clone());
-        folders.push((to.clone(), count_files(&target)));
+        folders.push((to.clone(), files));
     }
     let next_step = match project.versions.iter().position(|v| v == version) {
         Some(0) => format!(
@@ -124,8 +125,4 @@ fn copy_tree(from: &Path, to: &Path, root: &Path) -> Result<usize, Error> {
         }
     }
     Ok(files)
-}
-
-fn count_files(dir: &Path) -> usize {
-    walkdir::WalkDir::new(dir).into_iter().flatten().filter(|e| e.file_type().is_file()).count()
 }
